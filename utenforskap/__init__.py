@@ -1,0 +1,2 @@
+from .errors import CodebookError, InputError, UtenforskapError
+from .ingest import read_workshop

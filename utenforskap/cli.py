@@ -1,0 +1,64 @@
+"""The command line: a thin shell over the library.
+
+``utenforskap parse``, ``code`` and ``analyse``; also ``python -m utenforskap``.
+A user error (a bad file, a bad codebook) is printed as one line on stderr and
+the exit status is 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+from .errors import UtenforskapError
+
+__all__ = ["main"]
+
+
+def _cmd_parse(args) -> None:
+    from .export import write_csv
+    from .ingest import read_workshop
+
+    frame = read_workshop(args.inputs)
+    write_csv(frame, args.output)
+    print(f"{len(frame)} statements from {frame['source'].nunique()} file(s) -> {args.output}")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="utenforskap",
+        description="Qualitative analysis of workshop tables (arbeidsverksted).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="read workshop tables into one row per statement (CSV)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv")
+    p.set_defaults(func=_cmd_parse)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 user error)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    warnings.simplefilter("default")
+    warnings.showwarning = lambda message, *a, **k: print(f"utenforskap: warning: {message}", file=sys.stderr)
+    try:
+        args.func(args)
+    except UtenforskapError as exc:
+        print(f"utenforskap: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("utenforskap: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
