@@ -605,8 +605,8 @@ def read_workshop(path) -> pd.DataFrame:
     --------
     >>> from utenforskap import read_workshop
     >>> df = read_workshop("data/raw/workshop_ungt_utenforskap_2023.txt")
-    >>> df.loc[0, ["group", "question", "position"]].tolist()
-    ['1', 1, 1]
+    >>> df.loc[0, "segment_id"], df.loc[0, "section"]
+    ('workshop_ungt_utenforskap_2023-g1-q1-01', '')
     >>> df.loc[0, "text"]
     'Flere bør få mulighet til å delta på arbeidsverkstedet, og å bli inspirert.'
     """

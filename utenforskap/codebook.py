@@ -1,0 +1,412 @@
+"""The codebook: a YAML file researchers read and edit, validated when loaded.
+
+The format follows quanteda's YAML dictionaries where they fit (nested keys,
+glob patterns such as ``hindr*``, multiword patterns as phrases) and adds what
+a codebook needs: a Norwegian label, a definition, inclusion and exclusion
+notes and examples per code, exclusion patterns, negation handling and
+structural rules on the section heading or question a statement stands under.
+The bundled default is ``utenforskap/data/codebook.yaml``.
+
+Errors name the file, the line and the path to the bad entry, e.g.
+``codebook.yaml:31: [barriers -> funding -> patterns] empty pattern``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CodebookError
+
+__all__ = ["Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex"]
+
+_CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
+_CODE_KEYS = {
+    "label", "definition", "include", "exclude", "examples", "patterns", "exclude_patterns",
+    "sections", "questions", "when_negated", "standalone", "codes",
+}
+_NEGATION_KEYS = {"words", "exceptions", "window", "after"}
+_CONTEXT_KEYS = {"sections", "questions"}
+_ID = re.compile(r"^[^\W\d]\w*$")
+_TOKEN = re.compile(r"^[\w*?'.\-]+$")
+
+
+def glob_regex(glob: str) -> str:
+    """Regular expression (anchored) for a glob with ``*`` and ``?``.
+
+    Examples
+    --------
+    >>> glob_regex("hindr*"), glob_regex("bruker?*")
+    ('^hindr.*$', '^bruker..*$')
+    """
+    return "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob) + "$"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One pattern as written, split into word globs.
+
+    A word glob in lowercase matches a token's lemma or lowercase form; one
+    with capitals matches the token's exact form (``OT``, ``NAV``).
+    """
+
+    text: str
+    words: tuple[str, ...]
+
+    @property
+    def exact_case(self) -> tuple[bool, ...]:
+        return tuple(w != w.lower() for w in self.words)
+
+    def matches_word(self, i: int, form: str, lemma: str) -> bool:
+        """Whether word ``i`` of the pattern matches a token."""
+        rx = re.compile(glob_regex(self.words[i]))
+        if self.exact_case[i]:
+            return bool(rx.match(form))
+        return bool(rx.match(form.lower()) or rx.match(lemma))
+
+
+@dataclass
+class Code:
+    """One code of the codebook (a theme or a sub-code)."""
+
+    id: str
+    label: str
+    parent: str | None = None
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: list[str] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    exclude_patterns: list[Pattern] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    when_negated: tuple[str, ...] = ("drop",)
+    standalone: bool = False
+    children: list[str] = field(default_factory=list)
+    level: int = 0
+    line: int | None = None
+
+
+@dataclass
+class Codebook:
+    """A validated codebook.  Build it with :func:`load_codebook`."""
+
+    name: str
+    codes: dict[str, Code]
+    version: str = ""
+    language: str = "nb"
+    negation_words: tuple[str, ...] = ()
+    negation_exceptions: tuple[tuple[str, ...], ...] = ()
+    negation_window: int = 3
+    negation_after: int = 1
+    use_sections: bool = True
+    use_questions: bool = True
+    source: str = ""
+
+    @property
+    def themes(self) -> list[str]:
+        """Ids of the top-level codes, in file order."""
+        return [c.id for c in self.codes.values() if c.parent is None]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """The parent, grandparent ... of a code."""
+        out = []
+        parent = self.codes[code_id].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self.codes[parent].parent
+        return out
+
+    def theme_of(self, code_id: str) -> str:
+        """The top-level code a code belongs to."""
+        chain = [code_id, *self.ancestors(code_id)]
+        return chain[-1]
+
+    def label(self, code_id: str) -> str:
+        return self.codes[code_id].label
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per code: id, parent, theme, level, label, definition,
+        include/exclude notes, examples and patterns (readable, for reports
+        and exports)."""
+        rows = []
+        for c in self.codes.values():
+            rows.append(
+                {
+                    "code": c.id,
+                    "parent": c.parent or "",
+                    "theme": self.theme_of(c.id),
+                    "level": c.level,
+                    "label": c.label,
+                    "definition": c.definition,
+                    "include": c.include,
+                    "exclude": c.exclude,
+                    "examples": " | ".join(c.examples),
+                    "patterns": ", ".join(p.text for p in c.patterns),
+                    "exclude_patterns": ", ".join(p.text for p in c.exclude_patterns),
+                    "sections": ", ".join(c.sections),
+                    "questions": ", ".join(c.questions),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def default_codebook_path() -> Path:
+    """Path of the bundled default codebook."""
+    return Path(str(resources.files("utenforskap") / "data" / "codebook.yaml"))
+
+
+# --------------------------------------------------------------------------
+# YAML with line numbers
+# --------------------------------------------------------------------------
+
+
+class _Node:
+    """A YAML value with the line it stands on."""
+
+    __slots__ = ("value", "line")
+
+    def __init__(self, value, line):
+        self.value = value
+        self.line = line
+
+
+def _compose(text: str, path: str):
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CodebookError(f"not valid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    if root is None:
+        raise CodebookError("the codebook is empty", path)
+    return _convert(root, path)
+
+
+def _convert(node, path: str) -> _Node:
+    import yaml
+
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, _Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in out:
+                raise CodebookError(f"the key {key!r} appears twice (first at line {out[key].line})", path, key_node.start_mark.line + 1)
+            converted = _convert(value_node, path)
+            converted.line = key_node.start_mark.line + 1
+            out[key] = converted
+        return _Node(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_convert(n, path) for n in node.value], line)
+    constructed = yaml.SafeLoader(" ").construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+    return _Node(constructed, line)
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def _where(trail: list[str]) -> str:
+    return "[" + " -> ".join(trail) + "] "
+
+
+def _check_keys(node: _Node, allowed: set[str], trail: list[str], path: str) -> None:
+    if not isinstance(node.value, dict):
+        raise CodebookError(f"{_where(trail)}expected a mapping of keys", path, node.line)
+    for key, value in node.value.items():
+        if key not in allowed:
+            raise CodebookError(
+                f"{_where(trail)}unknown key {key!r}; allowed: {', '.join(sorted(allowed))}", path, value.line
+            )
+
+
+def _strings(node: _Node, trail: list[str], path: str) -> list[tuple[str, int]]:
+    if not isinstance(node.value, list):
+        raise CodebookError(f"{_where(trail)}expected a list, got {type(node.value).__name__}", path, node.line)
+    out = []
+    for item in node.value:
+        if not isinstance(item.value, str):
+            raise CodebookError(f"{_where(trail)}expected text, got {item.value!r}", path, item.line)
+        out.append((item.value, item.line))
+    return out
+
+
+def _text(node: _Node | None, trail: list[str], path: str) -> str:
+    if node is None:
+        return ""
+    if not isinstance(node.value, (str, int, float)):
+        raise CodebookError(f"{_where(trail)}expected text", path, node.line)
+    return " ".join(str(node.value).split())
+
+
+def _pattern(text: str, trail: list[str], path: str, line: int) -> Pattern:
+    words = tuple(text.split())
+    if not words:
+        raise CodebookError(f"{_where(trail)}empty pattern", path, line)
+    for w in words:
+        if not _TOKEN.match(w):
+            bad = next(c for c in w if not re.match(r"[\w*?'.\-]", c))
+            raise CodebookError(
+                f"{_where(trail)}broken pattern {text!r}: the character {bad!r} is not allowed; "
+                "use letters, digits, - . ' and the wildcards * and ?",
+                path,
+                line,
+            )
+    if len(words) == 1 and not words[0].strip("*?"):
+        raise CodebookError(f"{_where(trail)}broken pattern {text!r}: it matches every word", path, line)
+    return Pattern(text=" ".join(words), words=words)
+
+
+def _parse_code(code_id: str, node: _Node, parent: str | None, level: int, trail: list[str], path: str, out: dict, lines: dict) -> None:
+    trail = [*trail, code_id]
+    if not _ID.match(code_id):
+        raise CodebookError(f"{_where(trail)}code id {code_id!r} must be one word (letters, digits, _)", path, node.line)
+    if code_id in out:
+        raise CodebookError(
+            f"{_where(trail)}duplicate code id {code_id!r} (also at line {lines[code_id]})", path, node.line
+        )
+    _check_keys(node, _CODE_KEYS, trail, path)
+    v = node.value
+    code = Code(id=code_id, label=_text(v.get("label"), [*trail, "label"], path) or code_id, parent=parent, level=level, line=node.line)
+    code.definition = _text(v.get("definition"), [*trail, "definition"], path)
+    code.include = _text(v.get("include"), [*trail, "include"], path)
+    code.exclude = _text(v.get("exclude"), [*trail, "exclude"], path)
+    if "examples" in v:
+        code.examples = [" ".join(s.split()) for s, _ in _strings(v["examples"], [*trail, "examples"], path)]
+    for key in ("patterns", "exclude_patterns"):
+        if key in v:
+            items = _strings(v[key], [*trail, key], path)
+            if not items:
+                raise CodebookError(f"{_where([*trail, key])}empty list of patterns", path, v[key].line)
+            setattr(code, key, [_pattern(s, [*trail, key], path, line) for s, line in items])
+    for key in ("sections", "questions"):
+        if key in v:
+            items = _strings(v[key], [*trail, key], path)
+            for s, line in items:
+                if not s.strip(" *?"):
+                    raise CodebookError(f"{_where([*trail, key])}empty pattern", path, line)
+            setattr(code, key, [" ".join(s.lower().split()) for s, _ in items])
+    if "when_negated" in v:
+        node_wn = v["when_negated"]
+        if isinstance(node_wn.value, list):
+            code.when_negated = tuple(s for s, _ in _strings(node_wn, [*trail, "when_negated"], path))
+        else:
+            code.when_negated = (_text(node_wn, [*trail, "when_negated"], path),)
+    if "standalone" in v:
+        if not isinstance(v["standalone"].value, bool):
+            raise CodebookError(f"{_where([*trail, 'standalone'])}expected true or false", path, v["standalone"].line)
+        code.standalone = v["standalone"].value
+    out[code_id] = code
+    lines[code_id] = node.line
+    children = v.get("codes")
+    if children is not None:
+        if not isinstance(children.value, dict) or not children.value:
+            raise CodebookError(f"{_where([*trail, 'codes'])}expected a mapping of sub-codes", path, children.line)
+        for child_id, child in children.value.items():
+            code.children.append(child_id)
+            _parse_code(child_id, child, code_id, level + 1, trail, path, out, lines)
+    if not (code.patterns or code.sections or code.questions or code.children):
+        raise CodebookError(f"{_where(trail)}the code has no patterns, sections, questions or sub-codes", path, node.line)
+
+
+def _parse(text: str, path: str) -> Codebook:
+    root = _compose(text, path)
+    _check_keys(root, _CODEBOOK_KEYS, ["codebook"], path)
+    top = root.value
+    if "codes" not in top:
+        raise CodebookError("[codebook] no 'codes' key: the codebook defines no codes", path, root.line)
+    codes_node = top["codes"]
+    if not isinstance(codes_node.value, dict) or not codes_node.value:
+        raise CodebookError("[codes] expected a mapping of codes", path, codes_node.line)
+    codes: dict[str, Code] = {}
+    lines: dict[str, int] = {}
+    for code_id, node in codes_node.value.items():
+        _parse_code(code_id, node, None, 0, [], path, codes, lines)
+    for code in codes.values():
+        for policy in code.when_negated:
+            if policy not in ("drop", "keep") and policy not in codes:
+                raise CodebookError(
+                    f"[{code.id} -> when_negated] {policy!r} is neither drop, keep nor a code id",
+                    path,
+                    code.line,
+                )
+    book = Codebook(
+        name=_text(top.get("name"), ["name"], path) or Path(path).stem,
+        version=_text(top.get("version"), ["version"], path),
+        language=_text(top.get("language"), ["language"], path) or "nb",
+        codes=codes,
+        source=str(path),
+    )
+    if "negation" in top:
+        neg = top["negation"]
+        _check_keys(neg, _NEGATION_KEYS, ["negation"], path)
+        nv = neg.value
+        if "words" in nv:
+            book.negation_words = tuple(s.lower() for s, _ in _strings(nv["words"], ["negation", "words"], path))
+        if "exceptions" in nv:
+            book.negation_exceptions = tuple(
+                tuple(s.lower().split()) for s, _ in _strings(nv["exceptions"], ["negation", "exceptions"], path)
+            )
+        for key in ("window", "after"):
+            if key in nv:
+                value = nv[key].value
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise CodebookError(f"[negation -> {key}] expected a whole number >= 0, got {value!r}", path, nv[key].line)
+                setattr(book, f"negation_{key}", value)
+    if "context" in top:
+        ctx = top["context"]
+        _check_keys(ctx, _CONTEXT_KEYS, ["context"], path)
+        for key in ("sections", "questions"):
+            if key in ctx.value:
+                value = ctx.value[key].value
+                if not isinstance(value, bool):
+                    raise CodebookError(f"[context -> {key}] expected true or false", path, ctx.value[key].line)
+                setattr(book, f"use_{key}", value)
+    return book
+
+
+def load_codebook(path=None) -> Codebook:
+    """Load and validate a codebook.
+
+    Parameters
+    ----------
+    path : str, Path or Codebook, optional
+        A YAML codebook file; ``None`` for the bundled default.  A
+        :class:`Codebook` is returned as it is.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    CodebookError
+        For invalid YAML, unknown keys, duplicate ids, empty or broken
+        patterns; the message names the file, the line and the entry.
+
+    Examples
+    --------
+    >>> book = load_codebook()
+    >>> book.themes
+    ['barriers', 'opportunities', 'user_participation']
+    >>> book.label("barriers"), book.codes["funding_resources"].parent
+    ('Hindringer', 'barriers')
+    """
+    if isinstance(path, Codebook):
+        return path
+    path = default_codebook_path() if path is None else Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError("codebook file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"cannot read the codebook ({exc})", path) from None
+    return _parse(text, str(path))
