@@ -27,6 +27,20 @@ def _cmd_parse(args) -> None:
     print(f"{len(frame)} statements from {frame['source'].nunique()} file(s) -> {args.output}")
 
 
+def _cmd_code(args) -> None:
+    from .coding import code, coding_table
+    from .export import write_csv
+    from .ingest import read_workshop
+
+    statements = read_workshop(args.inputs)
+    coded = code(statements, args.codebook, context=not args.no_context, progress=len(statements) > 2000)
+    write_csv(coded, args.output)
+    if args.long:
+        write_csv(coding_table(coded, args.codebook), args.long)
+    counts = ", ".join(f"{t}={int(coded[t].sum())}" for t in coded.attrs.get("themes", []))
+    print(f"{len(coded)} statements coded ({counts}) with {coded.attrs['pipeline']} -> {args.output}")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utenforskap",
@@ -39,6 +53,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv")
     p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("code", help="code statements with a codebook (CSV with evidence)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv")
+    p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
+    p.add_argument("--long", type=Path, metavar="LONG.csv", help="also write one row per statement x code")
+    p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
+    p.set_defaults(func=_cmd_code)
     return parser
 
 

@@ -29,7 +29,8 @@ _CODE_KEYS = {
     "label", "definition", "include", "exclude", "examples", "patterns", "exclude_patterns",
     "sections", "questions", "when_negated", "standalone", "codes",
 }
-_NEGATION_KEYS = {"words", "exceptions", "window", "after"}
+_NEGATION_KEYS = {"words", "exceptions", "window", "after", "scope_breaks", "lack"}
+_LACK_KEYS = {"words", "code"}
 _CONTEXT_KEYS = {"sections", "questions"}
 _ID = re.compile(r"^[^\W\d]\w*$")
 _TOKEN = re.compile(r"^[\w*?'.\-]+$")
@@ -103,6 +104,9 @@ class Codebook:
     negation_exceptions: tuple[tuple[str, ...], ...] = ()
     negation_window: int = 3
     negation_after: int = 1
+    negation_scope_breaks: frozenset = frozenset()
+    lack_words: tuple[str, ...] = ()
+    lack_code: str | None = None
     use_sections: bool = True
     use_questions: bool = True
     source: str = ""
@@ -355,6 +359,19 @@ def _parse(text: str, path: str) -> Codebook:
             book.negation_exceptions = tuple(
                 tuple(s.lower().split()) for s, _ in _strings(nv["exceptions"], ["negation", "exceptions"], path)
             )
+        if "scope_breaks" in nv:
+            book.negation_scope_breaks = frozenset(
+                s.lower() for s, _ in _strings(nv["scope_breaks"], ["negation", "scope_breaks"], path)
+            )
+        if "lack" in nv:
+            lack = nv["lack"]
+            _check_keys(lack, _LACK_KEYS, ["negation", "lack"], path)
+            if "words" in lack.value:
+                book.lack_words = tuple(s.lower() for s, _ in _strings(lack.value["words"], ["negation", "lack", "words"], path))
+            code_id = _text(lack.value.get("code"), ["negation", "lack", "code"], path)
+            if code_id not in codes:
+                raise CodebookError(f"[negation -> lack -> code] {code_id!r} is not a code id", path, lack.line)
+            book.lack_code = code_id
         for key in ("window", "after"):
             if key in nv:
                 value = nv[key].value

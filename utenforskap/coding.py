@@ -121,7 +121,7 @@ def _negator(doc, start: int, end: int, book: Codebook) -> str | None:
 
     i = start - 1
     while i >= 0 and start - i <= book.negation_window:
-        if doc[i].text in _SENTENCE_END:
+        if doc[i].text in _SENTENCE_END or doc[i].lower_ in book.negation_scope_breaks:
             break
         if is_negation(i):
             return doc[i].text
@@ -207,6 +207,40 @@ def _lexical(doc, compiled: _Compiled, book: Codebook) -> list[dict]:
         for target in policy:
             if target not in ("drop", "keep"):
                 out.append(_evidence(target, "negated", f"{code_id}: {rule}", span, note=f"'{negator}' + '{span.text}'"))
+    if book.lack_code:
+        # sub-code words are topics ("tid", "informasjon"), not claims a negation can reverse
+        claims = [
+            (e["start"], e["end"])
+            for e in out
+            if e["method"] == "pattern" and (book.codes[e["code"]].parent is None or book.codes[e["code"]].standalone)
+        ]
+        out.extend(_lack(doc, book, claims))
+    return out
+
+
+def _lack(doc, book: Codebook, matched: list[tuple[int, int]]) -> list[dict]:
+    """Evidence from a negated declarative sentence whose negation does not
+    negate a code's own match ("snakker ikke sammen")."""
+    out = []
+    for token in doc:
+        if token.lower_ not in book.lack_words:
+            continue
+        if any(tuple(t.lower_ for t in doc[token.i : token.i + len(x)]) == x for x in book.negation_exceptions):
+            continue
+        if _in_question(doc, token.i + 1):
+            continue
+        # does this negation reach a code match (then the match's own policy applies)?
+        reach = []
+        for j in range(token.i + 1, min(len(doc), token.i + 1 + book.negation_window)):
+            if doc[j].text in _SENTENCE_END or doc[j].lower_ in book.negation_scope_breaks:
+                break
+            reach.append(doc[j])
+        for j in range(max(0, token.i - book.negation_after), token.i):
+            reach.append(doc[j])
+        if any(s <= t.idx < e for t in reach for s, e in matched):
+            continue
+        span = doc[max(0, token.i - 2) : min(len(doc), token.i + 3)]
+        out.append(_evidence(book.lack_code, "negation", token.text, span, note="a negated statement describes a lack"))
     return out
 
 
@@ -347,6 +381,7 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
         "codebook": f"{book.name} {book.version}".strip(),
         "codebook_source": book.source,
         "context": context,
+        "themes": book.themes,
     }
     return out
 
@@ -404,8 +439,8 @@ def coding_table(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
 
 def code_matrix(data: pd.DataFrame, codes=None) -> pd.DataFrame:
     """0/1 indicator frame (index ``segment_id``, one column per code) from a
-    coded frame: from its boolean code columns, or from a ``codes`` column of
-    lists or ``;``-separated ids.
+    coded frame: from its columns for the named codes where it has them all,
+    else from a ``codes`` column of lists or ``;``-separated ids.
 
     Examples
     --------
@@ -421,6 +456,8 @@ def code_matrix(data: pd.DataFrame, codes=None) -> pd.DataFrame:
     index = pd.Index(data["segment_id"], name="segment_id")
     if codes is not None:
         codes = list(codes)
+    if codes is not None and all(c in data.columns for c in codes):
+        return pd.DataFrame(data[codes].astype(bool).astype(int).values, index=index, columns=codes)
     if "codes" in data.columns:
         lists = [
             [c.strip() for c in v.split(";") if c.strip()] if isinstance(v, str) else list(v) if isinstance(v, (list, tuple, np.ndarray)) else []
@@ -432,9 +469,7 @@ def code_matrix(data: pd.DataFrame, codes=None) -> pd.DataFrame:
     if codes is None:
         raise UtenforskapError("name the codes to compare: the coding has no 'codes' column")
     missing = [c for c in codes if c not in data.columns]
-    if missing:
-        raise UtenforskapError(f"the coding has no column for the codes {missing}")
-    return pd.DataFrame(data[codes].astype(bool).astype(int).values, index=index, columns=codes)
+    raise UtenforskapError(f"the coding has neither a 'codes' column nor columns for the codes {missing}")
 
 
 def agreement(auto: pd.DataFrame, manual: pd.DataFrame, codes=None) -> pd.DataFrame:

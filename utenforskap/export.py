@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write", "formula_safe", "write_csv"]
+__all__ = ["atomic_write", "formula_safe", "write_csv", "flat"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,10 +75,28 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for a spreadsheet: list cells joined with ``"; "``, the
+    structured ``evidence`` column (lists of dicts) left out: ``why`` says
+    the same in words.
+
+    Examples
+    --------
+    >>> flat(pd.DataFrame({"codes": [["barriers", "funding_resources"]], "evidence": [[{}]]}))["codes"].tolist()
+    ['barriers; funding_resources']
+    """
+    structured = "evidence" in frame.columns and frame["evidence"].map(lambda v: isinstance(v, list)).any()
+    out = frame.drop(columns=["evidence"]) if structured else frame
+    for name in out.columns:
+        if out[name].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[name] = out[name].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path) -> Path:
     """Write ``frame`` as UTF-8 CSV (with BOM, so Excel reads æøå), formula-safe
     and atomically.  Returns the path written."""
     path = Path(path)
     with atomic_write(path, encoding="utf-8-sig") as fh:
-        formula_safe(frame).to_csv(fh, index=False, lineterminator="\n")
+        formula_safe(flat(frame)).to_csv(fh, index=False, lineterminator="\n")
     return path

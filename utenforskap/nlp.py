@@ -79,7 +79,6 @@ def _embedded():
     return nlp
 
 
-@functools.lru_cache(maxsize=4)
 def get_pipeline(model: str | None = None):
     """Return the spaCy pipeline used for normalisation and coding (cached).
 
@@ -110,11 +109,19 @@ def get_pipeline(model: str | None = None):
     """
     import spacy
 
-    _register_component()
     if model is None:
         model = os.environ.get("UTENFORSKAP_MODEL") or None
     if model is None:
         model = DEFAULT_MODEL if spacy.util.is_package(DEFAULT_MODEL) else EMBEDDED
+    return _load(str(model))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(model: str):
+    """Load (once per name) the pipeline :func:`get_pipeline` resolved."""
+    import spacy
+
+    _register_component()
     if model == EMBEDDED:
         log.info("using the embedded pipeline (spacy.blank('nb') + simplemma)")
         return _embedded()

@@ -1,0 +1,205 @@
+"""Theme coding: morphology, negation, questions, structure, evidence, agreement."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from utenforskap import agreement, code, code_matrix, coding_table
+from utenforskap.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+THEMES = ["barriers", "opportunities", "user_participation"]
+
+
+def one(text, **kwargs):
+    return code([text], **kwargs).iloc[0]
+
+
+def kept(row, code_id):
+    return [e for e in row["evidence"] if e["code"] == code_id and e["kept"]]
+
+
+@pytest.mark.parametrize(
+    "text, theme, word",
+    [
+        ("Brukermedvirkningen må styrkes.", "user_participation", "Brukermedvirkningen"),
+        ("Hindringene er mange.", "barriers", "Hindringene"),
+        ("Ei stor utfordring for dei unge.", "barriers", "utfordring"),
+        ("Ein bør styrkje brukarmedverknaden.", "user_participation", "brukarmedverknaden"),
+        ("Det finnes en felles lavterskeltjeneste.", "opportunities", "lavterskeltjeneste"),
+        ("Moglegheitene er mange.", "opportunities", "Moglegheitene"),
+    ],
+)
+def test_coding_lemmas_and_compounds(text, theme, word):
+    row = one(text)
+    assert row[theme]
+    assert word in [e["matched"] for e in kept(row, theme)]
+
+
+def test_coding_subcode_needs_its_theme():
+    funding = one("Finansieringen er en hindring.")
+    assert funding["codes"] == ["barriers", "funding_resources"]
+    topic_only = one("Strukturer som inkluderer finansiering.")
+    assert "funding_resources" not in topic_only["codes"]
+    aside = [e for e in topic_only["evidence"] if e["code"] == "funding_resources"]
+    assert aside and not aside[0]["kept"] and "theme 'barriers' not coded" in aside[0]["note"]
+
+
+def test_coding_standalone_subcode_assigns_its_theme():
+    row = one("Gammelt stigma knyttet til praktiske fag.")
+    assert {"barriers", "stigma_exclusion"} <= set(row["codes"])
+
+
+@pytest.mark.parametrize(
+    "text, barriers",
+    [
+        ("Finansiering er ikke et problem.", False),
+        ("Det er ingen hindringer for samarbeid.", False),
+        ("Det er ikke bare et problem med penger.", True),  # "ikke bare" is no negation
+        ("Det er ikke mangel på tiltak, men på koordinering.", True),  # contrast
+        ("Det er ingen utfordringer med samarbeidet.", False),
+        ("Det finnes ingen muligheter for praksisplass.", True),  # negated opportunity
+        ("Skolen og NAV snakker ikke sammen.", True),  # a negated statement describes a lack
+        ("Hva er et menneske hvis det ikke er i arbeid?", False),  # ... but not in a question
+    ],
+)
+def test_coding_negation(text, barriers):
+    assert one(text)["barriers"] == barriers
+
+
+def test_coding_negation_evidence_says_why():
+    row = one("Finansiering er ikke et problem.")
+    aside = [e for e in row["evidence"] if e["code"] == "barriers"]
+    assert aside[0]["matched"] == "problem" and not aside[0]["kept"]
+    assert aside[0]["note"] == "negated by 'ikke'"
+    negated = one("Det finnes ingen muligheter for praksisplass.")
+    assert [e["method"] for e in kept(negated, "barriers")] == ["negated"]
+    assert not negated["opportunities"]
+
+
+def test_coding_questions_are_coded_and_marked():
+    row = one("Er arbeidet med utenforskap for fragmentert?")
+    assert row["barriers"]
+    assert all(e["note"] == "in a question" for e in kept(row, "barriers"))
+
+
+def test_coding_exclusion_patterns():
+    row = one("Hvordan komme forbi hindringene?")
+    assert not row["barriers"] and row["opportunities"]
+    aside = [e for e in row["evidence"] if e["code"] == "barriers"]
+    assert "inside exclusion" in aside[0]["note"]
+
+
+def test_coding_structural_sections_and_questions(statements):
+    coded = code(statements)
+    by_id = coded.set_index("segment_id")
+    ledelse = by_id.loc["workshop_ungt_utenforskap_2023-g3-q3-01"]
+    assert ledelse["text"] == "Ledelse" and ledelse["barriers"]
+    assert ledelse["codes"] == ["barriers", "leadership_culture"]
+    assert [e["method"] for e in ledelse["evidence"] if e["code"] == "barriers"] == ["section"]
+    assert 'section "Hindringer" ~ hindring*' in ledelse["why"]
+    # under "Hvordan komme forbi hindringene" a bullet is a way forward, not a barrier
+    forbi = by_id.loc["workshop_ungt_utenforskap_2023-g5-q3-06"]
+    assert forbi["opportunities"] and not forbi["barriers"]
+    # a section rule wins over the question rule (question 3 asks about barriers)
+    assert not any(e["method"] == "question" for e in forbi["evidence"])
+    # question 2 asks about possibilities
+    q2 = by_id.loc["workshop_ungt_utenforskap_2023-g6-q2-03"]
+    assert [e["method"] for e in kept(q2, "opportunities")] == ["question"]
+    # without context the bare word is not coded
+    assert not one("Ledelse")["barriers"]
+    no_context = code(statements, context=False).set_index("segment_id")
+    assert not no_context.loc["workshop_ungt_utenforskap_2023-g3-q3-01", "barriers"]
+
+
+def test_coding_structural_rules_can_be_switched_off(tmp_path, statements):
+    from utenforskap.codebook import default_codebook_path
+
+    text = default_codebook_path().read_text(encoding="utf-8")
+    text = text.replace("context:\n  sections: true\n  questions: true", "context:\n  sections: false\n  questions: false")
+    path = tmp_path / "uten_kontekst.yaml"
+    path.write_text(text, encoding="utf-8")
+    coded = code(statements, path)
+    assert not any(e["method"] in ("section", "question") for ev in coded["evidence"] for e in ev)
+
+
+def test_coding_output_shape_and_metadata(statements):
+    coded = code(statements)
+    assert len(coded) == len(statements)
+    assert list(coded.columns[: len(statements.columns)]) == list(statements.columns)
+    assert "barriers" not in statements.columns  # input not mutated
+    for theme in THEMES:
+        assert coded[theme].dtype == bool
+        assert (coded[theme] == coded["codes"].map(lambda c: theme in c)).all()
+    assert coded.attrs["pipeline"].startswith("embedded: spacy.blank('nb')")
+    assert coded.attrs["codebook"].startswith("Ungt utenforskap")
+
+
+def test_coding_table_long_format(statements):
+    coded = code(statements)
+    long = coding_table(coded)
+    assert len(long) == coded["codes"].map(len).sum()
+    row = long[(long["segment_id"].str.endswith("g4-q3-01")) & (long["code"] == "funding_resources")].iloc[0]
+    assert (row["label"], row["theme"], row["level"], row["method"]) == ("Finansiering og ressurser", "barriers", 1, "pattern")
+    assert row["evidence"] == "'Penger' ~ penger"
+
+
+def test_agreement_on_hand_built_fixture():
+    auto = pd.DataFrame({"segment_id": list("abcdefgh"), "barriers": [1, 1, 1, 0, 0, 0, 0, 0], "codes": [[]] * 8})
+    manual = pd.DataFrame({"segment_id": list("hgfedcba"), "barriers": [0, 0, 0, 1, 0, 0, 1, 1]})
+    # aligned on segment_id: manual a,b,e = 1; auto a,b,c = 1
+    result = agreement(auto, manual, ["barriers"]).loc["barriers"]
+    assert result["n"] == 8 and result["auto"] == 3 and result["manual"] == 3
+    assert result["precision"] == pytest.approx(2 / 3)
+    assert result["recall"] == pytest.approx(2 / 3)
+    # po = 6/8, pe = (3/8*3/8 + 5/8*5/8) = 34/64 -> kappa = (0.75 - 0.53125) / (1 - 0.53125)
+    assert result["kappa"] == pytest.approx((0.75 - 34 / 64) / (1 - 34 / 64))
+    assert result["macro_f1"] == pytest.approx((2 / 3 + 4 / 5) / 2)
+
+
+def test_agreement_with_code_lists():
+    auto = pd.DataFrame({"segment_id": ["a", "b"], "codes": [["barriers", "funding_resources"], ["opportunities"]]})
+    manual = pd.DataFrame({"segment_id": ["a", "b"], "codes": ["barriers", "opportunities; collaboration"]})
+    result = agreement(auto, manual)
+    assert set(result.index) == {"barriers", "collaboration", "funding_resources", "opportunities"}
+    assert result.loc["barriers", "agree"] == 1.0
+    assert result.loc["collaboration", "recall"] == 0.0
+    assert code_matrix(manual).loc["b"].to_dict() == {"barriers": 0, "collaboration": 1, "opportunities": 1}
+
+
+# --------------------------------------------------------------------------
+# Quality guards: a drop below these is a regression of the codebook
+# --------------------------------------------------------------------------
+
+
+def test_quality_bundled_in_context(statements):
+    manual = pd.read_csv(FIXTURES / "manual_coding_bundled.csv")
+    result = agreement(code(statements), manual)
+    assert (result["kappa"] >= 0.9).all(), result
+    assert (result["macro_f1"] >= 0.9).all(), result
+
+
+@pytest.mark.parametrize("name", ["unseen_statements.csv", "heldout_statements.csv", "final_statements.csv"])
+def test_quality_statements_out_of_context(name):
+    gold = pd.read_csv(FIXTURES / name)
+    result = agreement(code(gold["text"].tolist()).assign(segment_id=gold["segment_id"]), gold)
+    assert (result["kappa"] >= 0.7).all(), result
+    assert (result["macro_f1"] >= 0.85).all(), result
+
+
+def test_cli_code_with_long_table(tmp_path, bundled_path):
+    out, long = tmp_path / "coded.csv", tmp_path / "long.csv"
+    assert main(["code", str(bundled_path), "-o", str(out), "--long", str(long)]) == 0
+    coded = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"barriers", "opportunities", "user_participation", "codes", "why"} <= set(coded.columns)
+    assert "evidence" not in coded.columns
+    assert pd.read_csv(long, encoding="utf-8-sig")["evidence"].notna().all()
+
+
+def test_cli_code_bad_codebook(tmp_path, bundled_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("codes:\n  barriers:\n    patterns: []\n", encoding="utf-8")
+    assert main(["code", str(bundled_path), "-o", str(tmp_path / "o.csv"), "--codebook", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"utenforskap: error: {bad}:3: [barriers -> patterns] empty list of patterns\n"
