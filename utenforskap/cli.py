@@ -8,6 +8,7 @@ the exit status is 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import warnings
@@ -41,6 +42,15 @@ def _cmd_code(args) -> None:
     print(f"{len(coded)} statements coded ({counts}) with {coded.attrs['pipeline']} -> {args.output}")
 
 
+def _cmd_analyse(args) -> None:
+    from .analyse import analyse
+
+    written = analyse(args.inputs, args.output, args.codebook, context=not args.no_context, progress=None)
+    meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
+    themes = ", ".join(f"{k}={v}" for k, v in meta["themes"].items())
+    print(f"{meta['statements']} statements ({themes}); {len(written)} files in {args.output}; report: {written['report']}")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utenforskap",
@@ -61,6 +71,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--long", type=Path, metavar="LONG.csv", help="also write one row per statement x code")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.set_defaults(func=_cmd_code)
+
+    p = sub.add_parser("analyse", help="the whole job: parse, code, matrices, charts, Excel, HTML report")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
+    p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
+    p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
+    p.set_defaults(func=_cmd_analyse)
     return parser
 
 

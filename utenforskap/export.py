@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write", "formula_safe", "write_csv", "flat"]
+__all__ = ["atomic_write", "formula_safe", "write_csv", "flat", "save_figure", "write_excel", "write_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,4 +99,86 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
     path = Path(path)
     with atomic_write(path, encoding="utf-8-sig") as fh:
         formula_safe(flat(frame)).to_csv(fh, index=False, lineterminator="\n")
+    return path
+
+
+def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
+    """Save a figure as ``<stem>.png`` and ``<stem>.svg`` (atomically, with
+    no date in the metadata so re-runs give the same SVG).  The layout is
+    computed once, for the PNG, and reused for the SVG."""
+    import matplotlib
+
+    stem = Path(stem)
+    written = []
+    engine = fig.get_layout_engine()
+    try:
+        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
+            path = stem.with_suffix(suffix)
+            with atomic_write(path, "wb") as fh, matplotlib.rc_context({"svg.hashsalt": "utenforskap"}):
+                fig.savefig(fh, format=suffix[1:], dpi=dpi, metadata=metadata)
+            written.append(path)
+            fig.set_layout_engine("none")
+    finally:
+        fig.set_layout_engine(engine)
+    return written
+
+
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def write_excel(sheets: dict, path, wrap_over: int = 40) -> Path:
+    """Write several frames to one workbook styled for reading.
+
+    One sheet per frame (names cut to Excel's 31 characters): bold frozen
+    header row, column widths fitted to the content (at most 70 characters),
+    long text wrapped and top-aligned.  Text that starts like a formula
+    (``=``, ``+``, ``-``, ``@``) is stored as text with Excel's quote prefix,
+    so it is shown as written and never evaluated.
+
+    Parameters
+    ----------
+    sheets : dict of str to pandas.DataFrame
+        Sheet name -> frame.  The index is written when it is named.
+    path : str or Path
+        The ``.xlsx`` file.
+    """
+    import io
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame = flat(frame)
+            keep_index = any(n is not None for n in frame.index.names)
+            sheet_name = name.translate(_SHEET_FORBIDDEN)[:31]
+            frame.to_excel(writer, sheet_name=sheet_name, index=keep_index, merge_cells=False)
+            ws = writer.sheets[sheet_name]
+            ws.freeze_panes = "B2" if keep_index else "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for column in ws.iter_cols(min_row=2):
+                for cell in column:
+                    if isinstance(cell.value, str):
+                        if cell.value.startswith(_FORMULA_START):
+                            cell.data_type = "s"
+                            cell.quotePrefix = True
+                        if len(cell.value) > wrap_over or "\n" in cell.value:
+                            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for i, column in enumerate(ws.iter_cols(), start=1):
+                longest = max((max(map(len, str(c.value).split("\n"))) for c in column if c.value is not None), default=8)
+                ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 70)
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        fh.write(buffer.getvalue())
+    return path
+
+
+def write_text(text: str, path) -> Path:
+    """Write UTF-8 text atomically."""
+    path = Path(path)
+    with atomic_write(path, newline="\n") as fh:
+        fh.write(text)
     return path

@@ -1,0 +1,96 @@
+"""Exports: formula safety, HTML escaping, atomic writes, the whole analysis."""
+
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from utenforskap import code
+from utenforskap.analyse import analyse, build_tables
+from utenforskap.cli import main
+from utenforskap.export import atomic_write, formula_safe, write_csv, write_excel
+from utenforskap.report import render_report
+
+DANGEROUS = ["=HYPERLINK(\"http://x\",\"klikk\")", "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
+
+
+def test_export_csv_is_formula_safe(tmp_path):
+    path = write_csv(pd.DataFrame({"text": DANGEROUS, "n": [-1, 2, 3, 4, 5]}), tmp_path / "a.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["text"].tolist() == ["'" + t for t in DANGEROUS[:4]] + ["Vanlig tekst"]
+    assert back["n"].tolist() == [-1, 2, 3, 4, 5]  # numbers are not text
+
+
+def test_export_excel_stores_formula_like_text_as_text(tmp_path):
+    path = write_excel({"Utsagn": pd.DataFrame({"text": DANGEROUS})}, tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path)["Utsagn"]
+    cells = [ws.cell(row=i, column=1) for i in range(2, 7)]
+    assert [c.value for c in cells] == DANGEROUS
+    assert all(c.data_type == "s" for c in cells)
+    assert cells[0].quotePrefix
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].font.bold
+
+
+def test_export_formula_safe_does_not_mutate():
+    frame = pd.DataFrame({"t": ["=1"]})
+    assert formula_safe(frame)["t"].iat[0] == "'=1"
+    assert frame["t"].iat[0] == "=1"
+
+
+def test_export_atomic_write_leaves_no_half_file(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_report_escapes_statement_text():
+    coded = code(["<script>alert('x')</script> er et problem", "Tom & Jerry <b>fet</b> er et problem"]).assign(
+        group=["1", "2"], question=[1, 1], workshop="w", question_text="Spm. 1: <i>Hva?</i>",
+        workshop_title="Workshop <img src=x onerror=alert(1)>",
+    )
+    page = render_report(coded, build_tables(coded), {})
+    assert "<script>alert" not in page and "<img" not in page and "<b>fet" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; er et problem" in page
+    assert "Tom &amp; Jerry &lt;b&gt;fet&lt;/b&gt;" in page
+    assert "Spm. 1: &lt;i&gt;Hva?&lt;/i&gt;" in page
+
+
+def test_analyse_writes_everything(tmp_path, bundled_path):
+    out = tmp_path / "processed"
+    written = analyse(bundled_path, out, progress=False)
+    expected = {"statements.csv", "coded.csv", "coded_long.csv", "group_theme.csv", "question_theme.csv",
+                "cooccurrence.csv", "framework.csv", "utenforskap_analyse.xlsx", "report.html", "metadata.json"}
+    assert expected <= {p.name for p in out.iterdir()}
+    assert (out / "charts" / "group_theme_heatmap.png").exists() and (out / "charts" / "group_theme_heatmap.svg").exists()
+    meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
+    assert meta["statements"] == 86 and meta["pipeline"].startswith("embedded")
+    group_theme = pd.read_csv(out / "group_theme.csv", encoding="utf-8-sig", dtype={"group": str})
+    assert group_theme["group"].tolist() == ["1", "2", "3", "4", "5", "6", "Totalt"]
+    assert group_theme.loc[6, "n"] == 86
+    workbook = openpyxl.load_workbook(out / "utenforskap_analyse.xlsx", read_only=True)
+    assert {"Utsagn (kodet)", "Kodinger", "Gruppe x tema", "Samforekomst", "Rammematrise gruppe", "Kodebok"} <= set(workbook.sheetnames)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 6
+    assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
+    assert "workshop_ungt_utenforskap_2023-g3-q3-01" in page  # quotes carry their segment ids
+
+
+def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    analyse(bundled_path, first, progress=False)
+    analyse(bundled_path, second, progress=False)
+    for csv in sorted(first.glob("*.csv")):
+        assert csv.read_bytes() == (second / csv.name).read_bytes(), csv.name
+    assert (first / "charts" / "question_theme_bars.svg").read_bytes() == (second / "charts" / "question_theme_bars.svg").read_bytes()
+
+
+def test_cli_analyse(tmp_path, bundled_path, capsys):
+    assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
+    assert "86 statements" in capsys.readouterr().out

@@ -1,0 +1,175 @@
+"""The whole job in one call: parse, normalise, code, matrices, charts,
+exports and the HTML report.  This module is an edge: it writes files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import load_codebook
+from .coding import code, coding_table
+from .ingest import read_workshop
+from .matrices import code_counts, cooccurrence, framework_matrix
+
+__all__ = ["analyse", "build_tables", "build_figures"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
+    """The matrices of a coded frame, by name (pure).
+
+    Returns
+    -------
+    dict
+        ``group_theme``, ``group_theme_share``, ``question_theme``,
+        ``question_theme_share``, ``group_subcode``, ``cooccurrence``,
+        ``cooccurrence_jaccard``, ``subcode_cooccurrence``, ``framework``
+        (group x theme quotes) and ``framework_question``.
+    """
+    book = load_codebook(codebook)
+    tables = {
+        "group_theme": code_counts(coded, "group", codebook=book),
+        "group_theme_share": code_counts(coded, "group", share=True, codebook=book),
+        "question_theme": code_counts(coded, "question", codebook=book),
+        "question_theme_share": code_counts(coded, "question", share=True, codebook=book),
+        "group_subcode": code_counts(coded, "group", "subcodes", codebook=book),
+        "cooccurrence": cooccurrence(coded, codebook=book),
+        "cooccurrence_jaccard": cooccurrence(coded, measure="jaccard", codebook=book),
+        "subcode_cooccurrence": cooccurrence(coded, "subcodes", codebook=book),
+        "framework": framework_matrix(coded, "group", codebook=book),
+        "framework_question": framework_matrix(coded, "question", codebook=book),
+    }
+    return tables
+
+
+def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
+    """The report's charts, by name (each a matplotlib Figure with a
+    Norwegian ``_caption``)."""
+    from . import charts
+
+    book = load_codebook(codebook)
+    figures = {
+        "group_theme_heatmap": (charts.group_heatmap(coded, codebook=book), "Andel av hver gruppes utsagn som har temaet"),
+        "question_theme_bars": (charts.question_bars(coded, codebook=book), "Utsagn per tema og spørsmål"),
+        "cooccurrence_heatmap": (charts.cooccurrence_heatmap(coded, "subcodes", codebook=book), "Underkoder som gis til samme utsagn"),
+    }
+    for theme in book.themes:
+        if book.codes[theme].children:
+            figures[f"subcodes_{theme}"] = (
+                charts.subcode_bars(coded, theme, codebook=book),
+                f"Underkoder under {book.label(theme)}",
+            )
+    out = {}
+    for name, (fig, caption) in figures.items():
+        fig._caption = caption
+        out[name] = fig
+    return out
+
+
+_SHEETS = {
+    "group_theme": "Gruppe x tema",
+    "group_theme_share": "Gruppe x tema (andel)",
+    "question_theme": "Spørsmål x tema",
+    "question_theme_share": "Spørsmål x tema (andel)",
+    "group_subcode": "Gruppe x underkode",
+    "cooccurrence": "Samforekomst",
+    "cooccurrence_jaccard": "Samforekomst (Jaccard)",
+    "subcode_cooccurrence": "Samforekomst underkoder",
+    "framework": "Rammematrise gruppe",
+    "framework_question": "Rammematrise spørsmål",
+}
+
+
+def _labelled(frame: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: labels.get(c, c), index=lambda i: labels.get(i, i) if isinstance(i, str) else i)
+
+
+def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress: bool | None = None) -> dict[str, Path]:
+    """Run the whole analysis and write every output to ``output_dir``.
+
+    Parameters
+    ----------
+    inputs : str, Path or list
+        Workshop files or folders (see :func:`utenforskap.read_workshop`).
+    output_dir : str or Path
+        Created if needed.  Written: ``statements.csv``, ``coded.csv``,
+        ``coded_long.csv``, one CSV per matrix, ``utenforskap_analyse.xlsx``,
+        ``charts/*.png`` and ``*.svg``, ``report.html``, ``metadata.json``.
+    codebook : optional
+        A codebook file; the bundled default when omitted.
+    context : bool
+        Use sections and questions in coding.
+    progress : bool, optional
+        Show a progress bar (default: when writing to a terminal).
+
+    Returns
+    -------
+    dict
+        Name -> path of every file written.
+    """
+    from tqdm.auto import tqdm
+
+    from .export import save_figure, write_csv, write_excel, write_text
+    from .report import render_report
+
+    out = Path(output_dir)
+    book = load_codebook(codebook)
+    steps = tqdm(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
+    written: dict[str, Path] = {}
+
+    steps.set_postfix_str("leser")
+    statements = read_workshop(inputs)
+    steps.update()
+    steps.set_postfix_str("koder")
+    coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
+    long = coding_table(coded, book)
+    steps.update()
+    steps.set_postfix_str("matriser")
+    tables = build_tables(coded, book)
+    steps.update()
+
+    steps.set_postfix_str("CSV")
+    written["statements"] = write_csv(statements, out / "statements.csv")
+    written["coded"] = write_csv(coded, out / "coded.csv")
+    written["coded_long"] = write_csv(long, out / "coded_long.csv")
+    for name, table in tables.items():
+        written[name] = write_csv(table.reset_index(), out / f"{name}.csv")
+    codebook_frame = book.to_frame()
+    written["codebook"] = write_csv(codebook_frame, out / "codebook.csv")
+    steps.update()
+
+    steps.set_postfix_str("figurer")
+    figures = {}
+    for name, fig in build_figures(coded, book).items():
+        png, svg = save_figure(fig, out / "charts" / name)
+        written[f"{name}.png"], written[f"{name}.svg"] = png, svg
+        figures[name] = (svg.read_text(encoding="utf-8"), fig._caption)
+    steps.update()
+
+    steps.set_postfix_str("rapport")
+    labels = {c: book.label(c) for c in book.codes}
+    sheets = {"Utsagn (kodet)": coded, "Kodinger": long}
+    sheets.update({_SHEETS[k]: _labelled(v, labels) for k, v in tables.items()})
+    sheets["Kodebok"] = codebook_frame
+    written["workbook"] = write_excel(sheets, out / "utenforskap_analyse.xlsx")
+    written["report"] = write_text(render_report(coded, tables, figures, book), out / "report.html")
+    metadata = {
+        "inputs": sorted(dict.fromkeys(statements["source"])),
+        "statements": len(statements),
+        "workshops": sorted(statements["workshop"].unique().tolist()),
+        "pipeline": coded.attrs["pipeline"],
+        "codebook": coded.attrs["codebook"],
+        "context": context,
+        "themes": {t: int(coded[t].sum()) for t in book.themes},
+    }
+    written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", out / "metadata.json")
+    steps.update()
+    steps.close()
+    log.info("wrote %d files to %s", len(written), out)
+    return written

@@ -1,0 +1,210 @@
+"""Charts for reports (matplotlib).
+
+Each function returns a :class:`matplotlib.figure.Figure` built without
+pyplot, so it needs no display and leaves no global state; in a notebook the
+figure shows itself, and :func:`utenforskap.export.save_figure` writes it as
+PNG and SVG.  Labels are Norwegian, from the codebook; colours are the
+Okabe-Ito palette (safe for colour-blind readers) and the sequential
+``cividis`` map.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from .codebook import load_codebook
+from .matrices import TOTAL, code_counts, cooccurrence, select_codes
+
+__all__ = ["group_heatmap", "question_bars", "cooccurrence_heatmap", "subcode_bars", "PALETTE"]
+
+#: Okabe & Ito (2008), colour-blind safe, black left out.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+_STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+}
+
+
+def _styled(function):
+    """Build the figure inside the house style (fonts, spines, SVG text)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(_STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+
+
+def _labels(codes, codebook) -> list[str]:
+    book = load_codebook(codebook)
+    return [book.label(c) if c in book.codes else c for c in codes]
+
+
+def _row_label(key, prefix: str) -> str:
+    if isinstance(key, tuple):
+        return f"{key[0]}: {prefix}{key[-1]}"
+    return f"{prefix}{key}"
+
+
+def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str) -> None:
+    """Heatmap with a label in every cell; NaN cells are light grey."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#e6e6e6")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[i, j]
+            light = not np.isnan(v) and v < 0.55 * vmax
+            ax.text(j, i, text[i][j], ha="center", va="center", fontsize=10, color="white" if light else "black")
+    bar = fig.colorbar(image, ax=ax, shrink=0.85)
+    bar.set_label(cbar_label)
+    ax.spines[:].set_visible(False)
+    ax.tick_params(length=0)
+
+
+@_styled
+def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+    """Heatmap of groups x codes: share of each group's statements, with the
+    count in each cell.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> fig = group_heatmap(u.code(u.read_workshop("data/raw")))
+    >>> fig.axes[0].get_ylabel()
+    'Gruppe'
+    """
+    codes = select_codes(coded, codes, codebook)
+    counts = code_counts(coded, "group", codes, totals=False, codebook=codebook)
+    shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
+    text = [
+        [f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)]
+        for i in range(len(counts))
+    ]
+    fig, ax = _figure(1.6 + 1.5 * len(codes), 1.2 + 0.55 * len(counts))
+    _annotated_heatmap(fig, ax, shares, text, 1.0, "Andel av gruppens utsagn")
+    ax.set_xticks(range(len(codes)), [_wrap(x) for x in _labels(codes, codebook)])
+    ax.set_yticks(range(len(counts)), [_row_label(k, "") for k in counts.index])
+    ax.set_ylabel("Gruppe")
+    ax.set_title(title or "Tema per gruppe (antall utsagn og andel)")
+    return fig
+
+
+@_styled
+def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+    """Stacked bars: for each question, how many statements carry each code
+    (a statement with two codes counts in both).
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> fig = question_bars(u.code(u.read_workshop("data/raw")))
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['Spm. 1', 'Spm. 2', 'Spm. 3']
+    """
+    codes = select_codes(coded, codes, codebook)
+    counts = code_counts(coded, "question", codes, totals=False, codebook=codebook)
+    fig, ax = _figure(1.8 + 1.4 * len(counts), 4.2)
+    x = np.arange(len(counts))
+    bottom = np.zeros(len(counts))
+    for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
+        values = counts[c].to_numpy(dtype=float)
+        ax.bar(x, values, 0.6, bottom=bottom, label=label, color=PALETTE[j % len(PALETTE)], edgecolor="white")
+        for xi, (v, b) in enumerate(zip(values, bottom)):
+            if v >= 2:
+                ax.text(xi, b + v / 2, f"{int(v)}", ha="center", va="center", fontsize=9,
+                        color="white" if j % len(PALETTE) in (0, 5) else "black")
+        bottom += values
+    ax.set_xticks(x, [_row_label(k, "Spm. ") for k in counts.index])
+    ax.set_ylabel("Antall utsagn med temaet")
+    ax.set_title(title or "Tema per spørsmål")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+@_styled
+def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, title: str | None = None):
+    """Heatmap of code co-occurrence (counts, or Jaccard with ``measure``).
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> fig = cooccurrence_heatmap(u.code(u.read_workshop("data/raw")), codes="subcodes")
+    >>> len(fig.axes[0].get_xticklabels())
+    14
+    """
+    codes = select_codes(coded, codes, codebook)
+    matrix = cooccurrence(coded, codes, measure, codebook).to_numpy(dtype=float, copy=True)
+    diagonal = np.diag(cooccurrence(coded, codes, "count", codebook).to_numpy()).astype(int)
+    # the diagonal (statements with the code) would drown the pairs: grey, with its n
+    np.fill_diagonal(matrix, np.nan)
+    if measure == "count":
+        text = [["" if np.isnan(v) else f"{int(v)}" for v in row] for row in matrix]
+        vmax, label = max(1.0, np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0), "Utsagn med begge kodene"
+    else:
+        text = [["" if np.isnan(v) else f"{v:.2f}" for v in row] for row in matrix]
+        vmax, label = 1.0, "Jaccard (begge / minst én)"
+    for i, n in enumerate(diagonal):
+        text[i][i] = f"n={n}"
+    size = 3.0 + 0.5 * len(codes)
+    fig, ax = _figure(size + 1.5, size + 1.0)
+    _annotated_heatmap(fig, ax, matrix, text, vmax, label)
+    labels = _labels(codes, codebook)
+    ax.set_xticks(range(len(codes)), labels, rotation=90)
+    ax.set_yticks(range(len(codes)), labels)
+    ax.set_title(title or "Samforekomst av koder")
+    return fig
+
+
+@_styled
+def subcode_bars(coded: pd.DataFrame, theme: str, codebook=None, title: str | None = None):
+    """Horizontal bars: statements per sub-code within one theme.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> fig = subcode_bars(u.code(u.read_workshop("data/raw")), "barriers")
+    >>> fig.axes[0].get_title()
+    'Hindringer: underkoder'
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    book = load_codebook(codebook)
+    codes = select_codes(coded, theme, book)
+    counts = code_counts(coded, "group", codes, codebook=book).loc[TOTAL, codes].astype(int).sort_values()
+    fig, ax = _figure(7.0, 1.2 + 0.45 * len(codes))
+    colour = PALETTE[book.themes.index(theme) % len(PALETTE)] if theme in book.themes else PALETTE[0]
+    bars = ax.barh(range(len(counts)), counts.to_numpy(), color=colour)
+    ax.bar_label(bars, padding=3, fontsize=10)
+    ax.set_yticks(range(len(counts)), [_wrap(book.label(c), 30) for c in counts.index])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Antall utsagn")
+    ax.set_title(title or f"{book.label(theme)}: underkoder")
+    ax.margins(x=0.12)
+    return fig
