@@ -13,10 +13,13 @@ Examples
 True
 """
 
+from . import charts
+from .analyse import analyse, build_figures, build_tables
 from .codebook import Codebook, load_codebook
 from .coding import agreement, code, code_matrix, coding_table
 from .errors import CodebookError, InputError, UtenforskapError
 from .ingest import read_workshop
+from .matrices import code_counts, cooccurrence, framework_matrix
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import normalise, normalise_text
 
@@ -34,6 +37,13 @@ __all__ = [
     "coding_table",
     "code_matrix",
     "agreement",
+    "code_counts",
+    "cooccurrence",
+    "framework_matrix",
+    "charts",
+    "analyse",
+    "build_tables",
+    "build_figures",
     "UtenforskapError",
     "InputError",
     "CodebookError",

@@ -1,8 +1,8 @@
 """Charts for reports (matplotlib).
 
 Each function returns a :class:`matplotlib.figure.Figure` built without
-pyplot, so it needs no display and leaves no global state; in a notebook the
-figure shows itself, and :func:`utenforskap.export.save_figure` writes it as
+pyplot, so it needs no display and leaves no global state; in a notebook
+(after ``%matplotlib inline``) the figure shows itself, and :func:`utenforskap.export.save_figure` writes it as
 PNG and SVG.  Labels are Norwegian, from the codebook; colours are the
 Okabe-Ito palette (safe for colour-blind readers) and the sequential
 ``cividis`` map.

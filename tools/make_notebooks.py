@@ -1,0 +1,87 @@
+"""Write the notebooks in notebooks/ from the cell sources below (outputs stripped).
+
+Run: .venv/bin/python tools/make_notebooks.py
+The notebooks are committed without outputs; tests/test_notebooks.py runs them.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parents[1] / "notebooks"
+
+EXPLORE = [
+    new_markdown_cell(
+        "# Utforsk en workshop\n\n"
+        "Denne notatboken viser hvordan `utenforskap` leser innspillene fra et arbeidsverksted, "
+        "koder dem etter kodeboken (hindringer, muligheter, brukermedvirkning), forklarer hver koding, "
+        "og lager matriser, figurer og eksporter til rapporten.\n\n"
+        "Eksempelet er vedlegget fra arbeidsverkstedet om ungt utenforskap (NAV–USN, 2023) i `data/raw/`."
+    ),
+    new_code_cell(
+        "%matplotlib inline\n"
+        "from pathlib import Path\n\n"
+        "import pandas as pd\n\n"
+        "import utenforskap as u\n\n"
+        "pd.set_option(\"display.max_colwidth\", 120)\n"
+        "RAW = Path(\"../data/raw\")\n"
+        "UT = Path(\"../data/processed/notatbok\")"
+    ),
+    new_markdown_cell("## 1. Les inn tabellen\n\nÉn rad per utsagn, med gruppe, spørsmål, overskrift (seksjon) og hvor i kildefilen utsagnet står."),
+    new_code_cell(
+        "utsagn = u.read_workshop(RAW / \"workshop_ungt_utenforskap_2023.txt\")\n"
+        "print(utsagn[\"workshop_title\"].iat[0])\n"
+        "utsagn[[\"segment_id\", \"group\", \"question\", \"section\", \"text\", \"line\"]].head(8)"
+    ),
+    new_code_cell("# antall utsagn per gruppe og spørsmål\npd.crosstab(utsagn[\"group\"], utsagn[\"question\"], margins=True, margins_name=\"Totalt\")"),
+    new_markdown_cell("Utsagn som står under en overskrift, for eksempel «Hindringer:»:"),
+    new_code_cell("utsagn.loc[utsagn[\"section\"] != \"\", [\"group\", \"question\", \"section\", \"text\"]]"),
+    new_markdown_cell("## 2. Normalisering\n\nOriginalteksten beholdes; ved siden av kommer normalisert tekst (forkortelser skrevet ut, NAV stavet likt) og lemmaer."),
+    new_code_cell("normalisert = u.normalise(utsagn)\nnormalisert.loc[normalisert[\"abbreviations\"] != \"\", [\"text\", \"text_norm\", \"abbreviations\"]]"),
+    new_markdown_cell("## 3. Koding med kodeboken\n\nKodeboken er en YAML-fil forskere kan lese og endre. Her er temaene og underkodene:"),
+    new_code_cell("kodebok = u.load_codebook()\nkodebok.to_frame()[[\"code\", \"parent\", \"label\", \"definition\"]]"),
+    new_code_cell(
+        "kodet = u.code(utsagn)\n"
+        "print(kodet.attrs[\"pipeline\"])\n"
+        "kodet[[\"barriers\", \"opportunities\", \"user_participation\"]].sum().rename(lambda c: kodebok.label(c))"
+    ),
+    new_markdown_cell("## 4. Hvorfor fikk et utsagn en kode?\n\nHver koding har begrunnelse: ordene som traff, regelen, og om overskriften eller spørsmålet ble brukt."),
+    new_code_cell(
+        "eksempler = [\"workshop_ungt_utenforskap_2023-g1-q3-02\", \"workshop_ungt_utenforskap_2023-g3-q3-01\", \"workshop_ungt_utenforskap_2023-g5-q3-03\"]\n"
+        "for sid in eksempler:\n"
+        "    rad = kodet.set_index(\"segment_id\").loc[sid]\n"
+        "    print(f\"{rad['text']}\\n  koder: {rad['codes']}\\n  fordi: {rad['why']}\\n\")"
+    ),
+    new_markdown_cell("Også treff som *ikke* ble tellende står i `evidence`, med forklaring (nektet, i unntak, temaet ikke kodet):"),
+    new_code_cell(
+        "rad = u.code([\"Finansiering er ikke et problem, men det finnes ingen muligheter for praksisplass.\"]).iloc[0]\n"
+        "pd.DataFrame(rad[\"evidence\"])[[\"code\", \"method\", \"rule\", \"matched\", \"kept\", \"note\"]]"
+    ),
+    new_markdown_cell("## 5. Matriser"),
+    new_code_cell("u.code_counts(kodet, \"group\").rename(columns=lambda c: kodebok.label(c) if c in kodebok.codes else c)"),
+    new_code_cell("u.code_counts(kodet, \"question\", share=True).round(2)"),
+    new_code_cell("u.cooccurrence(kodet, \"barriers\")"),
+    new_markdown_cell("Rammematrisen (som i NVivo og MAXQDA): sitatene som bærer hvert tema, per gruppe."),
+    new_code_cell("rammematrise = u.framework_matrix(kodet, \"group\")\nprint(rammematrise.loc[\"3\", \"barriers\"])"),
+    new_markdown_cell("## 6. Figurer"),
+    new_code_cell("u.charts.group_heatmap(kodet)"),
+    new_code_cell("u.charts.question_bars(kodet)"),
+    new_code_cell("u.charts.subcode_bars(kodet, \"barriers\")"),
+    new_markdown_cell("## 7. Eksport\n\nHele jobben i ett kall: CSV-er, Excel-arbeidsbok, figurer (PNG og SVG) og en HTML-rapport."),
+    new_code_cell("filer = u.analyse(RAW, UT, progress=False)\nsorted(p.name for p in filer.values())[:10]"),
+]
+
+
+def write(name: str, cells) -> Path:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    path = HERE / name
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+if __name__ == "__main__":
+    print(write("01_utforsk_workshop.ipynb", EXPLORE))
