@@ -15,11 +15,21 @@ True
 
 from . import charts
 from .analyse import analyse, build_figures, build_tables
-from .codebook import Codebook, load_codebook
+from .codebook import (
+    Codebook,
+    codebook_markdown,
+    from_quanteda_yaml,
+    load_codebook,
+    read_quanteda_dictionary,
+    to_quanteda_yaml,
+)
 from .coding import agreement, code, code_matrix, coding_table
 from .errors import CodebookError, InputError, UtenforskapError
 from .ingest import read_workshop
+from .export import write_parquet
+from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
+from .refiqda import read_qdpx, write_qdc, write_qdpx
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import normalise, normalise_text
 
@@ -44,6 +54,16 @@ __all__ = [
     "analyse",
     "build_tables",
     "build_figures",
+    "write_qdpx",
+    "write_qdc",
+    "read_qdpx",
+    "write_coding_sheet",
+    "read_manual_coding",
+    "to_quanteda_yaml",
+    "from_quanteda_yaml",
+    "read_quanteda_dictionary",
+    "codebook_markdown",
+    "write_parquet",
     "UtenforskapError",
     "InputError",
     "CodebookError",

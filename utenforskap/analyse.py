@@ -90,7 +90,7 @@ def _labelled(frame: pd.DataFrame, labels: dict) -> pd.DataFrame:
     return frame.rename(columns=lambda c: labels.get(c, c), index=lambda i: labels.get(i, i) if isinstance(i, str) else i)
 
 
-def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress: bool | None = None) -> dict[str, Path]:
+def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress: bool | None = None, parquet: bool = False) -> dict[str, Path]:
     """Run the whole analysis and write every output to ``output_dir``.
 
     Parameters
@@ -100,13 +100,18 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     output_dir : str or Path
         Created if needed.  Written: ``statements.csv``, ``coded.csv``,
         ``coded_long.csv``, one CSV per matrix, ``utenforskap_analyse.xlsx``,
-        ``charts/*.png`` and ``*.svg``, ``report.html``, ``metadata.json``.
+        ``charts/*.png`` and ``*.svg``, ``report.html``, ``metadata.json``,
+        the REFI-QDA project ``utenforskap_prosjekt.qdpx`` and codebook
+        ``kodebok.qdc``, ``kodebok.md``, ``kodebok_quanteda.yml`` and the
+        coding sheet ``kodeark.xlsx``.
     codebook : optional
         A codebook file; the bundled default when omitted.
     context : bool
         Use sections and questions in coding.
     progress : bool, optional
         Show a progress bar (default: when writing to a terminal).
+    parquet : bool
+        Also write ``coded.parquet`` and ``coded_long.parquet`` (needs pyarrow).
 
     Returns
     -------
@@ -115,7 +120,10 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     """
     from tqdm.auto import tqdm
 
-    from .export import save_figure, write_csv, write_excel, write_text
+    from .codebook import codebook_markdown, to_quanteda_yaml
+    from .export import save_figure, write_csv, write_excel, write_parquet, write_text
+    from .manual import write_coding_sheet
+    from .refiqda import write_qdc, write_qdpx
     from .report import render_report
 
     out = Path(output_dir)
@@ -159,6 +167,14 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     sheets["Kodebok"] = codebook_frame
     written["workbook"] = write_excel(sheets, out / "utenforskap_analyse.xlsx")
     written["report"] = write_text(render_report(coded, tables, figures, book), out / "report.html")
+    written["qdpx"] = write_qdpx(coded, out / "utenforskap_prosjekt.qdpx", book)
+    written["qdc"] = write_qdc(out / "kodebok.qdc", book)
+    written["codebook_md"] = write_text(codebook_markdown(book), out / "kodebok.md")
+    written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), out / "kodebok_quanteda.yml")
+    written["coding_sheet"] = write_coding_sheet(coded, out / "kodeark.xlsx", book)
+    if parquet:
+        written["coded_parquet"] = write_parquet(coded, out / "coded.parquet")
+        written["coded_long_parquet"] = write_parquet(long, out / "coded_long.parquet")
     metadata = {
         "inputs": sorted(dict.fromkeys(statements["source"])),
         "statements": len(statements),

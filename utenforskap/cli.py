@@ -45,7 +45,7 @@ def _cmd_code(args) -> None:
 def _cmd_analyse(args) -> None:
     from .analyse import analyse
 
-    written = analyse(args.inputs, args.output, args.codebook, context=not args.no_context, progress=None)
+    written = analyse(args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet)
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     themes = ", ".join(f"{k}={v}" for k, v in meta["themes"].items())
     print(f"{meta['statements']} statements ({themes}); {len(written)} files in {args.output}; report: {written['report']}")
@@ -77,6 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
+    p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.set_defaults(func=_cmd_analyse)
     return parser
 

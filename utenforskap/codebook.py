@@ -22,7 +22,10 @@ import pandas as pd
 
 from .errors import CodebookError
 
-__all__ = ["Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex"]
+__all__ = [
+    "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",
+    "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown",
+]
 
 _CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
 _CODE_KEYS = {
@@ -427,3 +430,116 @@ def load_codebook(path=None) -> Codebook:
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError(f"cannot read the codebook ({exc})", path) from None
     return _parse(text, str(path))
+
+
+# --------------------------------------------------------------------------
+# Exchange: quanteda YAML dictionaries and a Markdown codebook
+# --------------------------------------------------------------------------
+
+
+def to_quanteda_yaml(codebook=None) -> str:
+    """The codebook as a quanteda YAML dictionary: nested keys, glob
+    patterns as values.  A code with both patterns and sub-codes is a list of
+    its patterns followed by one-key mappings for its sub-codes, as quanteda
+    writes mixed keys.  Only patterns travel: labels, definitions, exclusion
+    patterns and structural rules have no place in that format.
+
+    Examples
+    --------
+    >>> print(to_quanteda_yaml().splitlines()[0:2])
+    ['barriers:', '- hindr*']
+    """
+    import yaml
+
+    book = load_codebook(codebook)
+
+    def node(code_id: str):
+        code = book.codes[code_id]
+        values = [p.text for p in code.patterns]
+        children = [{child: node(child)} for child in code.children]
+        if not children:
+            return values
+        if not values:
+            return {k: v for child in children for k, v in child.items()}
+        return values + children
+
+    data = {theme: node(theme) for theme in book.themes}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None = None) -> Codebook:
+    """A codebook from a quanteda YAML dictionary (keys become code ids and
+    labels; values become patterns).  Validated like any codebook."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CodebookError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or not data:
+        raise CodebookError("a quanteda dictionary is a mapping of keys to patterns", path)
+
+    def convert(value, trail):
+        code: dict = {}
+        if isinstance(value, dict):
+            code["codes"] = {str(k): convert(v, [*trail, str(k)]) for k, v in value.items()}
+        elif isinstance(value, list):
+            patterns = [str(v) for v in value if not isinstance(v, dict)]
+            children = {str(k): convert(v, [*trail, str(k)]) for item in value if isinstance(item, dict) for k, v in item.items()}
+            if patterns:
+                code["patterns"] = patterns
+            if children:
+                code["codes"] = children
+        elif isinstance(value, str):
+            code["patterns"] = [value]
+        else:
+            raise CodebookError(f"{_where(trail)}expected patterns, got {value!r}", path)
+        return code
+
+    ours = {"name": name or Path(path).stem, "codes": {str(k): convert(v, [str(k)]) for k, v in data.items()}}
+    return _parse(yaml.safe_dump(ours, allow_unicode=True, sort_keys=False), path)
+
+
+def read_quanteda_dictionary(path) -> Codebook:
+    """Load a quanteda YAML dictionary file as a codebook."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError("dictionary file not found", path) from None
+    return from_quanteda_yaml(text, str(path))
+
+
+def codebook_markdown(codebook=None) -> str:
+    """The codebook as Markdown, for a report appendix: one section per
+    theme, a table of its codes with definition, inclusion and exclusion
+    notes, examples and patterns.
+
+    Examples
+    --------
+    >>> codebook_markdown().splitlines()[0]
+    '# Kodebok: Ungt utenforskap - standard kodebok (versjon 1.0)'
+    """
+    book = load_codebook(codebook)
+
+    def cell(text: str) -> str:
+        return " ".join(str(text).split()).replace("|", "\\|")
+
+    lines = [f"# Kodebok: {book.name}" + (f" (versjon {book.version})" if book.version else ""), ""]
+    for theme in book.themes:
+        t = book.codes[theme]
+        lines += [f"## {t.label} (`{t.id}`)", "", cell(t.definition), ""]
+        if t.include:
+            lines += [f"**Inkluder:** {cell(t.include)}", ""]
+        if t.exclude:
+            lines += [f"**Ekskluder:** {cell(t.exclude)}", ""]
+        lines += ["| Kode | Etikett | Definisjon | Eksempler | Mønstre |", "| --- | --- | --- | --- | --- |"]
+        for code_id in [theme, *[c for c in book.codes if theme in book.ancestors(c)]]:
+            c = book.codes[code_id]
+            lines.append(
+                f"| `{c.id}` | {cell(c.label)} | {cell(c.definition)} | {cell(' / '.join(c.examples))} | "
+                f"{cell(', '.join(p.text for p in c.patterns))} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write", "formula_safe", "write_csv", "flat", "save_figure", "write_excel", "write_text"]
+__all__ = ["atomic_write", "formula_safe", "write_csv", "flat", "save_figure", "write_excel", "write_text", "write_parquet"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -181,4 +181,20 @@ def write_text(text: str, path) -> Path:
     path = Path(path)
     with atomic_write(path, newline="\n") as fh:
         fh.write(text)
+    return path
+
+
+def write_parquet(frame: pd.DataFrame, path) -> Path:
+    """Write a coded table as Parquet (lists and evidence kept as nested
+    columns), for large collections.  Needs pyarrow (``pip install
+    utenforskap[parquet]``)."""
+    from .errors import UtenforskapError
+
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise UtenforskapError("Parquet output needs pyarrow: pip install 'utenforskap[parquet]'") from None
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        frame.to_parquet(fh, index=False)
     return path

@@ -1,0 +1,51 @@
+"""Codebook exchange (quanteda YAML, Markdown) and Parquet output."""
+
+import pandas as pd
+import pytest
+
+from utenforskap import (CodebookError, code, codebook_markdown, from_quanteda_yaml, load_codebook,
+                         read_quanteda_dictionary, to_quanteda_yaml, write_parquet)
+
+
+def test_quanteda_round_trip_keeps_tree_and_patterns(tmp_path):
+    book = load_codebook()
+    path = tmp_path / "dict.yml"
+    path.write_text(to_quanteda_yaml(book), encoding="utf-8")
+    back = read_quanteda_dictionary(path)
+    assert list(back.codes) == list(book.codes)
+    for c in book.codes:
+        assert back.codes[c].parent == book.codes[c].parent
+        assert [p.text for p in back.codes[c].patterns] == [p.text for p in book.codes[c].patterns]
+    # the dictionary codes text the same way on patterns alone
+    texts = ["Finansieringen er en hindring.", "Brukermedvirkningen må styrkes."]
+    assert code(texts, back, context=False)["codes"].tolist() == [["barriers", "funding_resources"], ["opportunities", "user_participation", "involvement"]]
+
+
+def test_quanteda_reads_a_plain_dictionary():
+    text = "hindringer:\n  penger:\n    - penger\n    - finansier*\n  lover: [lov*]\nmuligheter:\n  - mulighet*\n"
+    book = from_quanteda_yaml(text)
+    assert book.themes == ["hindringer", "muligheter"]
+    assert book.codes["penger"].parent == "hindringer"
+    assert code(["Muligheter og penger"], book)["codes"].iat[0] == ["muligheter"]
+
+
+def test_quanteda_bad_dictionary():
+    with pytest.raises(CodebookError, match=r"\[hindringer -> patterns\] broken pattern 'pen\[ger'"):
+        from_quanteda_yaml("hindringer:\n  - pen[ger\n")
+
+
+def test_codebook_markdown():
+    text = codebook_markdown()
+    assert text.startswith("# Kodebok: Ungt utenforskap")
+    assert "## Hindringer (`barriers`)" in text and "## Brukermedvirkning (`user_participation`)" in text
+    assert "| `funding_resources` | Finansiering og ressurser |" in text
+
+
+def test_parquet_round_trip(tmp_path, statements):
+    pytest.importorskip("pyarrow")
+    coded = code(statements)
+    path = write_parquet(coded, tmp_path / "coded.parquet")
+    back = pd.read_parquet(path)
+    assert back["codes"].map(list).tolist() == coded["codes"].tolist()
+    assert back["text"].tolist() == coded["text"].tolist()
+    assert back["evidence"].iat[0][0]["code"] == coded["evidence"].iat[0][0]["code"]

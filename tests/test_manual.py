@@ -1,0 +1,95 @@
+"""Manual coding round-trip through an Excel coding sheet."""
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from utenforskap import InputError, agreement, code, read_manual_coding, write_coding_sheet
+from utenforskap.manual import SHEET
+
+
+@pytest.fixture(scope="module")
+def coded(statements):
+    return code(statements)
+
+
+@pytest.fixture
+def sheet(coded, tmp_path):
+    return write_coding_sheet(coded, tmp_path / "kodeark.xlsx")
+
+
+def header_column(ws, code_id):
+    return next(c.column for c in ws[1] if c.value and c.value.endswith(f"[{code_id}]"))
+
+
+def test_manual_round_trip_unchanged_gives_same_codes(sheet, coded, statements):
+    back = read_manual_coding(sheet, statements)
+    assert back["segment_id"].tolist() == coded["segment_id"].tolist()
+    assert back["codes"].tolist() == coded["codes"].tolist()
+    result = agreement(coded, back)
+    assert (result["kappa"] == 1.0).all()
+
+
+def test_manual_corrections_are_read_and_compared(sheet, coded):
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb[SHEET]
+    col = header_column(ws, "user_participation")
+    # row 2 is g1-q1-01: tick user participation; write a note
+    ws.cell(2, col).value = "X"
+    ws.cell(2, next(c.column for c in ws[1] if c.value == "Merknad")).value = "deltakelse"
+    # untick barriers on g1-q1-04 (row 5)
+    ws.cell(5, header_column(ws, "barriers")).value = None
+    wb.save(sheet)
+    back = read_manual_coding(sheet).set_index("segment_id")
+    assert "user_participation" in back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "codes"]
+    assert back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "note"] == "deltakelse"
+    assert not back.loc["workshop_ungt_utenforskap_2023-g1-q1-04", "barriers"]
+    result = agreement(coded, back.reset_index())
+    assert result.loc["user_participation", "manual"] == coded["user_participation"].sum() + 1
+    assert result.loc["barriers", "precision"] < 1.0
+
+
+def test_manual_empty_sheet_for_blind_coding(coded, tmp_path):
+    path = write_coding_sheet(coded, tmp_path / "blind.xlsx", prefill=False)
+    assert read_manual_coding(path)["codes"].map(len).sum() == 0
+
+
+def edit(path, row, column_name, value):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    col = next(c.column for c in ws[1] if c.value == column_name or (c.value or "").endswith(column_name))
+    ws.cell(row, col).value = value
+    wb.save(path)
+
+
+def test_manual_changed_text_is_an_error(sheet):
+    edit(sheet, 4, "Utsagn", "Noe helt annet")
+    with pytest.raises(InputError, match=r"kodeark\.xlsx:4: sheet 'Koding', row 4 \(.*g1-q1-03\): the statement text was changed"):
+        read_manual_coding(sheet)
+
+
+def test_manual_unknown_code_is_an_error(sheet):
+    edit(sheet, 1, "[barriers]", "Hindringer [barrieres]")
+    with pytest.raises(InputError, match=r"sheet 'Koding', row 1, column 'Hindringer \[barrieres\]': unknown code 'barrieres'"):
+        read_manual_coding(sheet)
+
+
+def test_manual_bad_mark_is_an_error(sheet):
+    edit(sheet, 7, "[opportunities]", "kanskje")
+    with pytest.raises(InputError, match=r"sheet 'Koding', row 7, column 'Muligheter \[opportunities\]': 'kanskje' is not a mark"):
+        read_manual_coding(sheet)
+
+
+def test_manual_unknown_statement_is_an_error(sheet, statements):
+    with pytest.raises(InputError, match=r"row 2: segment_id .* is not one of the statements"):
+        read_manual_coding(sheet, statements.iloc[1:])
+
+
+def test_manual_sheet_is_readable(sheet):
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb[SHEET]
+    assert ws.freeze_panes == "A2"
+    assert ws.data_validations.dataValidation  # drop-down for the code cells
+    hidden = [k for k, d in ws.column_dimensions.items() if d.hidden]
+    assert hidden and ws[f"{hidden[0]}1"].value == "kontroll"
+    assert set(wb.sheetnames) == {"Koding", "Kodebok", "Veiledning"}

@@ -1,0 +1,219 @@
+"""Manual coding round-trip: a coding sheet in Excel, and reading it back.
+
+:func:`write_coding_sheet` writes one row per statement with one column per
+code (themes and sub-codes), pre-filled with ``x`` where the coder assigned
+the code (or empty), a column for the researcher's note, and a hidden check
+column holding a fingerprint of the statement text.  The researcher ticks or
+removes ``x`` marks in Excel; :func:`read_manual_coding` reads the sheet back
+as a coding that :func:`utenforskap.agreement` compares with the automatic
+one.  A changed statement text, an unknown code column or a mark that is not
+a mark is an error naming the sheet and row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import load_codebook
+from .errors import InputError
+
+__all__ = ["write_coding_sheet", "read_manual_coding", "SHEET"]
+
+#: Name of the sheet researchers code in.
+SHEET = "Koding"
+_BASE = ["segment_id", "group", "question", "section", "text"]
+_HEADERS = {"segment_id": "segment_id", "group": "Gruppe", "question": "Spørsmål", "section": "Overskrift", "text": "Utsagn"}
+_NOTE = "Merknad"
+_CHECK = "kontroll"
+_CODE_HEADER = re.compile(r"^(?P<label>.*)\[(?P<id>[^\[\]]+)\]\s*$")
+_YES = {"x", "1", "ja", "j", "yes", "y", "true", "sann", "✓", "✔"}
+_NO = {"", "0", "nei", "n", "no", "false", "usann", "-"}
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha1(" ".join(str(text).split()).encode("utf-8")).hexdigest()[:12]
+
+
+def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool = True, extra: dict | None = None) -> Path:
+    """Write an Excel coding sheet for manual coding or correction.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Statements with ``segment_id`` and ``text`` (and ``codes`` to
+        pre-fill from).
+    path : str or Path
+        The ``.xlsx`` file.
+    prefill : bool
+        Mark the codes already assigned (``x``); ``False`` gives an empty
+        sheet for blind coding.
+    extra : dict, optional
+        Further columns to show before the codes (header -> values), e.g. a
+        confidence from the review queue.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, utenforskap as u
+    >>> coded = u.code(["Penger er en hindring."])
+    >>> path = write_coding_sheet(coded, pathlib.Path(tempfile.mkdtemp()) / "koding.xlsx")
+    >>> read_manual_coding(path)["codes"].tolist()
+    [['barriers', 'funding_resources']]
+    """
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .export import write_excel
+
+    book = load_codebook(codebook)
+    codes = list(book.codes)
+    sheet = pd.DataFrame({_HEADERS[c]: coded[c] if c in coded.columns else "" for c in _BASE})
+    for header, values in (extra or {}).items():
+        sheet[header] = list(values)
+    assigned = coded["codes"] if prefill and "codes" in coded.columns else pd.Series([[]] * len(coded), index=coded.index)
+    for c in codes:
+        header = f"{'  ' * book.codes[c].level}{book.label(c)} [{c}]".strip()
+        sheet[header] = ["x" if c in (a or []) else "" for a in assigned]
+    sheet[_NOTE] = ""
+    sheet[_CHECK] = [_fingerprint(t) for t in coded["text"]]
+    guide = pd.DataFrame(
+        {
+            "Slik koder du": [
+                f"Arket «{SHEET}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes).",
+                "Skriv x der koden passer, og slett x der den ikke passer. Ikke endre utsagnsteksten eller kolonnenavnene.",
+                "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
+                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
+            ]
+        }
+    )
+    book_frame = book.to_frame()[["code", "parent", "label", "definition", "include", "exclude", "examples"]]
+    path = write_excel({SHEET: sheet, "Kodebok": book_frame, "Veiledning": guide}, path)
+    # mark-up that pandas cannot write: a drop-down of x for the code cells, the check column hidden
+    import openpyxl
+
+    from .export import atomic_write
+
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook[SHEET]
+    first = len(_BASE) + len(extra or {}) + 1
+    last = first + len(codes) - 1
+    if len(sheet):
+        validation = DataValidation(type="list", formula1='"x"', allow_blank=True, showErrorMessage=False)
+        ws.add_data_validation(validation)
+        validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
+    fill = PatternFill("solid", fgColor="EAF2FB")
+    for column in ws.iter_cols(min_col=first, max_col=last, min_row=1, max_row=1):
+        column[0].fill = fill
+        ws.column_dimensions[column[0].column_letter].width = 14
+    ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
+    with atomic_write(path, "wb") as fh:
+        workbook.save(fh)
+    return path
+
+
+def _mark(value, sheet: str, row: int, header: str, path: Path) -> bool:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise InputError(f"sheet {sheet!r}, row {row}, column {header!r}: {value!r} is not a mark; write x or leave the cell empty", path, row)
+
+
+def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=None, sheet: str = SHEET) -> pd.DataFrame:
+    """Read a coding sheet written by :func:`write_coding_sheet` (and edited).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file.
+    statements : pandas.DataFrame, optional
+        The statements the sheet was made from; then every ``segment_id`` must
+        be one of them and every text must equal theirs.
+    codebook : optional
+        The codebook the sheet was made with (to check code ids).
+    sheet : str
+        The sheet to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id``, one boolean column per code id, ``codes`` (the ids
+        marked, codebook order) and ``note``.
+
+    Raises
+    ------
+    InputError
+        Naming the sheet and row: a changed statement text, an unknown code,
+        a missing segment id, or a cell that is not a mark.
+    """
+    path = Path(path)
+    book = load_codebook(codebook)
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+    except FileNotFoundError:
+        raise InputError("file not found", path) from None
+    except ValueError as exc:
+        raise InputError(f"no sheet {sheet!r} in the workbook ({exc})", path) from None
+    except Exception as exc:  # zip or XML damage: openpyxl raises many kinds
+        raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", path) from None
+    columns = [str(c) for c in frame.columns]
+    frame.columns = columns
+    for needed in (_HEADERS["segment_id"], _HEADERS["text"]):
+        if needed not in columns:
+            raise InputError(f"sheet {sheet!r}, row 1: no column {needed!r}; was the sheet written by write_coding_sheet?", path, 1)
+    known = set(_HEADERS.values()) | {_NOTE, _CHECK}
+    code_columns: dict[str, str] = {}
+    for header in columns:
+        match = _CODE_HEADER.match(header)
+        if match:
+            code_id = match.group("id").strip()
+            if code_id not in book.codes:
+                raise InputError(
+                    f"sheet {sheet!r}, row 1, column {header!r}: unknown code {code_id!r}; "
+                    f"the codebook has {', '.join(book.codes)}",
+                    path,
+                    1,
+                )
+            code_columns[header] = code_id
+        elif header not in known and not header.startswith("Unnamed"):
+            continue  # extra columns (e.g. a confidence) are kept out of the coding
+    if not code_columns:
+        raise InputError(f"sheet {sheet!r}, row 1: no code columns ('Label [code_id]')", path, 1)
+    originals = None
+    if statements is not None:
+        originals = statements.set_index("segment_id")["text"]
+    rows = []
+    for i, record in enumerate(frame.to_dict("records"), start=2):
+        segment_id = record[_HEADERS["segment_id"]]
+        if segment_id is None or (isinstance(segment_id, float) and pd.isna(segment_id)):
+            raise InputError(f"sheet {sheet!r}, row {i}: the segment_id is empty", path, i)
+        segment_id = str(segment_id)
+        text = "" if pd.isna(record[_HEADERS["text"]]) else str(record[_HEADERS["text"]])
+        check = record.get(_CHECK)
+        if isinstance(check, str) and check and _fingerprint(text) != check:
+            raise InputError(
+                f"sheet {sheet!r}, row {i} ({segment_id}): the statement text was changed; "
+                "code the statement as it stands, and put comments in the Merknad column",
+                path,
+                i,
+            )
+        if originals is not None:
+            if segment_id not in originals.index:
+                raise InputError(f"sheet {sheet!r}, row {i}: segment_id {segment_id!r} is not one of the statements", path, i)
+            if " ".join(str(originals[segment_id]).split()) != " ".join(text.split()):
+                raise InputError(f"sheet {sheet!r}, row {i} ({segment_id}): the statement text differs from the source", path, i)
+        marks = {code_id: _mark(record[header], sheet, i, header, path) for header, code_id in code_columns.items()}
+        note = record.get(_NOTE)
+        rows.append({"segment_id": segment_id, **marks, "note": "" if note is None or pd.isna(note) else str(note)})
+    out = pd.DataFrame(rows, columns=["segment_id", *code_columns.values(), "note"])
+    ordered = [c for c in book.codes if c in code_columns.values()]
+    out.insert(len(out.columns) - 1, "codes", [[c for c in ordered if r[c]] for r in rows])
+    duplicated = out["segment_id"].duplicated()
+    if duplicated.any():
+        i = int(duplicated.idxmax()) + 2
+        raise InputError(f"sheet {sheet!r}, row {i}: segment_id {out['segment_id'][i - 2]!r} appears twice", path, i)
+    return out
