@@ -4,6 +4,7 @@ exports and the HTML report.  This module is an edge: it writes files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -15,7 +16,7 @@ from .coding import code, coding_table
 from .ingest import read_workshop
 from .matrices import code_counts, cooccurrence, framework_matrix
 
-__all__ = ["analyse", "build_tables", "build_figures"]
+__all__ = ["analyse", "build_tables", "build_figures", "code_files"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -189,3 +190,47 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     steps.close()
     log.info("wrote %d files to %s", len(written), out)
     return written
+
+
+def code_files(inputs, output, codebook=None, *, long_output=None, context: bool = True, progress: bool | None = None) -> dict:
+    """Code workshop files one at a time, streaming the rows to CSV.
+
+    Memory stays bounded by the largest single workshop, whatever the number
+    of files: each file is read, coded (``nlp.pipe`` in batches) and written
+    before the next is read.  The CSV files appear atomically when all is done.
+
+    Parameters
+    ----------
+    inputs : str, Path or list
+        Workshop files or folders.
+    output : str or Path
+        The coded statements (CSV, as :func:`utenforskap.export.write_csv`).
+    long_output : str or Path, optional
+        Also write one row per statement x code.
+
+    Returns
+    -------
+    dict
+        ``files``, ``statements`` and the count per theme.
+    """
+    from tqdm.auto import tqdm
+
+    from .export import atomic_write, flat, formula_safe
+    from .ingest import _expand
+
+    book = load_codebook(codebook)
+    files = _expand(inputs)
+    counts = {"files": 0, "statements": 0, **{t: 0 for t in book.themes}}
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
+        long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
+        for i, path in enumerate(tqdm(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
+            coded = code(read_workshop(path), book, context=context)
+            formula_safe(flat(coded)).to_csv(out, index=False, header=i == 0, lineterminator="\n")
+            if long_out is not None:
+                formula_safe(coding_table(coded, book)).to_csv(long_out, index=False, header=i == 0, lineterminator="\n")
+            counts["files"] += 1
+            counts["statements"] += len(coded)
+            for t in book.themes:
+                counts[t] += int(coded[t].sum())
+    return counts

@@ -165,10 +165,11 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
     # the diagonal (statements with the code) would drown the pairs: grey, with its n
     np.fill_diagonal(matrix, np.nan)
     if measure == "count":
-        text = [["" if np.isnan(v) else f"{int(v)}" for v in row] for row in matrix]
+        # zeros stay blank so the pairs that do occur stand out
+        text = [["" if np.isnan(v) or v == 0 else f"{int(v)}" for v in row] for row in matrix]
         vmax, label = max(1.0, np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0), "Utsagn med begge kodene"
     else:
-        text = [["" if np.isnan(v) else f"{v:.2f}" for v in row] for row in matrix]
+        text = [["" if np.isnan(v) or v == 0 else f"{v:.2f}" for v in row] for row in matrix]
         vmax, label = 1.0, "Jaccard (begge / minst én)"
     for i, n in enumerate(diagonal):
         text[i][i] = f"n={n}"

@@ -29,17 +29,15 @@ def _cmd_parse(args) -> None:
 
 
 def _cmd_code(args) -> None:
-    from .coding import code, coding_table
-    from .export import write_csv
-    from .ingest import read_workshop
+    from .analyse import code_files
+    from .nlp import describe_pipeline, get_pipeline
 
-    statements = read_workshop(args.inputs)
-    coded = code(statements, args.codebook, context=not args.no_context, progress=len(statements) > 2000)
-    write_csv(coded, args.output)
-    if args.long:
-        write_csv(coding_table(coded, args.codebook), args.long)
-    counts = ", ".join(f"{t}={int(coded[t].sum())}" for t in coded.attrs.get("themes", []))
-    print(f"{len(coded)} statements coded ({counts}) with {coded.attrs['pipeline']} -> {args.output}")
+    counts = code_files(args.inputs, args.output, args.codebook, long_output=args.long, context=not args.no_context)
+    themes = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("files", "statements"))
+    print(
+        f"{counts['statements']} statements from {counts['files']} file(s) coded ({themes}) "
+        f"with {describe_pipeline(get_pipeline())} -> {args.output}"
+    )
 
 
 def _cmd_analyse(args) -> None:

@@ -13,6 +13,7 @@ Errors name the file, the line and the path to the bad entry, e.g.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -424,12 +425,22 @@ def load_codebook(path=None) -> Codebook:
         return path
     path = default_codebook_path() if path is None else Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        stat = path.stat()
     except FileNotFoundError:
         raise CodebookError("codebook file not found", path) from None
+    except OSError as exc:
+        raise CodebookError(f"cannot read the codebook ({exc})", path) from None
+    # parsed once per file version; a Codebook is not modified after loading
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Codebook:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError(f"cannot read the codebook ({exc})", path) from None
-    return _parse(text, str(path))
+    return _parse(text, path)
 
 
 # --------------------------------------------------------------------------

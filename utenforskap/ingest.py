@@ -80,6 +80,12 @@ def _collapse(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
+# What UTF-8 read as cp1252/Latin-1 makes of æøåÆØÅé and of – « » “ ” and NBSP.
+# ftfy repairs only text that shows such a signature: on clean text its
+# heuristics can take rare but real letter sequences ("åÆÆ") for mojibake.
+_MOJIBAKE = re.compile(r"Ã[¥¸¦…†˜©¨¶¤\x80-\xbf]|â€|Â[«»\xa0°§]")
+
+
 def _decode(data: bytes, path: Path) -> str:
     """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM,
     cp1252; repair UTF-8 mojibake; normalise line endings and to NFC."""
@@ -104,12 +110,12 @@ def _decode(data: bytes, path: Path) -> str:
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
     if controls > max(2, len(text) // 200):
         raise InputError("this is binary data, not a text table (control characters)", path)
-    import ftfy  # imported here: only text files need it
+    if _MOJIBAKE.search(text):
+        import ftfy  # imported here: only damaged files need it
 
-    fixed = ftfy.fix_encoding(text)
-    if fixed != text:
+        text = ftfy.fix_encoding(text)
         log.info("%s: repaired mojibake", path)
-    text = fixed.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
 

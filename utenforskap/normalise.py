@@ -15,6 +15,7 @@ import unicodedata
 
 import pandas as pd
 
+from .ingest import _MOJIBAKE
 from .nlp import get_pipeline
 
 __all__ = ["normalise", "normalise_text", "ABBREVIATIONS"]
@@ -46,9 +47,12 @@ ABBREVIATIONS: dict[str, str] = {
     "NAV-kontor": "NAV-kontor",
 }
 
-_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "´": "'"})
+_QUOTES = str.maketrans(
+    {"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "´": "'",
+     # dashes and minus signs: a hyphen inside a word, an en dash between words
+     "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2013": "–", "\u2014": "–", "\u2015": "–", "\u2212": "–"}
+)
 # dashes and minus signs of every kind: a hyphen inside a word, an en dash between spaces
-_DASH = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 _NAV = re.compile(r"(?<![\w-])(?:Nav|nav|NAV|N\.A\.V\.)(s?)(?![\w])")
 
 
@@ -94,14 +98,29 @@ def normalise_text(text: str) -> str:
     return _normalise(text)[0]
 
 
-def _normalise(text: str) -> tuple[str, list[str]]:
-    import ftfy
+# Text made only of these characters has nothing for ftfy to repair: skip it,
+# it is the slowest step.  Other text goes to ftfy only when it shows mojibake,
+# an HTML entity or a control character: on clean text ftfy's heuristics can
+# take rare but real letter sequences ("åÆÆ") for mojibake.
+_PLAIN = re.compile(r"[\w\s.,;:!?()«»“”\"'‘’\-–—/%+*@#§€$\[\]{}…<>=]*")
+_ABBREV_HINT = re.compile(r"\.|[A-ZÆØÅ]{2}")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    text = _DASH.sub(lambda m: "-" if m.group(0) in "\u2010\u2011" else "–", text)
-    text = _NAV.sub(lambda m: "NAV" + m.group(1), text)
-    text, found = _expand(text)
+
+def _normalise(text: str) -> tuple[str, list[str]]:
+    if not _PLAIN.fullmatch(text) and (_MOJIBAKE.search(text) or _ENTITY.search(text) or _CONTROL.search(text)):
+        import ftfy
+
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = text.translate(_QUOTES)
+    if "av" in text or "AV" in text or "N.A.V." in text:
+        text = _NAV.sub(lambda m: "NAV" + m.group(1), text)
+    found: list[str] = []
+    if _ABBREV_HINT.search(text):
+        text, found = _expand(text)
     return " ".join(text.split()), found
 
 
@@ -112,18 +131,74 @@ _NYNORSK_STOP = frozenset(
 )
 
 
-def _is_stop(token) -> bool:
-    """Stop word by its form, its Nynorsk form, or its lemma ("ei" -> "en")."""
-    return token.is_stop or token.lower_ in _NYNORSK_STOP or token.vocab[token.lemma_].is_stop
+class _Word:
+    """What the analysis needs of one word form, computed once per form."""
+
+    __slots__ = ("form", "lower", "lemma", "punct", "content", "globs")
+
+    def __init__(self, form, lower, lemma, punct, content):
+        self.form, self.lower, self.lemma, self.punct, self.content = form, lower, lemma, punct, content
+        self.globs = None  # filled by the coder
 
 
-def _doc_features(doc) -> dict:
+class _Words:
+    """Word information for the tokens of a pipeline's Docs, cached per word
+    form (and lemma, where a trained model's lemma depends on context).
+
+    With the embedded pipeline the lemma is a function of the form, so the
+    lemmatizer component is skipped while parsing and the lemma comes from
+    this cache: one simplemma look-up per distinct word, not per token.
+    """
+
+    def __init__(self, nlp):
+        from .nlp import EMBEDDED
+
+        self.nlp = nlp
+        self.by_form = nlp.meta.get("name") == EMBEDDED
+        self.cache: dict = {}
+        self.stop_words = nlp.Defaults.stop_words
+
+    def pipe(self, texts, batch_size: int = 256):
+        disable = ["utenforskap_lemmatizer"] if self.by_form else []
+        return self.nlp.pipe(texts, batch_size=batch_size, disable=disable)
+
+    def words(self, doc) -> list[_Word]:
+        from spacy.attrs import LEMMA, ORTH
+
+        from .nlp import lemmatize_word
+
+        cache, vocab, out = self.cache, doc.vocab, []
+        if self.by_form:
+            keys = doc.to_array(ORTH).tolist()
+            lemmas = None
+        else:
+            array = doc.to_array([ORTH, LEMMA]).tolist()
+            keys = [tuple(a) for a in array]
+            lemmas = [a[1] for a in array]
+        for i, key in enumerate(keys):
+            word = cache.get(key)
+            if word is None:
+                lexeme = vocab[key if self.by_form else key[0]]
+                form = lexeme.orth_
+                lower = form.lower()
+                if lexeme.is_punct or lexeme.is_space:
+                    word = _Word(form, lower, lower, True, False)
+                else:
+                    lemma = lemmatize_word(form) if self.by_form else (vocab.strings[lemmas[i]].lower() or lower)
+                    stop = lexeme.is_stop or lower in _NYNORSK_STOP or lemma in self.stop_words
+                    word = _Word(form, lower, lemma, False, not stop and not lexeme.like_num)
+                cache[key] = word
+            out.append(word)
+        return out
+
+
+def _features(words: list[_Word]) -> dict:
     """Lemma columns of one parsed statement."""
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    kept = [w for w in words if not w.punct]
     return {
-        "lemmas": " ".join(t.lemma_ or t.lower_ for t in words),
-        "content_lemmas": " ".join(t.lemma_ or t.lower_ for t in words if not _is_stop(t) and not t.like_num),
-        "n_tokens": len(words),
+        "lemmas": " ".join(w.lemma for w in kept),
+        "content_lemmas": " ".join(w.lemma for w in kept if w.content),
+        "n_tokens": len(kept),
     }
 
 
@@ -150,9 +225,9 @@ def normalise(data, nlp=None, batch_size: int = 256) -> pd.DataFrame:
     ['Hindringene er blant annet finansieringen', 'hindring være blant annen finansiering']
     """
     frame = _as_frame(data)
-    nlp = nlp or get_pipeline()
+    words = _Words(nlp or get_pipeline())
     normalised = [_normalise(t) for t in frame["text"]]
-    features = [_doc_features(doc) for doc in nlp.pipe((n for n, _ in normalised), batch_size=batch_size)]
+    features = [_features(words.words(doc)) for doc in words.pipe((n for n, _ in normalised), batch_size=batch_size)]
     out = frame.copy()
     out["text_norm"] = [n for n, _ in normalised]
     out["abbreviations"] = ["; ".join(found) for _, found in normalised]

@@ -1,0 +1,159 @@
+"""Benchmarks: import time, coding throughput, the bundled analysis, streaming.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``).  Every
+figure is measured in this one run, on this machine; ratios compare things
+measured side by side.  Nothing here is a test: it prints numbers.
+
+1. ``import utenforskap`` time (median of 5 fresh interpreters).
+2. Coding throughput of the embedded default pipeline on 20,000 statements,
+   as words/s and as a ratio to the bare ``spacy.blank("nb")`` tokenizer on
+   the same texts.
+3. ``analyse`` on the bundled table: time of the call, of the whole command,
+   and peak memory (fresh interpreters).
+4. Streaming: ``utenforskap code`` on folders of 100 and 1,000 workshops
+   (copies of the bundled one): time and peak memory; bounded memory means
+   the two peaks are close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data" / "raw" / "workshop_ungt_utenforskap_2023.txt"
+PEAK = "import resource; print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def run_python(code: str) -> tuple[float, dict]:
+    """Run code in a fresh interpreter; return wall time and KEY value lines it printed."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    wall = time.perf_counter() - start
+    values = {}
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key.isupper():
+            values[key] = float(value)
+    return wall, values
+
+
+def import_time() -> float:
+    code = "import time; t = time.perf_counter(); import utenforskap; print('IMPORT', time.perf_counter() - t)"
+    return statistics.median(run_python(code)[1]["IMPORT"] for _ in range(5))
+
+
+def statements_for_benchmark(n: int) -> list[str]:
+    """n statements recombined from the bundled ones (same vocabulary and
+    style, different word order and length), deterministic."""
+    import utenforskap as u
+
+    sentences = u.read_workshop(BUNDLED)["text"].tolist()
+    words = [w for s in sentences for w in s.split()]
+    rng = random.Random(2023)
+    out = []
+    for i in range(n):
+        base = sentences[i % len(sentences)].split()
+        extra = rng.sample(words, rng.randint(0, 6))
+        mixed = base + extra
+        rng.shuffle(mixed)
+        out.append(" ".join(mixed))
+    return out
+
+
+def throughput(n: int) -> dict:
+    import spacy
+
+    import utenforskap as u
+
+    texts = statements_for_benchmark(n)
+    n_words = sum(len(t.split()) for t in texts)
+    u.code(texts[:50])  # load the pipeline and lemma data before timing
+    bare = spacy.blank("nb")
+    start = time.perf_counter()
+    for _ in bare.pipe(texts, batch_size=256):
+        pass
+    tokenizer = time.perf_counter() - start
+    start = time.perf_counter()
+    coded = u.code(texts)
+    coding = time.perf_counter() - start
+    return {
+        "statements": len(texts),
+        "words": n_words,
+        "tokenizer_wps": n_words / tokenizer,
+        "coding_wps": n_words / coding,
+        "ratio": tokenizer / coding,
+        "coded_share": float(coded["codes"].map(bool).mean()),
+    }
+
+
+def bundled_analysis() -> dict:
+    out = tempfile.mkdtemp(prefix="bench-analyse-")
+    code = (
+        "import time; t0 = time.perf_counter(); import utenforskap as u; t1 = time.perf_counter(); "
+        f"u.analyse({str(BUNDLED)!r}, {out!r}, progress=False); t2 = time.perf_counter(); "
+        "print('IMPORT', t1 - t0); print('CALL', t2 - t1); " + PEAK
+    )
+    wall, values = run_python(code)
+    shutil.rmtree(out, ignore_errors=True)
+    return {"call_s": values["CALL"], "process_s": wall, "peak_mb": values["PEAK"] / 1024}
+
+
+def streaming(sizes=(100, 1000)) -> dict:
+    results = {}
+    data = BUNDLED.read_bytes()
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+        for i in range(size):
+            (folder / f"workshop_{i:04d}.txt").write_bytes(data)
+        out = folder / "coded.csv"
+        code = (
+            "from utenforskap.analyse import code_files; "
+            f"c = code_files({str(folder)!r}, {str(out)!r}, progress=False); print('STATEMENTS', c['statements']); " + PEAK
+        )
+        wall, values = run_python(code)
+        results[size] = {"statements": int(values["STATEMENTS"]), "seconds": wall, "peak_mb": values["PEAK"] / 1024}
+        shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (2,000 statements; 10 and 100 workshops)")
+    args = parser.parse_args(argv)
+    n, sizes = (2_000, (10, 100)) if args.quick else (20_000, (100, 1000))
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"import utenforskap: {import_time():.3f} s (median of 5; goal < 0.5 s)")
+    t = throughput(n)
+    print(
+        f"coding {t['statements']:,} statements ({t['words']:,} words): {t['coding_wps']:,.0f} words/s; "
+        f"bare spacy.blank('nb') tokenizer {t['tokenizer_wps']:,.0f} words/s; "
+        f"ratio {t['ratio']:.2f} (goal >= 0.5); {t['coded_share']:.0%} of statements got a code"
+    )
+    a = bundled_analysis()
+    print(
+        f"analyse on the bundled table: {a['call_s']:.2f} s for the call, {a['process_s']:.2f} s for the whole "
+        f"process (goal < 3 s); peak memory {a['peak_mb']:.0f} MB"
+    )
+    s = streaming(sizes)
+    small, large = sizes
+    print(
+        f"streaming code: {small} workshops ({s[small]['statements']:,} statements) {s[small]['seconds']:.1f} s, "
+        f"peak {s[small]['peak_mb']:.0f} MB; {large} workshops ({s[large]['statements']:,} statements) "
+        f"{s[large]['seconds']:.1f} s, peak {s[large]['peak_mb']:.0f} MB; "
+        f"peak ratio {s[large]['peak_mb'] / s[small]['peak_mb']:.2f} for {large // small}x the input"
+    )
+
+
+if __name__ == "__main__":
+    main()
