@@ -174,7 +174,7 @@ def test_agreement_with_code_lists():
 
 
 def test_quality_bundled_in_context(statements):
-    manual = pd.read_csv(FIXTURES / "manual_coding_bundled.csv")
+    manual = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
     result = agreement(code(statements), manual)
     assert (result["kappa"] >= 0.9).all(), result
     assert (result["macro_f1"] >= 0.9).all(), result

@@ -73,6 +73,73 @@ EXPLORE = [
 ]
 
 
+LEARN = [
+    new_markdown_cell(
+        "# Lær av forskernes koding\n\n"
+        "Kodeboken finner det den navngir. Her lærer en maskinlæringsmodell (scikit-learn) av utsagn "
+        "som forskere har kodet for hånd, og foreslår koder for nye utsagn, med sannsynlighet og de ordene som "
+        "veide tyngst. Forslagene står ved siden av kodebokens koder; de overskriver dem aldri.\n\n"
+        "Til slutt ser vi induktivt på materialet: tema (NMF) og ord som er særpreget for en gruppe."
+    ),
+    new_code_cell(
+        "%matplotlib inline\n"
+        "from pathlib import Path\n\n"
+        "import pandas as pd\n\n"
+        "import utenforskap as u\n\n"
+        "pd.set_option(\"display.max_colwidth\", 100)\n"
+        "TEMAER = [\"barriers\", \"opportunities\", \"user_participation\"]\n"
+        "utsagn = u.read_workshop(\"../data/raw/workshop_ungt_utenforskap_2023.txt\")"
+    ),
+    new_markdown_cell(
+        "## 1. Håndkoding\n\n"
+        "I praksis skriver du ut et kodeark (`u.write_coding_sheet`), koder i Excel og leser det inn igjen "
+        "med `u.read_manual_coding`. Her bruker vi en håndkoding av workshopen som følger med i "
+        "`data/manual/`, og koder i tillegg noen nye utsagn direkte i notatboken:"
+    ),
+    new_code_cell(
+        "manuell = pd.read_csv(\"../data/manual/manuell_koding_ungt_utenforskap_2023.csv\")\n"
+        "kodet_for_haand = utsagn.merge(manuell, on=\"segment_id\")[[\"segment_id\", \"workshop\", \"text\", *TEMAER]]\n"
+        "egne = pd.DataFrame([\n"
+        "    (\"Det mangler penger til oppfølging av unge.\", 1, 0, 0),\n"
+        "    (\"Ungdommene bør få være med å bestemme tiltakene.\", 0, 1, 1),\n"
+        "    (\"Taushetsplikten gjør det vanskelig å samarbeide.\", 1, 0, 0),\n"
+        "    (\"Et felles kontaktpunkt kan gjøre det enklere å få hjelp.\", 0, 1, 0),\n"
+        "    (\"Brukerne opplever at de ikke blir hørt.\", 1, 0, 1),\n"
+        "    (\"Møtet ble holdt i Drammen.\", 0, 0, 0),\n"
+        "], columns=[\"text\", *TEMAER]).assign(workshop=\"egne\", segment_id=lambda d: [f\"egne-{i}\" for i in range(len(d))])\n"
+        "trening = pd.concat([kodet_for_haand, egne], ignore_index=True)\n"
+        "trening[TEMAER].sum()"
+    ),
+    new_markdown_cell(
+        "## 2. Ærlig evaluering\n\n"
+        "Kryssvalidering gruppert etter workshop: utsagn fra samme workshop havner aldri både i trening og test. "
+        "Med få håndkodede utsagn sier tabellen fra (kolonnen `warning`) i stedet for å vise oppblåste tall. "
+        "Sammenlign alltid med grunnlinjen som bare gjetter den vanligste verdien."
+    ),
+    new_code_cell("u.evaluate(trening, codes=TEMAER)[[\"positives\", \"f1\", \"kappa\", \"baseline_f1\", \"baseline_kappa\", \"folds\", \"warning\"]].round(2)"),
+    new_code_cell("u.learning_curve(trening, codes=TEMAER).round(2)"),
+    new_markdown_cell("## 3. Forslag for nye utsagn"),
+    new_code_cell(
+        "koder = u.SuggestCoder(codes=TEMAER).fit(trening)\n"
+        "nye = [\"Vi har for lite tid til hver ungdom.\", \"Unge bør få si sin mening om tilbudet.\", \"Samarbeidet med skolen har stort potensial.\"]\n"
+        "forslag = koder.suggest(nye)\n"
+        "for rad in forslag.itertuples():\n"
+        "    print(rad.text, \"->\", rad.suggested, {k: round(v, 2) for k, v in rad.probabilities.items()}, rad.words)"
+    ),
+    new_markdown_cell("Forslagene står ved siden av kodebokens koding, og kan sammenlignes med den:"),
+    new_code_cell(
+        "regelkodet = u.code(utsagn)\n"
+        "ved_siden = regelkodet[[\"segment_id\", \"text\", \"codes\"]].merge(koder.suggest(regelkodet)[[\"segment_id\", \"suggested\"]], on=\"segment_id\")\n"
+        "ved_siden[ved_siden.apply(lambda r: set(r.suggested) != {c for c in r.codes if c in TEMAER}, axis=1)].head(8)"
+    ),
+    new_code_cell("koder.top_features(\"barriers\", 10)"),
+    new_markdown_cell("## 4. Induktiv utforsking: tema og særpregede ord"),
+    new_code_cell("ord, eksempler = u.topics(utsagn, n_topics=5, random_state=0)\nu.charts.topic_words(ord)"),
+    new_code_cell("eksempler.groupby(\"topic\").head(1)[[\"topic\", \"text\"]]"),
+    new_code_cell("saerpreg = u.keyness(utsagn, \"group\")\nu.charts.keyness_bars(saerpreg, \"5\")"),
+]
+
+
 def write(name: str, cells) -> Path:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -85,3 +152,4 @@ def write(name: str, cells) -> Path:
 
 if __name__ == "__main__":
     print(write("01_utforsk_workshop.ipynb", EXPLORE))
+    print(write("02_laer_av_koding.ipynb", LEARN))

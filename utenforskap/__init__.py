@@ -26,7 +26,9 @@ from .codebook import (
 from .coding import agreement, code, code_matrix, coding_table
 from .errors import CodebookError, InputError, UtenforskapError
 from .ingest import read_workshop
+from .explore import keyness, topics
 from .export import write_parquet
+from .learn import SuggestCoder, evaluate, learning_curve
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
 from .refiqda import read_qdpx, write_qdc, write_qdpx
@@ -64,6 +66,11 @@ __all__ = [
     "read_quanteda_dictionary",
     "codebook_markdown",
     "write_parquet",
+    "SuggestCoder",
+    "evaluate",
+    "learning_curve",
+    "topics",
+    "keyness",
     "UtenforskapError",
     "InputError",
     "CodebookError",

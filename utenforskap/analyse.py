@@ -73,6 +73,38 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
     return out
 
 
+def _render(figures: dict, names: list[str], folder: Path) -> None:
+    from .export import save_figure
+
+    for name in names:
+        save_figure(figures[name], folder / name)
+
+
+def _save_figures(figures: dict, folder: Path) -> None:
+    """Save every figure as PNG and SVG.  Rendering is the slowest step of
+    ``analyse``; where the platform forks and no other thread runs (so a fork
+    is safe), the heaviest figures render in a forked child on the second
+    core while this process renders the rest."""
+    import multiprocessing
+    import os
+    import threading
+
+    names = list(figures)
+    heavy = [n for n in ("cooccurrence_heatmap", "group_theme_heatmap") if n in figures]
+    light = [n for n in names if n not in heavy]
+    if not (hasattr(os, "fork") and threading.active_count() == 1 and heavy and light and (os.cpu_count() or 1) > 1):
+        _render(figures, names, folder)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    child = multiprocessing.get_context("fork").Process(target=_render, args=(figures, heavy, folder))
+    child.start()
+    _render(figures, light, folder)
+    child.join()
+    if child.exitcode != 0:  # the child failed: render here, so nothing is missing
+        log.warning("figure rendering in a child process failed (exit code %s); rendering here", child.exitcode)
+        _render(figures, heavy, folder)
+
+
 _SHEETS = {
     "group_theme": "Gruppe x tema",
     "group_theme_share": "Gruppe x tema (andel)",
@@ -122,7 +154,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     from tqdm.auto import tqdm
 
     from .codebook import codebook_markdown, to_quanteda_yaml
-    from .export import save_figure, write_csv, write_excel, write_parquet, write_text
+    from .export import write_csv, write_excel, write_parquet, write_text
     from .manual import write_coding_sheet
     from .refiqda import write_qdc, write_qdpx
     from .report import render_report
@@ -154,9 +186,11 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     steps.update()
 
     steps.set_postfix_str("figurer")
+    built = build_figures(coded, book)
+    _save_figures(built, out / "charts")
     figures = {}
-    for name, fig in build_figures(coded, book).items():
-        png, svg = save_figure(fig, out / "charts" / name)
+    for name, fig in built.items():
+        png, svg = (out / "charts" / name).with_suffix(".png"), (out / "charts" / name).with_suffix(".svg")
         written[f"{name}.png"], written[f"{name}.svg"] = png, svg
         figures[name] = (svg.read_text(encoding="utf-8"), fig._caption)
     steps.update()

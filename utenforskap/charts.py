@@ -19,7 +19,7 @@ import pandas as pd
 from .codebook import load_codebook
 from .matrices import TOTAL, code_counts, cooccurrence, select_codes
 
-__all__ = ["group_heatmap", "question_bars", "cooccurrence_heatmap", "subcode_bars", "PALETTE"]
+__all__ = ["group_heatmap", "question_bars", "cooccurrence_heatmap", "subcode_bars", "topic_words", "keyness_bars", "PALETTE"]
 
 #: Okabe & Ito (2008), colour-blind safe, black left out.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -208,4 +208,41 @@ def subcode_bars(coded: pd.DataFrame, theme: str, codebook=None, title: str | No
     ax.set_xlabel("Antall utsagn")
     ax.set_title(title or f"{book.label(theme)}: underkoder")
     ax.margins(x=0.12)
+    return fig
+
+
+@_styled
+def topic_words(words: pd.DataFrame, title: str | None = None):
+    """One small bar chart per topic: its top words and their weights (from
+    :func:`utenforskap.explore.topics`)."""
+    from matplotlib.figure import Figure
+
+    topics_ = sorted(words["topic"].unique())
+    columns = min(3, len(topics_))
+    rows = int(np.ceil(len(topics_) / columns))
+    per_topic = int(words.groupby("topic").size().max())
+    fig = Figure(figsize=(3.6 * columns, 0.9 + (0.32 * per_topic + 0.6) * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for k, ax in zip(topics_, axes.flat):
+        part = words[words["topic"] == k].sort_values("weight")
+        ax.barh(part["word"], part["weight"], color=PALETTE[(k - 1) % len(PALETTE)])
+        ax.set_title(f"Tema {k}", fontsize=11)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in list(axes.flat)[len(topics_):]:
+        ax.set_visible(False)
+    fig.suptitle(title or "Tema funnet i utsagnene (NMF): viktigste ord", fontweight="bold")
+    return fig
+
+
+@_styled
+def keyness_bars(keyness: pd.DataFrame, target, title: str | None = None, label: str = "Gruppe"):
+    """Horizontal bars of G² for the words most characteristic of one target
+    (from :func:`utenforskap.explore.keyness`)."""
+    part = keyness[keyness["target"] == target].sort_values("g2")
+    fig, ax = _figure(6.5, 1.2 + 0.38 * max(1, len(part)))
+    bars = ax.barh(part["word"], part["g2"], color=PALETTE[0])
+    ax.bar_label(bars, labels=[f"{a}/{b}" for a, b in zip(part["n_target"], part["n_rest"])], padding=3, fontsize=9)
+    ax.set_xlabel("G² (log-likelihood); etikett: antall her / i resten")
+    ax.set_title(title or f"Særpreget for {label.lower()} {target}")
+    ax.margins(x=0.15)
     return fig

@@ -35,7 +35,8 @@ _OVERRIDES = {"man": "man", "dei": "de", "bruker": "bruke", "brukere": "bruker",
 
 @functools.lru_cache(maxsize=200_000)
 def lemmatize_word(word: str) -> str:
-    """Lowercase lemma of one word: Bokmål first, then Nynorsk.
+    """Lowercase lemma of one word: Bokmål where Bokmål knows the word, else
+    Nynorsk where Nynorsk knows it, else simplemma's Bokmål guess.
 
     Examples
     --------
@@ -47,10 +48,9 @@ def lemmatize_word(word: str) -> str:
     lower = word.lower()
     if lower in _OVERRIDES:
         return _OVERRIDES[lower]
-    lemma = simplemma.lemmatize(lower, lang="nb")
-    if lemma == lower:
-        lemma = simplemma.lemmatize(lower, lang="nn")
-    return lemma.lower()
+    if not simplemma.is_known(lower, lang="nb") and simplemma.is_known(lower, lang="nn"):
+        return simplemma.lemmatize(lower, lang="nn").lower()
+    return simplemma.lemmatize(lower, lang="nb").lower()
 
 
 def _register_component():

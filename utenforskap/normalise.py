@@ -124,10 +124,12 @@ def _normalise(text: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), found
 
 
-# Nynorsk function words that spaCy's Bokmål stop list lacks
+# Nynorsk function words and question words that spaCy's Bokmål stop list lacks
 _NYNORSK_STOP = frozenset(
     "dei ei eit ikkje kva korleis kvifor eg ho han dykk me oss dykkar deira hjå frå "
-    "berre noko nokon kvar kven sjølv vere vore vert vart åt ein".split()
+    "berre noko nokon kvar kven sjølv vere vore vert vart åt ein "
+    # question words spaCy's list lacks, in both written standards
+    "hvordan hvorfor hvilke hvilken hvilket hvem korleis kvifor kva kven kvar".split()
 )
 
 
