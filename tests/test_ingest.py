@@ -281,7 +281,6 @@ def test_ingest_encoding_variants_give_same_statements(tmp_path, bundled_path, s
         ("short.tsv", b"Gruppe\tSpm 1\tSpm 2\n1\ta\tb\n2\tc\n", r"short\.tsv:3: this row has 2 cells but the header \(line 1\) has 3"),
         ("long.tsv", b"Gruppe\tSpm 1\n1\ta\tb\n", r"long\.tsv:2: this row has 3 cells"),
         ("nogroup.tsv", b"Gruppe\tSpm 1\n\ta\n", r"nogroup\.tsv:2: the first row of the table has no group label"),
-        ("twice.tsv", b"Gruppe\tSpm 1\n1\ta\n1\tb\n", r"twice\.tsv:3: group '1' appears again"),
         ("fake.xlsx", b"not a zip", r"fake\.xlsx: not a readable Excel workbook"),
         ("fake.docx", b"not a zip", r"fake\.docx: not a readable Word document"),
         ("old.xls", b"\xd0\xcf\x11\xe0", r"old\.xls: old \.xls workbooks are not supported"),
@@ -292,6 +291,14 @@ def test_ingest_bad_input_raises_input_error(tmp_path, name, data, message):
     path.write_bytes(data)
     with pytest.raises(InputError, match=message):
         read_workshop(path)
+
+
+def test_ingest_repeated_group_label_adds_rows(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("Gruppe,Spm. 1: Innspill\n1,Mer samarbeid\n2,Lovverket\n1,Penger\n", encoding="utf-8")
+    frame = read_workshop(path)
+    assert frame[["group", "position", "text"]].values.tolist() == [["1", 1, "Mer samarbeid"], ["1", 2, "Penger"], ["2", 1, "Lovverket"]]
+    assert not frame["continued"].any()
 
 
 def test_ingest_missing_file(tmp_path):

@@ -137,6 +137,24 @@ LEARN = [
     new_code_cell("ord, eksempler = u.topics(utsagn, n_topics=5, random_state=0)\nu.charts.topic_words(ord)"),
     new_code_cell("eksempler.groupby(\"topic\").head(1)[[\"topic\", \"text\"]]"),
     new_code_cell("saerpreg = u.keyness(utsagn, \"group\")\nu.charts.keyness_bars(saerpreg, \"5\")"),
+    new_markdown_cell(
+        "## 5. Gjennomgangskø: de mest usikre først\n\n"
+        "Kodeboken og maskinforslagene gir sammen en sikkerhet per utsagn. Forskeren går gjennom de minst sikre "
+        "utsagnene først. Her koder vi uten kontekst (bare teksten) og ser hvordan enigheten med håndkodingen "
+        "stiger når bare den sikreste andelen kodes automatisk og resten gjennomgås."
+    ),
+    new_code_cell(
+        "ko = u.review_queue(u.code(utsagn, context=False), coder=koder)\n"
+        "ko[[\"text\", \"confidence\", \"uncertain\", \"evidence_for\", \"evidence_against\", \"suggested\"]].head(6)"
+    ),
+    new_code_cell(
+        "u.review_simulation(ko, manuell).rename(columns={\"share_auto\": \"andel automatisk\", \"reviewed\": \"gjennomgått\"}).round(2)"
+    ),
+    new_markdown_cell("Køen skrives som et kodeark som leses inn igjen med `u.read_manual_coding`:"),
+    new_code_cell(
+        "ark = u.write_review_sheet(ko, \"../data/processed/notatbok/gjennomgang.xlsx\")\n"
+        "u.read_manual_coding(ark).head(3)[[\"segment_id\", \"codes\"]]"
+    ),
 ]
 
 

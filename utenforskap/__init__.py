@@ -28,10 +28,13 @@ from .errors import CodebookError, InputError, UtenforskapError
 from .ingest import read_workshop
 from .explore import keyness, topics
 from .export import write_parquet
+from .kwic import kwic
 from .learn import SuggestCoder, evaluate, learning_curve
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
+from .pseudonym import pseudonymise
 from .refiqda import read_qdpx, write_qdc, write_qdpx
+from .review import review_queue, review_simulation, write_review_sheet
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import normalise, normalise_text
 
@@ -71,6 +74,11 @@ __all__ = [
     "learning_curve",
     "topics",
     "keyness",
+    "kwic",
+    "pseudonymise",
+    "review_queue",
+    "write_review_sheet",
+    "review_simulation",
     "UtenforskapError",
     "InputError",
     "CodebookError",

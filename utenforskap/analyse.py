@@ -135,8 +135,9 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
         ``coded_long.csv``, one CSV per matrix, ``utenforskap_analyse.xlsx``,
         ``charts/*.png`` and ``*.svg``, ``report.html``, ``metadata.json``,
         the REFI-QDA project ``utenforskap_prosjekt.qdpx`` and codebook
-        ``kodebok.qdc``, ``kodebok.md``, ``kodebok_quanteda.yml`` and the
-        coding sheet ``kodeark.xlsx``.
+        ``kodebok.qdc``, ``kodebok.md``, ``kodebok_quanteda.yml``, the
+        coding sheet ``kodeark.xlsx`` and the review queue ``gjennomgang.xlsx``
+        (least certain statements first).
     codebook : optional
         A codebook file; the bundled default when omitted.
     context : bool
@@ -158,6 +159,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     from .manual import write_coding_sheet
     from .refiqda import write_qdc, write_qdpx
     from .report import render_report
+    from .review import review_queue, write_review_sheet
 
     out = Path(output_dir)
     book = load_codebook(codebook)
@@ -207,6 +209,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     written["codebook_md"] = write_text(codebook_markdown(book), out / "kodebok.md")
     written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), out / "kodebok_quanteda.yml")
     written["coding_sheet"] = write_coding_sheet(coded, out / "kodeark.xlsx", book)
+    written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), out / "gjennomgang.xlsx", book)
     if parquet:
         written["coded_parquet"] = write_parquet(coded, out / "coded.parquet")
         written["coded_long_parquet"] = write_parquet(long, out / "coded_long.parquet")

@@ -49,6 +49,43 @@ def _cmd_analyse(args) -> None:
     print(f"{meta['statements']} statements ({themes}); {len(written)} files in {args.output}; report: {written['report']}")
 
 
+def _cmd_kwic(args) -> None:
+    from .export import write_csv
+    from .ingest import read_workshop
+    from .kwic import kwic
+
+    hits = kwic(read_workshop(args.inputs), args.pattern, window=args.window)
+    if args.output:
+        write_csv(hits, args.output)
+    for row in hits.itertuples(index=False):
+        where = f"{getattr(row, 'segment_id', '')}"
+        print(f"{where:<45} {row.left[-40:]:>40} [{row.match}] {row.right[:40]}")
+    print(f"{len(hits)} matches of {args.pattern!r}", file=sys.stderr)
+
+
+def _cmd_pseudonymise(args) -> None:
+    from .export import write_csv
+    from .ingest import read_workshop
+    from .pseudonym import pseudonymise
+
+    def listed(path):
+        if path is None:
+            return None
+        try:
+            return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+        except FileNotFoundError:
+            raise UtenforskapError("file not found", path) from None
+
+    out, key, report = pseudonymise(
+        read_workshop(args.inputs), names=listed(args.names) or (), public=listed(args.public), method=args.method
+    )
+    write_csv(out, args.output)
+    write_csv(key, args.key)
+    for row in report.itertuples(index=False):
+        print(f"{row.source}: {row.replacements} replacement(s) ({row.method})")
+    print(f"export -> {args.output}; key (keep it apart from the export) -> {args.key}")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utenforskap",
@@ -77,6 +114,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("kwic", help="keyword in context: a pattern (as in the codebook) in its context")
+    p.add_argument("inputs", metavar="INPUT", help="a workshop file or folder")
+    p.add_argument("pattern", metavar="PATTERN", help="e.g. 'hindring*' or 'på tvers'")
+    p.add_argument("--window", type=int, default=5, help="words of context on each side (default 5)")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="also write the matches as CSV")
+    p.set_defaults(func=_cmd_kwic)
+
+    p = sub.add_parser("pseudonymise", help="replace person names by stable pseudonyms for an export")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv", help="the pseudonymised statements")
+    p.add_argument("--key", required=True, type=Path, metavar="KEY.csv", help="pseudonym -> name (keep it apart)")
+    p.add_argument("--names", type=Path, metavar="FILE", help="names to replace, one per line (e.g. the participants)")
+    p.add_argument("--public", type=Path, metavar="FILE", help="public figures to keep, one per line (replaces the default list)")
+    p.add_argument("--method", choices=["auto", "ner", "heuristic"], default="auto")
+    p.set_defaults(func=_cmd_pseudonymise)
     return parser
 
 

@@ -443,7 +443,7 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
     position: dict[tuple[str, int], int] = {}
     orphan: dict[tuple[str, int], tuple[str, int]] = {}  # heading with nothing under it yet
     group = None
-    seen_groups: dict[str, int] = {}
+    seen_groups: dict[str, int] = {}  # label -> line it first appears on
     for index, row in enumerate(table.rows, start=1):
         label = _strip_markup(row.cells[0])
         continuation = not label
@@ -456,14 +456,9 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
                     row.line,
                 )
         else:
-            if label in seen_groups:
-                raise InputError(
-                    f"group {label!r} appears again (first at line {seen_groups[label]}); "
-                    "leave the group cell empty in rows that continue a group",
-                    path,
-                    row.line,
-                )
-            seen_groups[label] = row.line
+            # a label seen before adds rows to that group (tables with one statement per
+            # row repeat it); only an empty group cell marks a page break
+            seen_groups.setdefault(label, row.line)
             group = label
         for col, cell in enumerate(row.cells[1:], start=1):
             key = (group, numbers[col - 1])
