@@ -68,3 +68,13 @@ def test_nlp_loads_a_saved_pipeline_from_disk(tmp_path, monkeypatch):
 def test_nlp_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(UtenforskapError, match="cannot load the spaCy pipeline .*nowhere.*install nb_core_news_sm"):
         get_pipeline(str(tmp_path / "nowhere"))
+
+
+def test_import_is_light():
+    """spaCy, scikit-learn and matplotlib load when first used, not on import."""
+    import subprocess
+    import sys
+
+    code = "import sys, utenforskap; print(sorted(m for m in ('spacy', 'sklearn', 'matplotlib', 'openpyxl') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

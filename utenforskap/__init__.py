@@ -29,7 +29,6 @@ from .ingest import read_workshop
 from .explore import keyness, topics
 from .export import write_parquet
 from .kwic import kwic
-from .learn import SuggestCoder, evaluate, learning_curve
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
 from .pseudonym import pseudonymise
@@ -39,6 +38,19 @@ from .nlp import describe_pipeline, get_pipeline
 from .normalise import normalise, normalise_text
 
 __version__ = "0.1.0"
+
+# scikit-learn is imported only when the supervised coder is first used
+_LAZY = {"SuggestCoder": "learn", "evaluate": "learn", "learning_curve": "learn"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'utenforskap' has no attribute {name!r}")
 
 __all__ = [
     "read_workshop",

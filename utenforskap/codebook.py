@@ -62,17 +62,6 @@ class Pattern:
     text: str
     words: tuple[str, ...]
 
-    @property
-    def exact_case(self) -> tuple[bool, ...]:
-        return tuple(w != w.lower() for w in self.words)
-
-    def matches_word(self, i: int, form: str, lemma: str) -> bool:
-        """Whether word ``i`` of the pattern matches a token."""
-        rx = re.compile(glob_regex(self.words[i]))
-        if self.exact_case[i]:
-            return bool(rx.match(form))
-        return bool(rx.match(form.lower()) or rx.match(lemma))
-
 
 @dataclass
 class Code:

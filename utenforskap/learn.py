@@ -285,6 +285,22 @@ def _splits(n: int, groups, n_splits: int, random_state: int):
     return list(KFold(n_splits=k, shuffle=True, random_state=random_state).split(np.zeros(n))), f"KFold({k}), shuffled"
 
 
+def _folds(data, labels, codes, groups, n_splits: int, random_state: int):
+    """Statements, 0/1 labels, the cross-validation splits and how they were made:
+    grouped by ``groups`` (a column name or values), by default by the
+    ``workshop`` column when it has two or more values."""
+    frame = _texts(data)
+    y = labels.reset_index(drop=True) if labels is not None else labels_from(frame, codes)
+    if codes is not None:
+        y = y[list(codes)]
+    if isinstance(groups, str):
+        groups = frame[groups].to_numpy()
+    elif groups is None and "workshop" in frame.columns and frame["workshop"].nunique() >= 2:
+        groups = frame["workshop"].to_numpy()
+    splits, how = _splits(len(frame), groups, n_splits, random_state)
+    return frame, y, splits, how
+
+
 def evaluate(data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_splits: int = 5, random_state: int = 0, **params) -> pd.DataFrame:
     """Cross-validated per-code scores of the supervised coder, beside a
     majority baseline.
@@ -312,15 +328,7 @@ def evaluate(data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_spli
     """
     from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
-    frame = _texts(data)
-    y = labels.reset_index(drop=True) if labels is not None else labels_from(frame, codes)
-    if codes is not None:
-        y = y[list(codes)]
-    if isinstance(groups, str):
-        groups = frame[groups].to_numpy()
-    elif groups is None and "workshop" in frame.columns and frame["workshop"].nunique() >= 2:
-        groups = frame["workshop"].to_numpy()
-    splits, how = _splits(len(frame), groups, n_splits, random_state)
+    frame, y, splits, how = _folds(data, labels, codes, groups, n_splits, random_state)
     predicted = np.zeros(y.shape, dtype=int)
     baseline = np.zeros(y.shape, dtype=int)
     for train, test in splits:
@@ -373,15 +381,7 @@ def learning_curve(data: pd.DataFrame, labels=None, *, codes=None, groups=None, 
     """
     from sklearn.metrics import cohen_kappa_score, f1_score
 
-    frame = _texts(data)
-    y = labels.reset_index(drop=True) if labels is not None else labels_from(frame, codes)
-    if codes is not None:
-        y = y[list(codes)]
-    if isinstance(groups, str):
-        groups = frame[groups].to_numpy()
-    elif groups is None and "workshop" in frame.columns and frame["workshop"].nunique() >= 2:
-        groups = frame["workshop"].to_numpy()
-    splits, _ = _splits(len(frame), groups, n_splits, random_state)
+    frame, y, splits, _ = _folds(data, labels, codes, groups, n_splits, random_state)
     rng = np.random.default_rng(random_state)
     rows = []
     for fraction in fractions:
