@@ -33,7 +33,7 @@ import pandas as pd
 from .codebook import Codebook, glob_regex, load_codebook
 from .errors import UtenforskapError
 from .nlp import describe_pipeline, get_pipeline
-from .normalise import _as_frame, _features, _normalise, _Words
+from .normalise import _as_frame, _features, _normalise, _with_columns, _Words
 
 __all__ = ["code", "coding_table", "agreement", "code_matrix"]
 
@@ -404,11 +404,7 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
         codes.append(assigned)
         whys.append(_why(evidence))
         evidences.append(evidence)
-    out = frame.copy()
-    out["text_norm"] = [n for n, _ in normalised]
-    out["abbreviations"] = ["; ".join(found) for _, found in normalised]
-    for key in ("lemmas", "content_lemmas", "n_tokens"):
-        out[key] = [f[key] for f in features]
+    out = _with_columns(frame, normalised, features)
     for theme in book.themes:
         out[theme] = [theme in c for c in codes]
     out["codes"] = codes

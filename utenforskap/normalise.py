@@ -230,6 +230,11 @@ def normalise(data, nlp=None, batch_size: int = 256) -> pd.DataFrame:
     words = _Words(nlp or get_pipeline())
     normalised = [_normalise(t) for t in frame["text"]]
     features = [_features(words.words(doc)) for doc in words.pipe((n for n, _ in normalised), batch_size=batch_size)]
+    return _with_columns(frame, normalised, features)
+
+
+def _with_columns(frame: pd.DataFrame, normalised: list[tuple[str, list[str]]], features: list[dict]) -> pd.DataFrame:
+    """A copy of ``frame`` with the normalisation columns."""
     out = frame.copy()
     out["text_norm"] = [n for n, _ in normalised]
     out["abbreviations"] = ["; ".join(found) for _, found in normalised]
