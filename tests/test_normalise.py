@@ -18,6 +18,8 @@ from utenforskap import normalise, normalise_text
         ("Pa\u030a tvers", "På tvers"),  # decomposed å -> NFC
         ("teoretisk vs. praktisk", "teoretisk versus praktisk"),
         ("Ã¸nsker Ã¥ delta", "ønsker å delta"),  # mojibake repaired
+        ("Ã…pen dialog â€“ ja", "Åpen dialog – ja"),  # ... also when every character is an ordinary one
+        ("åÆÆ og Ølen", "åÆÆ og Ølen"),  # rare real letter sequences are not "repaired"
     ],
 )
 def test_normalise_text(raw, expected):

@@ -62,7 +62,6 @@ class _Lexicon:
     """
 
     def __init__(self, book: Codebook):
-        self.book = book
         globs: dict[str, int] = {}
         # glob id -> [(code, kind, rule)] for one-word patterns
         self.single: dict[int, list[tuple[str, str, str]]] = {}
@@ -76,7 +75,6 @@ class _Lexicon:
                         self.single.setdefault(ids[0], []).append((code.id, kind, pattern.text))
                     else:
                         self.phrases.setdefault(ids[0], []).append((code.id, kind, pattern.text, ids))
-        self.globs = list(globs)
         self.lower_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
         self.exact_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
         for glob, i in globs.items():

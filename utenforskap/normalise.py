@@ -52,7 +52,6 @@ _QUOTES = str.maketrans(
      # dashes and minus signs: a hyphen inside a word, an en dash between words
      "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2013": "–", "\u2014": "–", "\u2015": "–", "\u2212": "–"}
 )
-# dashes and minus signs of every kind: a hyphen inside a word, an en dash between spaces
 _NAV = re.compile(r"(?<![\w-])(?:Nav|nav|NAV|N\.A\.V\.)(s?)(?![\w])")
 
 
@@ -98,18 +97,17 @@ def normalise_text(text: str) -> str:
     return _normalise(text)[0]
 
 
-# Text made only of these characters has nothing for ftfy to repair: skip it,
-# it is the slowest step.  Other text goes to ftfy only when it shows mojibake,
-# an HTML entity or a control character: on clean text ftfy's heuristics can
-# take rare but real letter sequences ("åÆÆ") for mojibake.
-_PLAIN = re.compile(r"[\w\s.,;:!?()«»“”\"'‘’\-–—/%+*@#§€$\[\]{}…<>=]*")
+# ftfy (the slowest step) runs only on text that shows mojibake, an HTML
+# entity or a control character: on clean text its heuristics can take rare
+# but real letter sequences ("åÆÆ") for mojibake.
+_NEEDS_REPAIR = re.compile(
+    _MOJIBAKE.pattern + r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
 _ABBREV_HINT = re.compile(r"\.|[A-ZÆØÅ]{2}")
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _normalise(text: str) -> tuple[str, list[str]]:
-    if not _PLAIN.fullmatch(text) and (_MOJIBAKE.search(text) or _ENTITY.search(text) or _CONTROL.search(text)):
+    if _NEEDS_REPAIR.search(text):
         import ftfy
 
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
@@ -128,8 +126,8 @@ def _normalise(text: str) -> tuple[str, list[str]]:
 _NYNORSK_STOP = frozenset(
     "dei ei eit ikkje kva korleis kvifor eg ho han dykk me oss dykkar deira hjå frå "
     "berre noko nokon kvar kven sjølv vere vore vert vart åt ein "
-    # question words spaCy's list lacks, in both written standards
-    "hvordan hvorfor hvilke hvilken hvilket hvem korleis kvifor kva kven kvar".split()
+    # Bokmål question words spaCy's list lacks (the Nynorsk ones are above)
+    "hvordan hvorfor hvilke hvilken hvilket hvem".split()
 )
 
 
