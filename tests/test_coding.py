@@ -203,3 +203,22 @@ def test_cli_code_bad_codebook(tmp_path, bundled_path, capsys):
     assert main(["code", str(bundled_path), "-o", str(tmp_path / "o.csv"), "--codebook", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err == f"utenforskap: error: {bad}:3: [barriers -> patterns] empty list of patterns\n"
+
+
+def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
+    """Evidence and review confidences are the same whatever PYTHONHASHSEED is
+    (set iteration once decided whether a standalone sub-code was recorded)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, utenforskap as u; c = u.code(u.read_workshop(sys.argv[1]), context=False); "
+        "print(c['why'].tolist()); print(u.review_queue(c)['confidence'].round(6).tolist())"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(bundled_path)], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

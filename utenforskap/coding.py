@@ -299,13 +299,15 @@ def _assign(evidence: list[dict], book: Codebook) -> tuple[list[str], list[dict]
     whose theme is not assigned are set aside with a note."""
     direct = {e["code"] for e in evidence if e["kept"]}
     assigned: set[str] = set()
-    for code_id in direct:
-        if book.codes[code_id].parent is None or book.codes[code_id].standalone:
+    for code_id in (c for c in book.codes if c in direct):  # codebook order: the evidence list is reproducible
+        code = book.codes[code_id]
+        if code.parent is None or code.standalone:
             assigned.add(code_id)
+        if code.standalone:
+            # a standalone sub-code is evidence for its theme, whether or not the theme has other evidence
             for ancestor in book.ancestors(code_id):
-                if ancestor not in assigned and book.codes[code_id].standalone:
-                    assigned.add(ancestor)
-                    evidence.append(_evidence(ancestor, "sub-code", code_id, note=f"standalone sub-code '{code_id}'"))
+                assigned.add(ancestor)
+                evidence.append(_evidence(ancestor, "sub-code", code_id, note=f"standalone sub-code '{code_id}'"))
     for code in book.codes.values():  # parents come before their children
         if code.parent is not None and code.id in direct and code.parent in assigned:
             assigned.add(code.id)
