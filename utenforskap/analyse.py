@@ -252,7 +252,7 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
     """
     from tqdm.auto import tqdm
 
-    from .export import atomic_write, flat, formula_safe
+    from .export import atomic_write, csv_rows
     from .ingest import _expand
 
     book = load_codebook(codebook)
@@ -263,9 +263,9 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
         for i, path in enumerate(tqdm(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
             coded = code(read_workshop(path), book, context=context)
-            formula_safe(flat(coded)).to_csv(out, index=False, header=i == 0, lineterminator="\n")
+            csv_rows(coded, out, header=i == 0)
             if long_out is not None:
-                formula_safe(coding_table(coded, book)).to_csv(long_out, index=False, header=i == 0, lineterminator="\n")
+                csv_rows(coding_table(coded, book), long_out, header=i == 0)
             counts["files"] += 1
             counts["statements"] += len(coded)
             for t in book.themes:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write", "formula_safe", "write_csv", "flat", "save_figure", "write_excel", "write_text", "write_parquet"]
+__all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "save_figure", "write_excel", "write_text", "write_parquet"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -93,12 +93,19 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_rows(frame: pd.DataFrame, fh, header: bool = True) -> None:
+    """Write ``frame`` to an open text file as the package's CSV: lists
+    joined, formula-safe, ``\\n`` line ends.  :func:`write_csv` and streamed
+    outputs use it, so both give the same CSV."""
+    formula_safe(flat(frame)).to_csv(fh, index=False, header=header, lineterminator="\n")
+
+
 def write_csv(frame: pd.DataFrame, path) -> Path:
     """Write ``frame`` as UTF-8 CSV (with BOM, so Excel reads æøå), formula-safe
     and atomically.  Returns the path written."""
     path = Path(path)
     with atomic_write(path, encoding="utf-8-sig") as fh:
-        formula_safe(flat(frame)).to_csv(fh, index=False, lineterminator="\n")
+        csv_rows(frame, fh)
     return path
 
 
@@ -126,7 +133,7 @@ def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def write_excel(sheets: dict, path, wrap_over: int = 40) -> Path:
+def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None) -> Path:
     """Write several frames to one workbook styled for reading.
 
     One sheet per frame (names cut to Excel's 31 characters): bold frozen
@@ -141,14 +148,15 @@ def write_excel(sheets: dict, path, wrap_over: int = 40) -> Path:
         Sheet name -> frame.  The index is written when it is named.
     path : str or Path
         The ``.xlsx`` file.
+    finish : callable, optional
+        Called with the openpyxl workbook before it is saved, for mark-up
+        pandas cannot write (drop-downs, hidden columns).
     """
-    import io
-
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    path = Path(path)
+    with atomic_write(path, "wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame = flat(frame)
             keep_index = any(n is not None for n in frame.index.names)
@@ -170,9 +178,8 @@ def write_excel(sheets: dict, path, wrap_over: int = 40) -> Path:
             for i, column in enumerate(ws.iter_cols(), start=1):
                 longest = max((max(map(len, str(c.value).split("\n"))) for c in column if c.value is not None), default=8)
                 ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 70)
-    path = Path(path)
-    with atomic_write(path, "wb") as fh:
-        fh.write(buffer.getvalue())
+        if finish is not None:
+            finish(writer.book)
     return path
 
 

@@ -90,28 +90,23 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
         }
     )
     book_frame = book.to_frame()[["code", "parent", "label", "definition", "include", "exclude", "examples"]]
-    path = write_excel({SHEET: sheet, "Kodebok": book_frame, "Veiledning": guide}, path)
-    # mark-up that pandas cannot write: a drop-down of x for the code cells, the check column hidden
-    import openpyxl
-
-    from .export import atomic_write
-
-    workbook = openpyxl.load_workbook(path)
-    ws = workbook[SHEET]
     first = len(_BASE) + len(extra or {}) + 1
     last = first + len(codes) - 1
-    if len(sheet):
-        validation = DataValidation(type="list", formula1='"x"', allow_blank=True, showErrorMessage=False)
-        ws.add_data_validation(validation)
-        validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
-    fill = PatternFill("solid", fgColor="EAF2FB")
-    for column in ws.iter_cols(min_col=first, max_col=last, min_row=1, max_row=1):
-        column[0].fill = fill
-        ws.column_dimensions[column[0].column_letter].width = 14
-    ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
-    with atomic_write(path, "wb") as fh:
-        workbook.save(fh)
-    return path
+
+    def finish(workbook):
+        """Mark-up pandas cannot write: a drop-down of x for the code cells, the check column hidden."""
+        ws = workbook[SHEET]
+        if len(sheet):
+            validation = DataValidation(type="list", formula1='"x"', allow_blank=True, showErrorMessage=False)
+            ws.add_data_validation(validation)
+            validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
+        fill = PatternFill("solid", fgColor="EAF2FB")
+        for column in ws.iter_cols(min_col=first, max_col=last, min_row=1, max_row=1):
+            column[0].fill = fill
+            ws.column_dimensions[column[0].column_letter].width = 14
+        ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
+
+    return write_excel({SHEET: sheet, "Kodebok": book_frame, "Veiledning": guide}, path, finish=finish)
 
 
 def _mark(value, sheet: str, row: int, header: str, path: Path) -> bool:
