@@ -83,7 +83,7 @@ class _Lexicon:
             buckets.setdefault(_literal_prefix(glob), []).append((i, _rx(glob)))
 
     def _candidates(self, buckets, word: str):
-        for key in {"", word[:1], word[:2]}:
+        for key in dict.fromkeys(("", word[:1], word[:2])):
             yield from buckets.get(key, ())
 
     def globs_of(self, word) -> frozenset[int]:
@@ -214,7 +214,7 @@ def _lexical(st: _Statement, lexicon: _Lexicon, book: Codebook) -> list[dict]:
     for (code_id, start, end), rules in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         span = st.span(start, end)
         rule = ", ".join(sorted(rules))
-        blocked = next((r for s, e, r in excluded.get(code_id, []) if s < end and start < e), None)
+        blocked = min((r for s, e, r in excluded.get(code_id, []) if s < end and start < e), default=None)
         if blocked:
             out.append(_evidence(code_id, "pattern", rule, span, kept=False, note=f"inside exclusion '{blocked}'"))
             continue
