@@ -58,7 +58,7 @@ def kwic(statements, pattern: str, window: int = 5, nlp=None) -> pd.DataFrame:
     for record, text, doc in zip(frame[carried].to_dict("records"), texts, words.pipe(texts)):
         st = _Statement(text, doc, words.words(doc))
         for _, _, start, end, _ in _matches(st, lexicon):
-            left_start = st.starts[max(0, start - window)] if start > 0 else st.starts[start]
+            left_start = st.starts[max(0, start - window)]
             right_end = st.ends[min(len(st.words), end + window) - 1]
             rows.append(
                 {
