@@ -98,9 +98,9 @@ def _heuristic_spans(text: str, names: set[str], first_names: bool = True) -> li
 
 
 def _is_word(name: str) -> bool:
-    import simplemma
+    from .nlp import is_known_word
 
-    return simplemma.is_known(name.lower(), lang="nb")
+    return is_known_word(name)
 
 
 def _is_public(name: str, public: set[str]) -> bool:
