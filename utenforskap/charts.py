@@ -72,13 +72,23 @@ def _row_label(key, prefix: str) -> str:
 
 
 def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str) -> None:
-    """Heatmap with a label in every cell; NaN cells are light grey."""
+    """Heatmap with its label in each cell (none where the label is empty);
+    NaN cells are light grey."""
     import matplotlib
 
     cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#e6e6e6")
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+    # cells as vector quads (sharp in SVG and PDF, no image resampling), centred on
+    # integer positions with row 0 at the top, as imshow would place them
+    rows, cols = values.shape
+    image = ax.pcolormesh(
+        np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax
+    )
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
+            if not text[i][j]:
+                continue  # an empty Text artist costs as much to lay out and draw as a full one
             v = values[i, j]
             light = not np.isnan(v) and v < 0.55 * vmax
             ax.text(j, i, text[i][j], ha="center", va="center", fontsize=10, color="white" if light else "black")
