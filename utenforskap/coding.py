@@ -388,9 +388,9 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
     texts = [n for n, _ in normalised]
     docs = words.pipe(texts, batch_size=batch_size)
     if progress:
-        from tqdm.auto import tqdm
+        from ._progress import progress_bar
 
-        docs = tqdm(docs, total=len(frame), desc="koder utsagn", unit="utsagn")
+        docs = progress_bar(docs, total=len(frame), desc="koder utsagn", unit="utsagn")
     structure_cache: dict[tuple, list[dict]] = {}
     features, codes, whys, evidences = [], [], [], []
     for text, doc, row in zip(texts, docs, rows):
