@@ -91,6 +91,56 @@ def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
     assert (first / "charts" / "question_theme_bars.svg").read_bytes() == (second / "charts" / "question_theme_bars.svg").read_bytes()
 
 
+def _chart_files(folder):
+    return sorted(p.name for p in (folder / "charts").iterdir())
+
+
+def test_analyse_figures_same_with_or_without_the_worker_process(tmp_path, bundled_path, monkeypatch, caplog):
+    """The figures render in a forked child where that is safe; when the child
+    gives no answer the parent renders them itself, with the same files."""
+    import sys
+
+    analyse_module = sys.modules["utenforskap.analyse"]  # the package's name 'analyse' is the function
+    forked = tmp_path / "forked"
+    analyse(bundled_path, forked, progress=False)
+    assert len(_chart_files(forked)) == 12
+
+    monkeypatch.setattr(analyse_module, "_figure_worker", lambda conn, parent_end, folder: None)  # the child answers nothing
+    fallback = tmp_path / "fallback"
+    with caplog.at_level("WARNING", logger="utenforskap.analyse"):
+        analyse(bundled_path, fallback, progress=False)
+    assert "rendering here" in caplog.text
+    assert _chart_files(fallback) == _chart_files(forked)
+    for name in ("question_theme_bars.svg", "cooccurrence_heatmap.svg"):
+        assert (fallback / "charts" / name).read_bytes() == (forked / "charts" / name).read_bytes()
+    assert (fallback / "report.html").read_text(encoding="utf-8").count("<svg") == 6
+
+
+def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
+    import multiprocessing
+    import sys
+
+    from utenforskap import InputError
+
+    worker_class = sys.modules["utenforskap.analyse"]._FigureWorker
+    started = []
+    original = worker_class.__init__
+
+    def recording(self, folder):
+        original(self, folder)
+        started.append(self.process)
+
+    monkeypatch.setattr(worker_class, "__init__", recording)
+    bad = tmp_path / "tom.txt"
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(InputError):
+        analyse(bad, tmp_path / "out", progress=False)
+    assert multiprocessing.active_children() == []
+    # the child was forked and left on its own when the pipe closed (not terminated)
+    assert len(started) == 1 and started[0] is not None and started[0].exitcode == 0
+    assert not (tmp_path / "out" / "charts").exists()
+
+
 def test_cli_analyse(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
     assert "86 statements" in capsys.readouterr().out

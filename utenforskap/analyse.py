@@ -80,29 +80,93 @@ def _render(figures: dict, names: list[str], folder: Path) -> None:
         save_figure(figures[name], folder / name)
 
 
-def _save_figures(figures: dict, folder: Path) -> None:
-    """Save every figure as PNG and SVG.  Rendering is the slowest step of
-    ``analyse``; where the platform forks and no other thread runs (so a fork
-    is safe), the heaviest figures render in a forked child on the second
-    core while this process renders the rest."""
-    import multiprocessing
-    import os
-    import threading
+def _figures_here(coded: pd.DataFrame, book, folder: Path) -> dict[str, str]:
+    """Build and save every figure in this process; name -> caption."""
+    figures = build_figures(coded, book)
+    _render(figures, list(figures), folder)
+    return {name: fig._caption for name, fig in figures.items()}
 
-    names = list(figures)
-    heavy = [n for n in ("cooccurrence_heatmap", "group_theme_heatmap") if n in figures]
-    light = [n for n in names if n not in heavy]
-    if not (hasattr(os, "fork") and threading.active_count() == 1 and heavy and light and (os.cpu_count() or 1) > 1):
-        _render(figures, names, folder)
+
+def _figure_worker(conn, parent_end, folder: Path) -> None:
+    """The forked process of :class:`_FigureWorker`: import matplotlib while
+    the parent loads spaCy, then build and save the figures of the coded frame
+    it is sent, and answer with the captions (or the error)."""
+    parent_end.close()  # so that the parent closing its end reaches this one as EOF
+    import matplotlib.figure  # noqa: F401 - the import is the point: it overlaps the parent's
+
+    from . import charts  # noqa: F401
+
+    try:
+        coded, book = conn.recv()
+    except EOFError:  # the analysis stopped before coding finished
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    child = multiprocessing.get_context("fork").Process(target=_render, args=(figures, heavy, folder))
-    child.start()
-    _render(figures, light, folder)
-    child.join()
-    if child.exitcode != 0:  # the child failed: render here, so nothing is missing
-        log.warning("figure rendering in a child process failed (exit code %s); rendering here", child.exitcode)
-        _render(figures, heavy, folder)
+    try:
+        conn.send(("ok", _figures_here(coded, book, folder)))
+    except Exception as exc:  # reported to the parent, which renders the figures itself
+        conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+class _FigureWorker:
+    """The report's figures, built and saved on the second core.
+
+    Importing matplotlib and rendering PNG and SVG are the slowest steps of
+    :func:`analyse`.  Where a fork is safe (Linux, more than one core, no
+    other thread in this process) a child is forked before spaCy is loaded:
+    it imports matplotlib meanwhile, receives the coded frame, and renders
+    while this process writes tables and workbooks.  Elsewhere, or if the
+    child fails, the figures are made here: the output is the same.
+    """
+
+    def __init__(self, folder: Path):
+        import multiprocessing
+        import os
+        import sys
+        import threading
+
+        self.folder, self.process, self.conn, self.job = folder, None, None, None
+        if sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            self.conn, child = context.Pipe()
+            self.process = context.Process(target=_figure_worker, args=(child, self.conn, folder), daemon=True)
+            self.process.start()
+            child.close()
+
+    def submit(self, coded: pd.DataFrame, book) -> None:
+        """Start on the figures of ``coded`` (in the child, where there is one)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.job = (coded, book)
+        if self.process is not None:
+            try:
+                self.conn.send(self.job)
+            except Exception as exc:  # e.g. a column that cannot be pickled
+                self._fail(f"could not send the coded frame ({exc.__class__.__name__}: {exc})")
+
+    def result(self) -> dict[str, str]:
+        """Wait for the figures; name -> caption of every figure saved."""
+        if self.process is not None:
+            try:
+                status, value = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
+            self.close()
+            if status == "ok":
+                return value
+            self._fail(value)
+        return _figures_here(*self.job, self.folder)
+
+    def _fail(self, why: str) -> None:
+        log.warning("figure rendering in a child process failed (%s); rendering here", why)
+        self.close()
+
+    def close(self) -> None:
+        """Let the child go (it exits when the pipe closes) and reap it."""
+        if self.process is not None:
+            self.conn.close()
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+            self.process = None
 
 
 _SHEETS = {
@@ -152,7 +216,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     dict
         Name -> path of every file written.
     """
-    from tqdm.auto import tqdm
+    from ._progress import progress_bar
 
     from .codebook import codebook_markdown, to_quanteda_yaml
     from .export import write_csv, write_excel, write_parquet, write_text
@@ -163,68 +227,71 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
 
     out = Path(output_dir)
     book = load_codebook(codebook)
-    steps = tqdm(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
-    written: dict[str, Path] = {}
+    worker = _FigureWorker(out / "charts")
+    try:
+        steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
+        written: dict[str, Path] = {}
 
-    steps.set_postfix_str("leser")
-    statements = read_workshop(inputs)
-    steps.update()
-    steps.set_postfix_str("koder")
-    coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
-    long = coding_table(coded, book)
-    steps.update()
-    steps.set_postfix_str("matriser")
-    tables = build_tables(coded, book)
-    steps.update()
+        steps.set_postfix_str("leser")
+        statements = read_workshop(inputs)
+        steps.update()
+        steps.set_postfix_str("koder")
+        coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
+        worker.submit(coded, book)
+        long = coding_table(coded, book)
+        steps.update()
+        steps.set_postfix_str("matriser")
+        tables = build_tables(coded, book)
+        steps.update()
 
-    steps.set_postfix_str("CSV")
-    written["statements"] = write_csv(statements, out / "statements.csv")
-    written["coded"] = write_csv(coded, out / "coded.csv")
-    written["coded_long"] = write_csv(long, out / "coded_long.csv")
-    for name, table in tables.items():
-        written[name] = write_csv(table.reset_index(), out / f"{name}.csv")
-    codebook_frame = book.to_frame()
-    written["codebook"] = write_csv(codebook_frame, out / "codebook.csv")
-    steps.update()
+        steps.set_postfix_str("CSV")
+        written["statements"] = write_csv(statements, out / "statements.csv")
+        written["coded"] = write_csv(coded, out / "coded.csv")
+        written["coded_long"] = write_csv(long, out / "coded_long.csv")
+        for name, table in tables.items():
+            written[name] = write_csv(table.reset_index(), out / f"{name}.csv")
+        codebook_frame = book.to_frame()
+        written["codebook"] = write_csv(codebook_frame, out / "codebook.csv")
+        steps.update()
 
-    steps.set_postfix_str("figurer")
-    built = build_figures(coded, book)
-    _save_figures(built, out / "charts")
-    figures = {}
-    for name, fig in built.items():
-        png, svg = (out / "charts" / name).with_suffix(".png"), (out / "charts" / name).with_suffix(".svg")
-        written[f"{name}.png"], written[f"{name}.svg"] = png, svg
-        figures[name] = (svg.read_text(encoding="utf-8"), fig._caption)
-    steps.update()
+        steps.set_postfix_str("arbeidsbøker")
+        labels = {c: book.label(c) for c in book.codes}
+        sheets = {"Utsagn (kodet)": coded, "Kodinger": long}
+        sheets.update({_SHEETS[k]: _labelled(v, labels) for k, v in tables.items()})
+        sheets["Kodebok"] = codebook_frame
+        written["workbook"] = write_excel(sheets, out / "utenforskap_analyse.xlsx")
+        written["qdpx"] = write_qdpx(coded, out / "utenforskap_prosjekt.qdpx", book)
+        written["qdc"] = write_qdc(out / "kodebok.qdc", book)
+        written["codebook_md"] = write_text(codebook_markdown(book), out / "kodebok.md")
+        written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), out / "kodebok_quanteda.yml")
+        written["coding_sheet"] = write_coding_sheet(coded, out / "kodeark.xlsx", book)
+        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), out / "gjennomgang.xlsx", book)
+        if parquet:
+            written["coded_parquet"] = write_parquet(coded, out / "coded.parquet")
+            written["coded_long_parquet"] = write_parquet(long, out / "coded_long.parquet")
+        steps.update()
 
-    steps.set_postfix_str("rapport")
-    labels = {c: book.label(c) for c in book.codes}
-    sheets = {"Utsagn (kodet)": coded, "Kodinger": long}
-    sheets.update({_SHEETS[k]: _labelled(v, labels) for k, v in tables.items()})
-    sheets["Kodebok"] = codebook_frame
-    written["workbook"] = write_excel(sheets, out / "utenforskap_analyse.xlsx")
-    written["report"] = write_text(render_report(coded, tables, figures, book), out / "report.html")
-    written["qdpx"] = write_qdpx(coded, out / "utenforskap_prosjekt.qdpx", book)
-    written["qdc"] = write_qdc(out / "kodebok.qdc", book)
-    written["codebook_md"] = write_text(codebook_markdown(book), out / "kodebok.md")
-    written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), out / "kodebok_quanteda.yml")
-    written["coding_sheet"] = write_coding_sheet(coded, out / "kodeark.xlsx", book)
-    written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), out / "gjennomgang.xlsx", book)
-    if parquet:
-        written["coded_parquet"] = write_parquet(coded, out / "coded.parquet")
-        written["coded_long_parquet"] = write_parquet(long, out / "coded_long.parquet")
-    metadata = {
-        "inputs": sorted(dict.fromkeys(statements["source"])),
-        "statements": len(statements),
-        "workshops": sorted(statements["workshop"].unique().tolist()),
-        "pipeline": coded.attrs["pipeline"],
-        "codebook": coded.attrs["codebook"],
-        "context": context,
-        "themes": {t: int(coded[t].sum()) for t in book.themes},
-    }
-    written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", out / "metadata.json")
-    steps.update()
-    steps.close()
+        steps.set_postfix_str("figurer og rapport")
+        figures = {}
+        for name, caption in worker.result().items():
+            png, svg = (out / "charts" / name).with_suffix(".png"), (out / "charts" / name).with_suffix(".svg")
+            written[f"{name}.png"], written[f"{name}.svg"] = png, svg
+            figures[name] = (svg.read_text(encoding="utf-8"), caption)
+        written["report"] = write_text(render_report(coded, tables, figures, book), out / "report.html")
+        metadata = {
+            "inputs": sorted(dict.fromkeys(statements["source"])),
+            "statements": len(statements),
+            "workshops": sorted(statements["workshop"].unique().tolist()),
+            "pipeline": coded.attrs["pipeline"],
+            "codebook": coded.attrs["codebook"],
+            "context": context,
+            "themes": {t: int(coded[t].sum()) for t in book.themes},
+        }
+        written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", out / "metadata.json")
+        steps.update()
+        steps.close()
+    finally:
+        worker.close()
     log.info("wrote %d files to %s", len(written), out)
     return written
 
@@ -250,8 +317,7 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
     dict
         ``files``, ``statements`` and the count per theme.
     """
-    from tqdm.auto import tqdm
-
+    from ._progress import progress_bar
     from .export import atomic_write, csv_rows
     from .ingest import _expand
 
@@ -261,7 +327,7 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
-        for i, path in enumerate(tqdm(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
+        for i, path in enumerate(progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
             coded = code(read_workshop(path), book, context=context)
             csv_rows(coded, out, header=i == 0)
             if long_out is not None:
