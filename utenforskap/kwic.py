@@ -59,15 +59,15 @@ def kwic(statements, pattern: str, window: int = 5, nlp=None) -> pd.DataFrame:
         st = _Statement(text, doc, words.words(doc))
         for _, _, start, end, _ in _matches(st, lexicon):
             left_start = st.starts[max(0, start - window)]
-            right_end = st.ends[min(len(st.words), end + window) - 1]
+            right_end = st.end(min(len(st.words), end + window) - 1)
             rows.append(
                 {
                     **record,
                     "left": text[left_start : st.starts[start]].strip(),
-                    "match": text[st.starts[start] : st.ends[end - 1]],
-                    "right": text[st.ends[end - 1] : right_end].strip(),
+                    "match": text[st.starts[start] : st.end(end - 1)],
+                    "right": text[st.end(end - 1) : right_end].strip(),
                     "start": st.starts[start],
-                    "end": st.ends[end - 1],
+                    "end": st.end(end - 1),
                 }
             )
     return pd.DataFrame(rows, columns=[*carried, "left", "match", "right", "start", "end"])

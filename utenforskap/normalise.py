@@ -52,6 +52,7 @@ _QUOTES = str.maketrans(
      # dashes and minus signs: a hyphen inside a word, an en dash between words
      "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2013": "–", "\u2014": "–", "\u2015": "–", "\u2212": "–"}
 )
+_QUOTE_CHARS = re.compile("[" + "".join(chr(c) for c, v in _QUOTES.items() if v != chr(c)) + "]")
 _NAV = re.compile(r"(?<![\w-])(?:Nav|nav|NAV|N\.A\.V\.)(s?)(?![\w])")
 
 
@@ -67,6 +68,19 @@ def _abbreviation_pattern() -> re.Pattern:
 
 _ABBREV = _abbreviation_pattern()
 _LOOKUP = {k.lower(): v for k, v in ABBREVIATIONS.items()}
+# substrings without which no abbreviation can match: a few substring tests
+# are much cheaper than trying the alternation at every position
+_CASED_KEYS = tuple(k for k in ABBREVIATIONS if k.isupper() or k[0].isupper())
+_CASELESS_KEYS = tuple(k.lower() for k in ABBREVIATIONS if k not in _CASED_KEYS)
+
+
+def _may_have_abbreviation(text: str) -> bool:
+    if any(k in text for k in _CASED_KEYS):
+        return True
+    if "." not in text:
+        return False
+    lower = text.lower()
+    return any(k in lower for k in _CASELESS_KEYS)
 
 
 def _expand(text: str) -> tuple[str, list[str]]:
@@ -103,7 +117,6 @@ def normalise_text(text: str) -> str:
 _NEEDS_REPAIR = re.compile(
     _MOJIBAKE.pattern + r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
-_ABBREV_HINT = re.compile(r"\.|[A-ZÆØÅ]{2}")
 
 
 def _normalise(text: str) -> tuple[str, list[str]]:
@@ -113,11 +126,12 @@ def _normalise(text: str) -> tuple[str, list[str]]:
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = text.translate(_QUOTES)
-    if "av" in text or "AV" in text or "N.A.V." in text:
+    if _QUOTE_CHARS.search(text):  # str.translate with a dict visits every character in Python
+        text = text.translate(_QUOTES)
+    if "av" in text or "N.A.V." in text:  # "NAV" itself needs no change
         text = _NAV.sub(lambda m: "NAV" + m.group(1), text)
     found: list[str] = []
-    if _ABBREV_HINT.search(text):
+    if _may_have_abbreviation(text):
         text, found = _expand(text)
     return " ".join(text.split()), found
 
@@ -134,11 +148,11 @@ _NYNORSK_STOP = frozenset(
 class _Word:
     """What the analysis needs of one word form, computed once per form."""
 
-    __slots__ = ("form", "lower", "lemma", "punct", "content", "globs")
+    __slots__ = ("form", "lower", "lemma", "punct", "content", "globs", "hits")
 
     def __init__(self, form, lower, lemma, punct, content):
         self.form, self.lower, self.lemma, self.punct, self.content = form, lower, lemma, punct, content
-        self.globs = None  # filled by the coder
+        self.globs = self.hits = None  # filled by the coder
 
 
 class _Words:
@@ -165,31 +179,36 @@ class _Words:
     def words(self, doc) -> list[_Word]:
         from spacy.attrs import LEMMA, ORTH
 
-        from .nlp import lemmatize_word
-
-        cache, vocab, out = self.cache, doc.vocab, []
+        cache = self.cache
         if self.by_form:
             keys = doc.to_array(ORTH).tolist()
-            lemmas = None
-        else:
-            array = doc.to_array([ORTH, LEMMA]).tolist()
-            keys = [tuple(a) for a in array]
-            lemmas = [a[1] for a in array]
-        for i, key in enumerate(keys):
-            word = cache.get(key)
-            if word is None:
-                lexeme = vocab[key if self.by_form else key[0]]
-                form = lexeme.orth_
-                lower = form.lower()
-                if lexeme.is_punct or lexeme.is_space:
-                    word = _Word(form, lower, lower, True, False)
-                else:
-                    lemma = lemmatize_word(form) if self.by_form else (vocab.strings[lemmas[i]].lower() or lower)
-                    stop = lexeme.is_stop or lower in _NYNORSK_STOP or lemma in self.stop_words
-                    word = _Word(form, lower, lemma, False, not stop and not lexeme.like_num)
-                cache[key] = word
+            out = [cache.get(key) for key in keys]
+            if None in out:
+                for i, word in enumerate(out):
+                    if word is None:
+                        out[i] = self._new(keys[i], doc.vocab, None)
+            return out
+        out = []
+        for orth, lemma in doc.to_array([ORTH, LEMMA]).tolist():
+            word = cache.get((orth, lemma)) or self._new((orth, lemma), doc.vocab, lemma)
             out.append(word)
         return out
+
+    def _new(self, key, vocab, lemma_key) -> _Word:
+        """The word for a form (and a model's lemma) not seen before."""
+        from .nlp import lemmatize_word
+
+        lexeme = vocab[key if lemma_key is None else key[0]]
+        form = lexeme.orth_
+        lower = form.lower()
+        if lexeme.is_punct or lexeme.is_space:
+            word = _Word(form, lower, lower, True, False)
+        else:
+            lemma = lemmatize_word(form) if lemma_key is None else (vocab.strings[lemma_key].lower() or lower)
+            stop = lexeme.is_stop or lower in _NYNORSK_STOP or lemma in self.stop_words
+            word = _Word(form, lower, lemma, False, not stop and not lexeme.like_num)
+        self.cache[key] = word
+        return word
 
 
 def _features(words: list[_Word]) -> dict:
