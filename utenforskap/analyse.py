@@ -87,15 +87,26 @@ def _figures_here(coded: pd.DataFrame, book, folder: Path) -> dict[str, str]:
     return {name: fig._caption for name, fig in figures.items()}
 
 
+def _warm_up_matplotlib() -> None:
+    """Import matplotlib and the charts, and render a tiny styled figure with
+    text to PNG and SVG: that loads the backends, PIL and the fonts, which the
+    first real figure would otherwise pay for."""
+    import io
+
+    from . import charts
+
+    fig, ax = charts._styled(charts._figure)(1, 1)
+    ax.set_title("Å")
+    for fmt in ("png", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt, dpi=20)
+
+
 def _figure_worker(conn, parent_end, folder: Path) -> None:
-    """The forked process of :class:`_FigureWorker`: import matplotlib while
+    """The forked process of :class:`_FigureWorker`: warm matplotlib up while
     the parent loads spaCy, then build and save the figures of the coded frame
     it is sent, and answer with the captions (or the error)."""
     parent_end.close()  # so that the parent closing its end reaches this one as EOF
-    import matplotlib.figure  # noqa: F401 - the import is the point: it overlaps the parent's
-
-    from . import charts  # noqa: F401
-
+    _warm_up_matplotlib()
     try:
         coded, book = conn.recv()
     except EOFError:  # the analysis stopped before coding finished
@@ -112,7 +123,7 @@ class _FigureWorker:
     Importing matplotlib and rendering PNG and SVG are the slowest steps of
     :func:`analyse`.  Where a fork is safe (Linux, more than one core, no
     other thread in this process) a child is forked before spaCy is loaded:
-    it imports matplotlib meanwhile, receives the coded frame, and renders
+    it warms matplotlib up meanwhile, receives the coded frame, and renders
     while this process writes tables and workbooks.  Elsewhere, or if the
     child fails, the figures are made here: the output is the same.
     """
