@@ -98,3 +98,15 @@ def test_nlp_lemma_data_come_from_cached_tries_and_match_simplemma(statements):
         assert nlp_module.is_known_word(word) == in_nb, word
         lang = "nn" if not in_nb and simplemma.is_known(word, lang="nn") else "nb"
         assert lemmatize_word(word) == simplemma.lemmatize(word, lang=lang).lower(), word
+
+
+def test_nlp_lemma_cache_place_or_in_memory(tmp_path, monkeypatch):
+    """The tries live in the user cache when it can be written; where it
+    cannot, the in-memory default is used instead of rebuilding tries."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = nlp_module._trie_cache()
+    assert folder is not None and folder.is_dir() and folder.is_relative_to(tmp_path / "cache")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert nlp_module._trie_cache() is None

@@ -33,6 +33,25 @@ _COMPONENT = "utenforskap_lemmatizer"
 _OVERRIDES = {"man": "man", "dei": "de", "bruker": "bruke", "brukere": "bruker", "brukerne": "bruker"}
 
 
+def _trie_cache() -> Path | None:
+    """Where simplemma keeps its lemma tries (its own default place), if
+    the tries are there or can be written there; else None."""
+    try:
+        import marisa_trie  # noqa: F401 - simplemma's optional dependency
+        import simplemma
+        from platformdirs import user_cache_dir
+    except ImportError:
+        return None
+    folder = Path(user_cache_dir("simplemma")) / "marisa_trie" / simplemma.__version__
+    if all((folder / f"{lang}.dic").is_file() for lang in ("nb", "nn")):
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
 @functools.lru_cache(maxsize=1)
 def _simplemma():
     """simplemma's lemmatizer and dictionary look-up (loaded once).
@@ -42,16 +61,16 @@ def _simplemma():
     once and saves them as memory-mapped MARISA tries in the user cache
     (``~/.cache/simplemma``); later processes open them in milliseconds
     instead of decoding 640,000 entries in Python (~0.8 s) each time.  The
-    lemmas are the same.  Without marisa-trie, or where the cache cannot be
-    written, simplemma's in-memory default is used.
+    lemmas are the same.  Without marisa-trie, or where the cache can be
+    neither read nor written (building the tries in memory every time would
+    be slower than the default), simplemma's in-memory default is used.
     """
     from simplemma import Lemmatizer
-    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy, TrieDictionaryFactory
+    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DefaultStrategy, DictionaryLookupStrategy, TrieDictionaryFactory
 
-    try:
-        factory = TrieDictionaryFactory()
-    except ImportError:  # marisa-trie not installed
-        from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY as factory
+    folder = _trie_cache()
+    factory = DEFAULT_DICTIONARY_FACTORY if folder is None else TrieDictionaryFactory(disk_cache_dir=str(folder))
+    log.debug("simplemma lemma data: %s", folder or "in memory")
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory)), DictionaryLookupStrategy(factory)
 
 
