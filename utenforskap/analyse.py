@@ -312,7 +312,9 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
 
     Memory stays bounded by the largest single workshop, whatever the number
     of files: each file is read, coded (``nlp.pipe`` in batches) and written
-    before the next is read.  The CSV files appear atomically when all is done.
+    before the next is read; what is kept between files is one entry per
+    distinct word form (its lemma and the patterns it matches, worked out
+    once).  The CSV files appear atomically when all is done.
 
     Parameters
     ----------
@@ -329,17 +331,19 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
         ``files``, ``statements`` and the count per theme.
     """
     from ._progress import progress_bar
+    from .coding import _Coder
     from .export import atomic_write, csv_rows
     from .ingest import _expand
 
     book = load_codebook(codebook)
+    coder = _Coder(book)  # one set of word forms and pattern hits for all files
     files = _expand(inputs)
     counts = {"files": 0, "statements": 0, **{t: 0 for t in book.themes}}
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
         for i, path in enumerate(progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
-            coded = code(read_workshop(path), book, context=context)
+            coded = coder(read_workshop(path), context=context)
             csv_rows(coded, out, header=i == 0)
             if long_out is not None:
                 csv_rows(coding_table(coded, book), long_out, header=i == 0)

@@ -428,52 +428,68 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
     "funding_resources: 'Finansieringen' ~ finansier*; barriers: 'hindring' ~ hindr*"
     """
     frame = _as_frame(data)
-    book = load_codebook(codebook)
-    nlp = nlp or get_pipeline()
-    words = _Words(nlp)
-    lexicon = _Lexicon(book)
-    order = {c: i for i, c in enumerate(book.codes)}
-    normalised = [_normalise(t) for t in frame["text"].astype(str)]
-    if context:
-        present = [c for c in ("section", "question_text") if c in frame.columns]
-        rows = frame[present].to_dict("records") if present else [{}] * len(frame)
-    else:
-        rows = [{}] * len(frame)
-    texts = [n for n, _ in normalised]
-    docs = words.pipe(texts, batch_size=batch_size)
-    if progress:
-        from ._progress import progress_bar
+    return _Coder(codebook, nlp)(frame, context=context, batch_size=batch_size, progress=progress)
 
-        docs = progress_bar(docs, total=len(frame), desc="koder utsagn", unit="utsagn")
-    structure_cache: dict[tuple, list[dict]] = {}
-    features, codes, whys, evidences = [], [], [], []
-    with _gc_paused():
-        for text, doc, row in zip(texts, docs, rows):
-            statement = _Statement(text, doc, words.words(doc))
-            features.append(_features(statement.words))
-            key = (row.get("section"), row.get("question_text"))
-            if key not in structure_cache:
-                structure_cache[key] = _structural(row, book)
-            evidence = _lexical(statement, lexicon, book) + [dict(e) for e in structure_cache[key]]
-            assigned, evidence = _assign(evidence, book, order)
-            codes.append(assigned)
-            whys.append(_why(evidence))
-            evidences.append(evidence)
-    out = _with_columns(frame, normalised, features)
-    for theme in book.themes:
-        out[theme] = [theme in c for c in codes]
-    out["codes"] = codes
-    out["why"] = whys
-    out["evidence"] = evidences
-    out.attrs = {
-        **frame.attrs,
-        "pipeline": describe_pipeline(nlp),
-        "codebook": f"{book.name} {book.version}".strip(),
-        "codebook_source": book.source,
-        "context": context,
-        "themes": book.themes,
-    }
-    return out
+
+class _Coder:
+    """A codebook and a pipeline ready to code.  Word forms, the patterns
+    they match, the codings of each section and question and the pipeline's
+    description are worked out once and reused for every frame coded with
+    it: :func:`utenforskap.analyse.code_files` codes many files with one."""
+
+    def __init__(self, codebook=None, nlp=None):
+        self.book = load_codebook(codebook)
+        self.nlp = nlp or get_pipeline()
+        self.words = _Words(self.nlp)
+        self.lexicon = _Lexicon(self.book)
+        self.order = {c: i for i, c in enumerate(self.book.codes)}
+        self.structure: dict[tuple, list[dict]] = {}
+        self.pipeline = describe_pipeline(self.nlp)
+
+    def __call__(self, data, *, context: bool = True, batch_size: int = 256, progress: bool = False) -> pd.DataFrame:
+        """Code a statements frame (or texts); see :func:`code`."""
+        frame = _as_frame(data)
+        book, words = self.book, self.words
+        normalised = [_normalise(t) for t in frame["text"].astype(str)]
+        if context:
+            present = [c for c in ("section", "question_text") if c in frame.columns]
+            rows = frame[present].to_dict("records") if present else [{}] * len(frame)
+        else:
+            rows = [{}] * len(frame)
+        texts = [n for n, _ in normalised]
+        docs = words.pipe(texts, batch_size=batch_size)
+        if progress:
+            from ._progress import progress_bar
+
+            docs = progress_bar(docs, total=len(frame), desc="koder utsagn", unit="utsagn")
+        features, codes, whys, evidences = [], [], [], []
+        with _gc_paused():
+            for text, doc, row in zip(texts, docs, rows):
+                statement = _Statement(text, doc, words.words(doc))
+                features.append(_features(statement.words))
+                key = (row.get("section"), row.get("question_text"))
+                if key not in self.structure:
+                    self.structure[key] = _structural(row, book)
+                evidence = _lexical(statement, self.lexicon, book) + [dict(e) for e in self.structure[key]]
+                assigned, evidence = _assign(evidence, book, self.order)
+                codes.append(assigned)
+                whys.append(_why(evidence))
+                evidences.append(evidence)
+        out = _with_columns(frame, normalised, features)
+        for theme in book.themes:
+            out[theme] = [theme in c for c in codes]
+        out["codes"] = codes
+        out["why"] = whys
+        out["evidence"] = evidences
+        out.attrs = {
+            **frame.attrs,
+            "pipeline": self.pipeline,
+            "codebook": f"{book.name} {book.version}".strip(),
+            "codebook_source": book.source,
+            "context": context,
+            "themes": book.themes,
+        }
+        return out
 
 
 def coding_table(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
