@@ -68,10 +68,11 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            out[name] = column.map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+            continue
+        risky = [isinstance(v, str) and v.startswith(_FORMULA_START) for v in column.array]
+        if any(risky):
+            out[name] = [("'" + v) if r else v for v, r in zip(column.array, risky)]
     return out
 
 
@@ -85,11 +86,14 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     >>> flat(pd.DataFrame({"codes": [["barriers", "funding_resources"]], "evidence": [[{}]]}))["codes"].tolist()
     ['barriers; funding_resources']
     """
-    structured = "evidence" in frame.columns and frame["evidence"].map(lambda v: isinstance(v, list)).any()
-    out = frame.drop(columns=["evidence"]) if structured else frame
+    def holds_lists(column: pd.Series, kinds=(list, tuple)) -> bool:
+        return column.dtype == object and any(isinstance(v, kinds) for v in column.array)
+
+    structured = "evidence" in frame.columns and holds_lists(frame["evidence"], list)
+    out = frame.drop(columns=["evidence"]) if structured else frame.copy()
     for name in out.columns:
-        if out[name].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[name] = out[name].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        if holds_lists(out[name]):
+            out[name] = [("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for v in out[name].array]
     return out
 
 
