@@ -144,3 +144,12 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
 def test_cli_analyse(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
     assert "86 statements" in capsys.readouterr().out
+
+
+def test_export_flat_leaves_the_frame_it_was_given_alone():
+    from utenforskap.export import flat
+
+    frame = pd.DataFrame({"segment_id": ["a", "b"], "codes": [["barriers", "funding_resources"], []]})
+    out = flat(frame)
+    assert out["codes"].tolist() == ["barriers; funding_resources", ""]
+    assert frame["codes"].tolist() == [["barriers", "funding_resources"], []]
