@@ -95,25 +95,44 @@ def _chart_files(folder):
     return sorted(p.name for p in (folder / "charts").iterdir())
 
 
-def test_analyse_figures_same_with_or_without_the_worker_process(tmp_path, bundled_path, monkeypatch, caplog):
-    """The figures render in a forked child where that is safe; when the child
-    gives no answer the parent renders them itself, with the same files."""
+@pytest.fixture(scope="module")
+def forked_analysis(tmp_path_factory, bundled_path):
+    out = tmp_path_factory.mktemp("forked")
+    analyse(bundled_path, out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize("failure", ["silent child", "child fails after taking a figure"])
+def test_analyse_figures_same_with_or_without_the_worker_process(failure, forked_analysis, tmp_path, bundled_path, monkeypatch, caplog):
+    """The figures render in a forked child and in this process; when the
+    child gives no answer, or fails on a figure it took, this process renders
+    what is missing, and the files are the same."""
+    import os
     import sys
 
     analyse_module = sys.modules["utenforskap.analyse"]  # the package's name 'analyse' is the function
-    forked = tmp_path / "forked"
-    analyse(bundled_path, forked, progress=False)
-    assert len(_chart_files(forked)) == 12
+    assert len(_chart_files(forked_analysis)) == 12
+    if failure == "silent child":
+        monkeypatch.setattr(analyse_module, "_figure_worker", lambda conn, parent_end, worker: None)
+    else:
+        parent, render = os.getpid(), analyse_module._FigureWorker._render
 
-    monkeypatch.setattr(analyse_module, "_figure_worker", lambda conn, parent_end, folder: None)  # the child answers nothing
+        def render_only_here(self, name, coded):
+            if os.getpid() != parent:
+                raise RuntimeError(f"no figures in the child ({name})")
+            render(self, name, coded)
+
+        monkeypatch.setattr(analyse_module._FigureWorker, "_render", render_only_here)
     fallback = tmp_path / "fallback"
     with caplog.at_level("WARNING", logger="utenforskap.analyse"):
         analyse(bundled_path, fallback, progress=False)
     assert "rendering here" in caplog.text
-    assert _chart_files(fallback) == _chart_files(forked)
-    for name in ("question_theme_bars.svg", "cooccurrence_heatmap.svg"):
-        assert (fallback / "charts" / name).read_bytes() == (forked / "charts" / name).read_bytes()
-    assert (fallback / "report.html").read_text(encoding="utf-8").count("<svg") == 6
+    assert _chart_files(fallback) == _chart_files(forked_analysis)
+    for name in ("question_theme_bars.svg", "cooccurrence_heatmap.svg", "subcodes_barriers.svg"):
+        assert (fallback / "charts" / name).read_bytes() == (forked_analysis / "charts" / name).read_bytes()
+    page = (fallback / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 6
+    assert page == (forked_analysis / "report.html").read_text(encoding="utf-8")
 
 
 def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
@@ -126,8 +145,8 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
     started = []
     original = worker_class.__init__
 
-    def recording(self, folder):
-        original(self, folder)
+    def recording(self, *args):
+        original(self, *args)
         started.append(self.process)
 
     monkeypatch.setattr(worker_class, "__init__", recording)

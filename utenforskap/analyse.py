@@ -49,42 +49,39 @@ def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
-    """The report's charts, by name (each a matplotlib Figure with a
-    Norwegian ``_caption``)."""
+def _figure_recipes(book) -> dict:
+    """Name -> (function of a coded frame returning the Figure, Norwegian
+    caption), in the report's order."""
     from . import charts
 
-    book = load_codebook(codebook)
-    figures = {
-        "group_theme_heatmap": (charts.group_heatmap(coded, codebook=book), "Andel av hver gruppes utsagn som har temaet"),
-        "question_theme_bars": (charts.question_bars(coded, codebook=book), "Utsagn per tema og spørsmål"),
-        "cooccurrence_heatmap": (charts.cooccurrence_heatmap(coded, "subcodes", codebook=book), "Underkoder som gis til samme utsagn"),
+    recipes = {
+        "group_theme_heatmap": (
+            lambda coded: charts.group_heatmap(coded, codebook=book),
+            "Andel av hver gruppes utsagn som har temaet",
+        ),
+        "question_theme_bars": (lambda coded: charts.question_bars(coded, codebook=book), "Utsagn per tema og spørsmål"),
+        "cooccurrence_heatmap": (
+            lambda coded: charts.cooccurrence_heatmap(coded, "subcodes", codebook=book),
+            "Underkoder som gis til samme utsagn",
+        ),
     }
     for theme in book.themes:
         if book.codes[theme].children:
-            figures[f"subcodes_{theme}"] = (
-                charts.subcode_bars(coded, theme, codebook=book),
+            recipes[f"subcodes_{theme}"] = (
+                lambda coded, theme=theme: charts.subcode_bars(coded, theme, codebook=book),
                 f"Underkoder under {book.label(theme)}",
             )
+    return recipes
+
+
+def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
+    """The report's charts, by name (each a matplotlib Figure with a
+    Norwegian ``_caption``)."""
     out = {}
-    for name, (fig, caption) in figures.items():
-        fig._caption = caption
-        out[name] = fig
+    for name, (make, caption) in _figure_recipes(load_codebook(codebook)).items():
+        out[name] = make(coded)
+        out[name]._caption = caption
     return out
-
-
-def _render(figures: dict, names: list[str], folder: Path) -> None:
-    from .export import save_figure
-
-    for name in names:
-        save_figure(figures[name], folder / name)
-
-
-def _figures_here(coded: pd.DataFrame, book, folder: Path) -> dict[str, str]:
-    """Build and save every figure in this process; name -> caption."""
-    figures = build_figures(coded, book)
-    _render(figures, list(figures), folder)
-    return {name: fig._caption for name, fig in figures.items()}
 
 
 def _warm_up_matplotlib() -> None:
@@ -101,69 +98,110 @@ def _warm_up_matplotlib() -> None:
         fig.savefig(io.BytesIO(), format=fmt, dpi=20)
 
 
-def _figure_worker(conn, parent_end, folder: Path) -> None:
+def _figure_worker(conn, parent_end, worker: "_FigureWorker") -> None:
     """The forked process of :class:`_FigureWorker`: warm matplotlib up while
-    the parent loads spaCy, then build and save the figures of the coded frame
-    it is sent, and answer with the captions (or the error)."""
+    the parent loads spaCy, then render figures from the front of the list
+    (the heaviest first) until none is left, and answer with their names (or
+    the error)."""
     parent_end.close()  # so that the parent closing its end reaches this one as EOF
     _warm_up_matplotlib()
     try:
-        coded, book = conn.recv()
+        coded = conn.recv()
     except EOFError:  # the analysis stopped before coding finished
         return
+    done = []
     try:
-        conn.send(("ok", _figures_here(coded, book, folder)))
+        while (name := worker._claim(front=True)) is not None:
+            worker._render(name, coded)
+            done.append(name)
+        conn.send(("ok", done))
     except Exception as exc:  # reported to the parent, which renders the figures itself
         conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
 
 
 class _FigureWorker:
-    """The report's figures, built and saved on the second core.
+    """The report's figures, rendered on both cores.
 
     Importing matplotlib and rendering PNG and SVG are the slowest steps of
     :func:`analyse`.  Where a fork is safe (Linux, more than one core, no
     other thread in this process) a child is forked before spaCy is loaded:
     it warms matplotlib up meanwhile, receives the coded frame, and renders
-    while this process writes tables and workbooks.  Elsewhere, or if the
-    child fails, the figures are made here: the output is the same.
+    figures, heaviest first, while this process writes tables and workbooks;
+    then this process renders from the other end of the list until the two
+    meet (a shared counter hands out each figure once).  Elsewhere, or if the
+    child fails, the figures are made here: the files are the same.
     """
 
-    def __init__(self, folder: Path):
+    _HEAVY_FIRST = ("cooccurrence_heatmap", "group_theme_heatmap", "question_theme_bars")
+
+    def __init__(self, folder: Path, book):
+        import contextlib
         import multiprocessing
         import os
         import sys
         import threading
 
-        self.folder, self.process, self.conn, self.job = folder, None, None, None
+        self.folder, self.book, self.coded = folder, book, None
+        self.recipes = _figure_recipes(book)
+        heavy = [n for n in self._HEAVY_FIRST if n in self.recipes]
+        self.order = heavy + [n for n in self.recipes if n not in heavy]
+        self.process, self.conn = None, None
+        self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
         if sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
+            self.claims = context.Array("i", self.claims, lock=False)
+            self.lock = context.Lock()
             self.conn, child = context.Pipe()
-            self.process = context.Process(target=_figure_worker, args=(child, self.conn, folder), daemon=True)
+            self.process = context.Process(target=_figure_worker, args=(child, self.conn, self), daemon=True)
             self.process.start()
             child.close()
 
-    def submit(self, coded: pd.DataFrame, book) -> None:
+    def _claim(self, front: bool) -> str | None:
+        """The next figure nobody has taken: from the front or the back."""
+        with self.lock:
+            low, high = self.claims[0], self.claims[1]
+            if low >= high:
+                return None
+            if front:
+                self.claims[0] = low + 1
+                return self.order[low]
+            self.claims[1] = high - 1
+            return self.order[high - 1]
+
+    def _render(self, name: str, coded: pd.DataFrame) -> None:
+        from .export import save_figure
+
+        save_figure(self.recipes[name][0](coded), self.folder / name)
+
+    def submit(self, coded: pd.DataFrame) -> None:
         """Start on the figures of ``coded`` (in the child, where there is one)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.job = (coded, book)
+        self.coded = coded
         if self.process is not None:
             try:
-                self.conn.send(self.job)
+                self.conn.send(coded)
             except Exception as exc:  # e.g. a column that cannot be pickled
                 self._fail(f"could not send the coded frame ({exc.__class__.__name__}: {exc})")
 
     def result(self) -> dict[str, str]:
-        """Wait for the figures; name -> caption of every figure saved."""
+        """Render what the child has not taken, wait for it; name -> caption
+        of every figure saved, in the report's order."""
+        mine = []
+        while (name := self._claim(front=False)) is not None:
+            self._render(name, self.coded)
+            mine.append(name)
         if self.process is not None:
             try:
                 status, value = self.conn.recv()
             except (EOFError, OSError) as exc:
                 status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
             self.close()
-            if status == "ok":
-                return value
-            self._fail(value)
-        return _figures_here(*self.job, self.folder)
+            if status != "ok":  # whatever the child took may be missing: make it here
+                self._fail(value)
+                for name in self.order:
+                    if name not in mine:
+                        self._render(name, self.coded)
+        return {name: caption for name, (_, caption) in self.recipes.items()}
 
     def _fail(self, why: str) -> None:
         log.warning("figure rendering in a child process failed (%s); rendering here", why)
@@ -238,7 +276,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
 
     out = Path(output_dir)
     book = load_codebook(codebook)
-    worker = _FigureWorker(out / "charts")
+    worker = _FigureWorker(out / "charts", book)
     try:
         steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
         written: dict[str, Path] = {}
@@ -248,7 +286,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
         steps.update()
         steps.set_postfix_str("koder")
         coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
-        worker.submit(coded, book)
+        worker.submit(coded)
         long = coding_table(coded, book)
         steps.update()
         steps.set_postfix_str("matriser")
