@@ -10,7 +10,7 @@ measured side by side.  Nothing here is a test: it prints numbers.
    the same texts (best of 3 interleaved runs), with normalisation alone
    timed to show where the time goes.
 3. ``analyse`` on the bundled table: time of the call, of the whole command,
-   and peak memory (fresh interpreters, median of 3), and the first call on a
+   and peak memory (fresh interpreters, median of 5), and the first call on a
    new machine (empty user cache).
 4. Streaming: ``utenforskap code`` on folders of 100 and 1,000 workshops
    (copies of the bundled one): time and peak memory; bounded memory means
@@ -49,6 +49,17 @@ def run_python(code: str, env: dict | None = None) -> tuple[float, dict]:
         if key.isupper():
             values[key] = float(value)
     return wall, values
+
+
+def reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine is right
+    now (shared machines vary by up to 2x within minutes), printed at the
+    start and the end of the run so the figures between can be read."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i % 7
+    return time.perf_counter() - start
 
 
 def import_time(module: str = "utenforskap") -> float:
@@ -119,7 +130,7 @@ def throughput(n: int, repeats: int = 3) -> dict:
     }
 
 
-def bundled_analysis(repeats: int = 3) -> dict:
+def bundled_analysis(repeats: int = 5) -> dict:
     """``analyse`` on the bundled table in fresh interpreters: the median of
     ``repeats`` runs, and one run with an empty user cache (the first run on
     a new machine, which builds simplemma's lemma tries once)."""
@@ -177,6 +188,7 @@ def main(argv=None) -> None:
     n, sizes = (2_000, (10, 100)) if args.quick else (20_000, (100, 1000))
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"reference loop (machine speed now): {reference_loop():.3f} s")
     print(
         f"import utenforskap: {import_time():.3f} s (median of 5; goal < 0.5 s); "
         f"import pandas alone, which it needs: {import_time('pandas'):.3f} s"
@@ -195,7 +207,7 @@ def main(argv=None) -> None:
     )
     a = bundled_analysis()
     print(
-        f"analyse on the bundled table: {a['call_s']:.2f} s for the call (median of 3, "
+        f"analyse on the bundled table: {a['call_s']:.2f} s for the call (median of 5, "
         f"{a['call_range'][0]:.2f}-{a['call_range'][1]:.2f}), {a['process_s']:.2f} s for the whole process "
         f"(goal < 3 s); peak memory {a['peak_mb']:.0f} MB; first run on a new machine (empty user cache) "
         f"{a['cold_call_s']:.2f} s for the call"
@@ -208,6 +220,7 @@ def main(argv=None) -> None:
         f"{s[large]['seconds']:.1f} s, peak {s[large]['peak_mb']:.0f} MB; "
         f"peak ratio {s[large]['peak_mb'] / s[small]['peak_mb']:.2f} for {large // small}x the input"
     )
+    print(f"reference loop at the end: {reference_loop():.3f} s")
 
 
 if __name__ == "__main__":
