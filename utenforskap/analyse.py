@@ -179,7 +179,8 @@ class _FigureWorker:
         self.coded = coded
         if self.process is not None:
             try:
-                self.conn.send(coded)
+                # the charts never read the evidence records, the bulk of the pickle
+                self.conn.send(coded.drop(columns=["evidence"], errors="ignore"))
             except Exception as exc:  # e.g. a column that cannot be pickled
                 self._fail(f"could not send the coded frame ({exc.__class__.__name__}: {exc})")
 
