@@ -135,11 +135,10 @@ def test_analyse_figures_same_with_or_without_the_worker_process(failure, forked
     assert page == (forked_analysis / "report.html").read_text(encoding="utf-8")
 
 
-def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
-    import multiprocessing
+@pytest.fixture
+def started_workers(monkeypatch):
+    """The child processes analyse forks, recorded."""
     import sys
-
-    from utenforskap import InputError
 
     worker_class = sys.modules["utenforskap.analyse"]._FigureWorker
     started = []
@@ -150,14 +149,38 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, monkeypatch):
         started.append(self.process)
 
     monkeypatch.setattr(worker_class, "__init__", recording)
+    return started
+
+
+def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, started_workers):
+    import multiprocessing
+
+    from utenforskap import InputError
+
     bad = tmp_path / "tom.txt"
     bad.write_text("", encoding="utf-8")
     with pytest.raises(InputError):
         analyse(bad, tmp_path / "out", progress=False)
     assert multiprocessing.active_children() == []
     # the child was forked and left on its own when the pipe closed (not terminated)
-    assert len(started) == 1 and started[0] is not None and started[0].exitcode == 0
+    assert len(started_workers) == 1 and started_workers[0] is not None and started_workers[0].exitcode == 0
     assert not (tmp_path / "out" / "charts").exists()
+
+
+def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled_path, started_workers, monkeypatch, capfd):
+    """An error while writing (here: the workbook) reaches the caller; the
+    child takes no further figure and ends without a traceback of its own."""
+    import utenforskap.export
+
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(utenforskap.export, "write_excel", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        analyse(bundled_path, tmp_path / "out", progress=False)
+    assert len(started_workers) == 1 and started_workers[0].exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
+    assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) < 6  # it stopped early
 
 
 def test_cli_analyse(tmp_path, bundled_path, capsys):

@@ -114,9 +114,11 @@ def _figure_worker(conn, parent_end, worker: "_FigureWorker") -> None:
         while (name := worker._claim(front=True)) is not None:
             worker._render(name, coded)
             done.append(name)
-        conn.send(("ok", done))
+        answer = ("ok", done)
     except Exception as exc:  # reported to the parent, which renders the figures itself
-        conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+        answer = ("error", f"{exc.__class__.__name__}: {exc}")
+    with contextlib.suppress(OSError):  # the parent stopped listening: it has failed itself
+        conn.send(answer)
 
 
 class _FigureWorker:
@@ -141,7 +143,7 @@ class _FigureWorker:
         import sys
         import threading
 
-        self.folder, self.book, self.coded = folder, book, None
+        self.folder, self.coded = folder, None
         self.recipes = _figure_recipes(book)
         heavy = [n for n in self._HEAVY_FIRST if n in self.recipes]
         self.order = heavy + [n for n in self.recipes if n not in heavy]
@@ -191,17 +193,20 @@ class _FigureWorker:
         while (name := self._claim(front=False)) is not None:
             self._render(name, self.coded)
             mine.append(name)
+        child_done = False
         if self.process is not None:
             try:
                 status, value = self.conn.recv()
             except (EOFError, OSError) as exc:
                 status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
             self.close()
-            if status != "ok":  # whatever the child took may be missing: make it here
+            child_done = status == "ok"
+            if not child_done:
                 self._fail(value)
-                for name in self.order:
-                    if name not in mine:
-                        self._render(name, self.coded)
+        if not child_done:  # whatever a child took may be missing: make it here
+            for name in self.order:
+                if name not in mine:
+                    self._render(name, self.coded)
         return {name: caption for name, (_, caption) in self.recipes.items()}
 
     def _fail(self, why: str) -> None:
@@ -209,8 +214,11 @@ class _FigureWorker:
         self.close()
 
     def close(self) -> None:
-        """Let the child go (it exits when the pipe closes) and reap it."""
+        """Let the child go (no figure is left to take, and it exits when
+        the pipe closes) and reap it."""
         if self.process is not None:
+            with self.lock:
+                self.claims[0] = self.claims[1]
             self.conn.close()
             self.process.join(timeout=30)
             if self.process.is_alive():
