@@ -188,6 +188,23 @@ def test_cli_analyse(tmp_path, bundled_path, capsys):
     assert "86 statements" in capsys.readouterr().out
 
 
+def test_cli_analyse_as_a_command(tmp_path, bundled_path):
+    """The command as users run it (a process of its own: figures on two
+    cores, shutdown without a final heap scan) writes everything, exit 0."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "utenforskap", "analyse", str(bundled_path), "-o", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "86 statements" in result.stdout and result.stderr == ""
+    assert len(_chart_files(out)) == 12
+    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 6
+
+
 def test_export_flat_leaves_the_frame_it_was_given_alone():
     from utenforskap.export import flat
 

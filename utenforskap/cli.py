@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import UtenforskapError
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 def _cmd_parse(args) -> None:
@@ -151,5 +151,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """The ``utenforskap`` command: :func:`main`, then exit.
+
+    Before the interpreter shuts down, the objects still alive are frozen
+    (``gc.freeze``), so shutdown frees them by reference counting without
+    the garbage collector scanning the whole heap again: after ``analyse``
+    that scan took 0.4-0.6 s of a 3-4 s command.  Every file is already
+    written and closed by then.
+    """
+    import gc
+
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
