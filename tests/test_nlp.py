@@ -1,12 +1,15 @@
 """The pipeline: the embedded default, and the model-loading path."""
 
+from pathlib import Path
+
+import pytest
 import spacy
 
 import utenforskap.nlp as nlp_module
 from utenforskap import UtenforskapError, get_pipeline
 from utenforskap.nlp import EMBEDDED, describe_pipeline, lemmatize_word
 
-import pytest
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_nlp_embedded_lemmas_bokmal_and_nynorsk():
@@ -71,13 +74,20 @@ def test_nlp_missing_model_is_a_clear_error(tmp_path):
 
 
 def test_import_is_light():
-    """spaCy, scikit-learn and matplotlib load when first used, not on import."""
+    """spaCy, scikit-learn and matplotlib load when first used, not on
+    import; pandas and numpy are bound but run their code on first use."""
     import subprocess
     import sys
 
-    code = "import sys, utenforskap; print(sorted(m for m in ('spacy', 'sklearn', 'matplotlib', 'openpyxl') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
+    code = (
+        "import sys, types, utenforskap; "
+        "print(sorted(m for m in ('spacy', 'sklearn', 'matplotlib', 'openpyxl') if m in sys.modules)); "
+        "print(sorted(m for m in ('pandas', 'numpy') if type(sys.modules.get(m)) is types.ModuleType)); "
+        "frame = utenforskap.read_workshop('data/raw'); "
+        "print(type(sys.modules['pandas']) is types.ModuleType, isinstance(frame, sys.modules['pandas'].DataFrame))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split("\n")
+    assert out[:3] == ["[]", "[]", "True True"]
 
 
 def test_nlp_lemma_data_come_from_cached_tries_and_match_simplemma(statements):

@@ -9,12 +9,13 @@ import json
 import logging
 from pathlib import Path
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
 from .coding import code, coding_table
 from .ingest import read_workshop
 from .matrices import code_counts, cooccurrence, framework_matrix
+
+pd = lazy_module("pandas")
 
 __all__ = ["analyse", "build_tables", "build_figures", "code_files"]
 
@@ -85,12 +86,14 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
 
 
 def _warm_up_matplotlib() -> None:
-    """Import matplotlib and the charts, and render a tiny styled figure with
-    text to PNG and SVG: that loads the backends, PIL and the fonts, which the
-    first real figure would otherwise pay for."""
+    """Import pandas, matplotlib and the charts, and render a tiny styled
+    figure with text to PNG and SVG: that loads the backends, PIL and the
+    fonts, which the first real figure would otherwise pay for."""
     import io
 
     from . import charts
+
+    pd.DataFrame()  # pandas loads on first use (see utenforskap._lazy); the coded frame will need it
 
     fig, ax = charts._styled(charts._figure)(1, 1)
     ax.set_title("Å")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 import textwrap
 
-import numpy as np
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
 from .matrices import TOTAL, code_counts, cooccurrence, select_codes
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["group_heatmap", "question_bars", "cooccurrence_heatmap", "subcode_bars", "topic_words", "keyness_bars", "PALETTE"]
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .errors import CodebookError
+
+pd = lazy_module("pandas")
 
 __all__ = [
     "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",

@@ -29,13 +29,14 @@ import gc
 import logging
 import re
 
-import numpy as np
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import Codebook, glob_regex, load_codebook
 from .errors import UtenforskapError
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import _as_frame, _features, _normalise, _with_columns, _Words
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["code", "coding_table", "agreement", "code_matrix"]
 

@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
+from ._lazy import lazy_module
 from .errors import UtenforskapError
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["topics", "keyness"]
 

@@ -15,7 +15,10 @@ import os
 import tempfile
 from pathlib import Path
 
-import pandas as pd
+from ._lazy import lazy_module
+
+pd = lazy_module("pandas")
+
 
 __all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "save_figure", "write_excel", "write_text", "write_parquet"]
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .errors import InputError
+
+pd = lazy_module("pandas")
 
 __all__ = ["read_workshop", "SUPPORTED_SUFFIXES", "STATEMENT_COLUMNS"]
 

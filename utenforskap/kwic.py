@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .errors import UtenforskapError
+
+pd = lazy_module("pandas")
 
 __all__ = ["kwic"]
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ._lazy import lazy_module
 from .coding import code_matrix
 from .errors import UtenforskapError
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["SuggestCoder", "Lemmatizer", "evaluate", "learning_curve", "labels_from"]
 

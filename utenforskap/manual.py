@@ -16,10 +16,11 @@ import hashlib
 import re
 from pathlib import Path
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
 from .errors import InputError
+
+pd = lazy_module("pandas")
 
 __all__ = ["write_coding_sheet", "read_manual_coding", "SHEET"]
 

@@ -14,12 +14,13 @@ rows are (workshop, group) or (workshop, question).
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
 from .coding import code_matrix
 from .errors import UtenforskapError
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["code_counts", "cooccurrence", "framework_matrix", "select_codes", "TOTAL"]
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .ingest import _MOJIBAKE
 from .nlp import get_pipeline
+
+pd = lazy_module("pandas")
 
 __all__ = ["normalise", "normalise_text", "ABBREVIATIONS"]
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .errors import UtenforskapError
+
+pd = lazy_module("pandas")
 
 __all__ = ["pseudonymise", "FIRST_NAMES", "PUBLIC_FIGURES"]
 

@@ -23,10 +23,11 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import Codebook, load_codebook
 from .errors import InputError
+
+pd = lazy_module("pandas")
 
 __all__ = ["write_qdpx", "write_qdc", "read_qdpx", "project_xml", "codebook_xml", "PROJECT_NS", "CODEBOOK_NS"]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 import io
 
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
+
+pd = lazy_module("pandas")
 
 __all__ = ["render_report", "figure_svg"]
 

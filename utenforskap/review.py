@@ -12,10 +12,11 @@ confident rest stand.  The queue is exported as a coding sheet that
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
+from ._lazy import lazy_module
 from .codebook import load_codebook
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
 
 __all__ = ["review_queue", "write_review_sheet", "review_simulation"]
 
