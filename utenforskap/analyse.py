@@ -86,14 +86,12 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
 
 
 def _warm_up_matplotlib() -> None:
-    """Import pandas, matplotlib and the charts, and render a tiny styled
-    figure with text to PNG and SVG: that loads the backends, PIL and the
-    fonts, which the first real figure would otherwise pay for."""
+    """Import matplotlib and the charts, and render a tiny styled figure with
+    text to PNG and SVG: that loads the backends, PIL and the fonts, which the
+    first real figure would otherwise pay for."""
     import io
 
     from . import charts
-
-    pd.DataFrame()  # pandas loads on first use (see utenforskap._lazy); the coded frame will need it
 
     fig, ax = charts._styled(charts._figure)(1, 1)
     ax.set_title("Å")
@@ -153,6 +151,7 @@ class _FigureWorker:
         self.process, self.conn = None, None
         self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
         if sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
+            pd.DataFrame  # load pandas before the fork: both processes need it, one load serves both
             context = multiprocessing.get_context("fork")
             self.claims = context.Array("i", self.claims, lock=False)
             self.lock = context.Lock()
