@@ -170,8 +170,10 @@ def bundled_analysis(repeats: int = 5) -> dict:
             shutil.rmtree(out, ignore_errors=True)
 
     call()  # the user cache is warm from here on
-    calls = [call()[1] for _ in range(repeats)]
-    commands = [command() for _ in range(repeats)]
+    calls, commands = [], []
+    for _ in range(repeats):  # interleaved, so both see the same machine
+        calls.append(call()[1])
+        commands.append(command())
     cache = tempfile.mkdtemp(prefix="bench-cache-")
     try:
         _, cold = call({"XDG_CACHE_HOME": cache})
