@@ -86,8 +86,8 @@ def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax:
     )
     ax.set_xlim(-0.5, cols - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
+    for i in range(rows):
+        for j in range(cols):
             if not text[i][j]:
                 continue  # an empty Text artist costs as much to lay out and draw as a full one
             v = values[i, j]

@@ -187,25 +187,26 @@ class _Words:
             if None in out:
                 for i, word in enumerate(out):
                     if word is None:
-                        out[i] = self._new(keys[i], doc.vocab, None)
+                        out[i] = self._new(keys[i], doc.vocab)
             return out
         out = []
         for orth, lemma in doc.to_array([ORTH, LEMMA]).tolist():
-            word = cache.get((orth, lemma)) or self._new((orth, lemma), doc.vocab, lemma)
+            word = cache.get((orth, lemma)) or self._new((orth, lemma), doc.vocab)
             out.append(word)
         return out
 
-    def _new(self, key, vocab, lemma_key) -> _Word:
-        """The word for a form (and a model's lemma) not seen before."""
+    def _new(self, key, vocab) -> _Word:
+        """The word for a form not seen before; ``key`` is its ORTH hash, or
+        (ORTH, LEMMA) where a trained model's lemma depends on context."""
         from .nlp import lemmatize_word
 
-        lexeme = vocab[key if lemma_key is None else key[0]]
+        lexeme = vocab[key if self.by_form else key[0]]
         form = lexeme.orth_
         lower = form.lower()
         if lexeme.is_punct or lexeme.is_space:
             word = _Word(form, lower, lower, True, False)
         else:
-            lemma = lemmatize_word(form) if lemma_key is None else (vocab.strings[lemma_key].lower() or lower)
+            lemma = lemmatize_word(form) if self.by_form else (vocab.strings[key[1]].lower() or lower)
             stop = lexeme.is_stop or lower in _NYNORSK_STOP or lemma in self.stop_words
             word = _Word(form, lower, lemma, False, not stop and not lexeme.like_num)
         self.cache[key] = word
