@@ -20,7 +20,7 @@ from ._lazy import lazy_module
 pd = lazy_module("pandas")
 
 
-__all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "save_figure", "write_excel", "write_text", "write_parquet"]
+__all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "write_svg", "save_figure", "write_excel", "write_text", "write_parquet"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -116,25 +116,31 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
     return path
 
 
-def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
-    """Save a figure as ``<stem>.png`` and ``<stem>.svg`` (atomically, with
-    no date in the metadata so re-runs give the same SVG).  The layout is
-    computed once, for the PNG, and reused for the SVG."""
+def write_svg(fig, fh, **savefig_kwargs) -> None:
+    """Write a figure as SVG to an open file: no date in the metadata and
+    fixed element ids, so re-runs give the same bytes."""
     import matplotlib
 
+    with matplotlib.rc_context({"svg.hashsalt": "utenforskap"}):
+        fig.savefig(fh, format="svg", metadata={"Date": None}, **savefig_kwargs)
+
+
+def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
+    """Save a figure as ``<stem>.png`` and ``<stem>.svg`` (atomically, the
+    SVG as :func:`write_svg`).  The layout is computed once, for the PNG,
+    and reused for the SVG."""
     stem = Path(stem)
-    written = []
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     engine = fig.get_layout_engine()
     try:
-        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
-            path = stem.with_suffix(suffix)
-            with atomic_write(path, "wb") as fh, matplotlib.rc_context({"svg.hashsalt": "utenforskap"}):
-                fig.savefig(fh, format=suffix[1:], dpi=dpi, metadata=metadata)
-            written.append(path)
-            fig.set_layout_engine("none")
+        with atomic_write(png, "wb") as fh:
+            fig.savefig(fh, format="png", dpi=dpi, metadata={"Software": None})
+        fig.set_layout_engine("none")
+        with atomic_write(svg, "wb") as fh:
+            write_svg(fig, fh, dpi=dpi)
     finally:
         fig.set_layout_engine(engine)
-    return written
+    return [png, svg]
 
 
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})

@@ -34,11 +34,10 @@ def figure_svg(fig) -> str:
     if isinstance(fig, str):
         text = fig
     else:
-        import matplotlib
+        from .export import write_svg
 
         buffer = io.StringIO()
-        with matplotlib.rc_context({"svg.hashsalt": "utenforskap"}):
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        write_svg(fig, buffer)
         text = buffer.getvalue()
     return text[text.index("<svg") :]
 
