@@ -15,17 +15,21 @@ sections, bullets) are the same for every format.
 from __future__ import annotations
 
 import csv
+import errno
 import html.parser
 import io
 import logging
+import os
 import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
+from ._docx import read_docx
+from ._grid import Grid, Row
 from ._lazy import lazy_module
+from ._xlsx import read_xlsx
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -60,9 +64,13 @@ STATEMENT_COLUMNS = [
 # stands alone between white space.  An en dash (" – ") is punctuation inside
 # a sentence, never a bullet.
 _INLINE_BULLET = re.compile(r"(?:^|(?<=\s))[-•▪](?=\s|$)")
-# At the start of a line more signs are used as bullets (Word turns "- " into
-# "– " as one types).
-_LINE_BULLET = re.compile(r"^\s*(?:[-–•▪*·]|\d{1,2}[.)])\s+")
+# At the start of a line more signs are used as bullets: Word turns "- " into
+# "– " as one types, and bullets pasted from Word come as "\uf0b7" (Symbol
+# font) or "o" (Courier New, second level) followed by a tab.
+_LINE_BULLET = re.compile(r"^\s*(?:[-–*o](?:\s+|$)|[•▪●◦○■□➢►▸‣⁃·\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0]\s*)")
+# "1. " or "2) " starts a list item only in a real list (see _plain_blocks):
+# "1. juli 2021" on its own is a date.
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 _HTML_TAG = re.compile(
     r"<\s*/?\s*(?:ul|ol|li|p|br|div|span|i|b|em|strong|u|a|font|script|style|"
     r"table|tr|td|th|h[1-6])\b[^>]*>",
@@ -121,23 +129,25 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 # --------------------------------------------------------------------------
-# The intermediate table every reader produces
+# The table: header, group column and data rows, from a reader's grid
 # --------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    line: int  # 1-based line (text), row (sheet) or table row (docx) where it starts
-    line_end: int
-    cells: list[str]
 
 
 @dataclass
 class _Table:
     path: Path
     title: str
-    header: _Row
-    rows: list[_Row] = field(default_factory=list)
+    header: Row
+    rows: list[Row] = field(default_factory=list)
+    name: str = ""
+    report_export: bool = False  # " - " inside a list separates statements
+    transposed: bool = False
+
+    def text_size(self) -> int:
+        return sum(len(c) for r in self.rows for c in r.cells[1:])
+
+    def describe(self) -> str:
+        return f"{self.name} ({len(self.rows)} rows x {len(self.header.cells) - 1} questions: {self.header.cells[1][:40]!r} ...)"
 
 
 def _is_blank(cell: str) -> bool:
@@ -152,152 +162,229 @@ def _blocks_text(blocks: list["_Block"]) -> str:
     return " ".join(b.text for b in blocks)
 
 
-def _build_table(path: Path, rows: Iterable[_Row]) -> _Table:
+def _question_like(cell: str) -> bool:
+    """A header cell that reads as a question: numbered, ending in "?", or a phrase."""
+    text = _strip_markup(cell)
+    return bool(_QUESTION_NUMBER.match(text)) or text.endswith("?") or len(text.split()) >= 4
+
+
+def _fill_merged_groups(grid: Grid, rows: list[Row], column: int) -> None:
+    """A vertically merged group cell belongs to every row it spans."""
+    spans = [(first, last) for first, last, col in grid.merged if col == column]
+    if not spans:
+        return
+    labels = {r.line: r.cells[column] for r in rows if column < len(r.cells)}
+    for r in rows:
+        for first, last in spans:
+            if first < r.line <= last and column < len(r.cells) and _is_blank(r.cells[column]):
+                r.cells[column] = labels.get(first, "")
+
+
+def _transpose(header: Row, data: list[Row], width: int) -> tuple[Row, list[Row]]:
+    """Questions as rows, groups as columns -> groups as rows."""
+    matrix = [header] + data
+    for r in matrix:
+        r.cells = r.cells + [""] * (width - len(r.cells))
+    rows = [
+        Row(header.line, matrix[-1].line_end, [r.cells[j] for r in matrix], lines=[r.line for r in matrix])
+        for j in range(width)
+    ]
+    return rows[0], rows[1:]
+
+
+def _build_table(path: Path, grid: Grid) -> _Table:
     """Find the header row (the first with two or more filled cells), the
-    title (the first filled line above it) and the data rows below it."""
-    rows = [r for r in rows if any(not _is_blank(c) for c in r.cells)]
+    title (the first filled line above it) and the data rows below it; the
+    table may start in any column, and may be transposed (questions as rows)."""
+    rows = [Row(r.line, r.line_end, list(r.cells), r.lines) for r in grid.rows if any(not _is_blank(c) for c in r.cells)]
+    where = f"{grid.name}: " if grid.name else ""
     header_at = next(
         (i for i, r in enumerate(rows) if sum(not _is_blank(c) for c in r.cells) >= 2), None
     )
     if header_at is None:
         raise InputError(
-            "no table found: expected a header row with a group column and one "
+            f"{where}no table found: expected a header row with a group column and one "
             "column per question, separated by tabs (or the file's delimiter)",
             path,
         )
-    header = rows[header_at]
+    body = rows[header_at:]
+    # the table may start right of column A (a title in A1, the table from B3)
+    offset = min(next(j for j, c in enumerate(r.cells) if not _is_blank(c)) for r in body)
+    _fill_merged_groups(grid, body, offset)
+    for r in body:
+        r.cells = r.cells[offset:]
+    header, data = body[0], body[1:]
     width = len(header.cells)
     while width > 2 and _is_blank(header.cells[width - 1]):
         width -= 1
-    header = _Row(header.line, header.line_end, header.cells[:width])
+    transposed = False
+    firsts = [r.cells[0] for r in data if r.cells and not _is_blank(r.cells[0])]
+    if (
+        firsts
+        and not any(_question_like(c) for c in header.cells[1:width])
+        and 2 * sum(_question_like(c) for c in firsts) >= len(data)
+    ):
+        # the first column holds the questions: read it the other way round
+        widest = max(len(r.cells) for r in body)
+        while widest > 2 and all(len(r.cells) < widest or _is_blank(r.cells[widest - 1]) for r in body):
+            widest -= 1
+        header, data = _transpose(header, data, widest)
+        width = len(header.cells)
+        transposed = True
+    header = Row(header.line, header.line_end, header.cells[:width], header.lines)
     preamble = [" ".join(_strip_markup(c) for c in r.cells).strip() for r in rows[:header_at]]
-    title = next((p for p in preamble if p), "")
-    data = []
-    for r in rows[header_at + 1 :]:
+    title = next((p for p in preamble if p), "") or grid.title
+    table = []
+    for r in data:
         cells = list(r.cells)
         while len(cells) > width and _is_blank(cells[-1]):
             cells.pop()
+        if len(cells) < width and path.suffix.lower() in (".xlsx", ".xlsm", ".docx"):
+            cells += [""] * (width - len(cells))  # a sheet leaves empty cells out
         if len(cells) != width:
             raise InputError(
-                f"this row has {len(cells)} cells but the header (line {header.line}) has "
+                f"{where}this row has {len(cells)} cells but the header (line {header.line}) has "
                 f"{width}; every row needs a group cell and one cell per question "
                 "(leave a cell empty rather than leaving it out)",
                 path,
                 r.line,
             )
-        data.append(_Row(r.line, r.line_end, cells))
-    return _Table(path=path, title=title, header=header, rows=data)
+        table.append(Row(r.line, r.line_end, cells, r.lines))
+    return _Table(path=path, title=title, header=header, rows=table, name=grid.name, transposed=transposed)
+
+
+def _choose(path: Path, grids: list[Grid], chosen: bool) -> _Table:
+    """The grid that is the workshop table.
+
+    With one grid chosen by the user, that one.  Otherwise hidden sheets are
+    skipped and, of the tables that can be read, the one whose header reads as
+    questions and that holds the most text is taken; two such tables of
+    similar size are ambiguous and raise an error listing them.
+    """
+    if chosen:
+        return _build_table(path, grids[0])
+    visible = [g for g in grids if not g.hidden]
+    hidden = [g.name for g in grids if g.hidden]
+    tables, failures = [], []
+    for grid in visible:
+        if not any(sum(not _is_blank(c) for c in r.cells) >= 2 for r in grid.rows):
+            continue
+        try:
+            tables.append(_build_table(path, grid))
+        except InputError as exc:
+            failures.append(exc)
+    plausible = [t for t in tables if any(_question_like(c) for c in t.header.cells[1:]) and t.rows]
+    if not plausible and failures:
+        raise failures[0]
+    pool = sorted(plausible or tables, key=lambda t: -t.text_size())
+    if not pool:
+        extra = f" (hidden sheets: {', '.join(hidden)}; read one with sheet=...)" if hidden else ""
+        what = "sheet" if path.suffix.lower() in (".xlsx", ".xlsm") else "table"
+        raise InputError(f"no workshop table found in any {'visible ' if hidden else ''}{what}{extra}", path)
+    if len(pool) > 1 and plausible and 2 * pool[1].text_size() >= pool[0].text_size():
+        option = "sheet" if path.suffix.lower() in (".xlsx", ".xlsm") else "table"
+        listed = "; ".join(t.describe() for t in pool)
+        raise InputError(
+            f"more than one table looks like a workshop: {listed}; choose one with "
+            f"{option}=... (command line: --{option})",
+            path,
+        )
+    return pool[0]
 
 
 # --------------------------------------------------------------------------
 # Readers, one per format
 # --------------------------------------------------------------------------
 
+_SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 
-def _read_text_table(path: Path, data: bytes) -> _Table:
-    text = _decode(data, path)
-    delimiter = "\t"
-    if path.suffix.lower() == ".csv":
-        sample = text[:65536]
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
+
+def _csv_rows(text: str, delimiter: str, first_line: int) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = []
-    start = 1
+    start = first_line
+    for cells in reader:
+        rows.append(Row(start, reader.line_num + first_line - 1, cells))
+        start = reader.line_num + first_line
+    return rows
+
+
+def _delimiter_score(rows: list[Row]) -> tuple[float, int]:
+    """How well a delimiter splits a sample: the share of rows that have the
+    most common width of two or more cells, then that width."""
+    widths = [len(r.cells) for r in rows if any(c.strip() for c in r.cells)]
+    multi = [w for w in widths if w > 1]
+    if not multi:
+        return (0.0, 0)
+    modal = max(set(multi), key=lambda w: (multi.count(w), w))
+    return (round(multi.count(modal) / len(widths), 2), modal)
+
+
+def _read_text_table(path: Path, data: bytes) -> list[Grid]:
+    text = _decode(data, path)
+    first_line = 1
+    delimiter = "\t"
+    first, _, rest = text.partition("\n")
+    sep = _SEP_LINE.match(first)
+    if sep:  # Excel's "sep=;" line names the delimiter
+        delimiter, text, first_line = sep.group(1), rest, 2
+    elif path.suffix.lower() == ".csv":
+        sample = text[:65536]
+        cut = sample.rfind("\n")
+        sample = sample[: cut if cut > 0 else len(sample)]
+        delimiter = max(",;\t", key=lambda d: _delimiter_score(_csv_rows(sample, d, 1)))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as long as the file
     try:
-        for cells in reader:
-            rows.append(_Row(start, reader.line_num, cells))
-            start = reader.line_num + 1
+        rows = _csv_rows(text, delimiter, first_line)
     except csv.Error as exc:  # pragma: no cover - strict=False makes this rare
-        raise InputError(f"cannot read the table: {exc}", path, start) from None
-    return _build_table(path, rows)
-
-
-def _cell_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, data: bytes) -> _Table:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable Excel workbook ({exc})", path) from None
-    try:
-        for sheet in workbook.worksheets:
-            rows = [
-                _Row(i, i, [_cell_value(v) for v in values])
-                for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            if any(sum(not _is_blank(c) for c in r.cells) >= 2 for r in rows):
-                return _build_table(path, rows)
+        raise InputError(f"cannot read the table: {exc}", path) from None
     finally:
-        workbook.close()
-    raise InputError("no table found in any sheet of the workbook", path)
-
-
-def _docx_cell_text(cell) -> str:
-    lines = []
-    for paragraph in cell.paragraphs:
-        text = paragraph.text
-        ppr = paragraph._p.pPr
-        is_list = (ppr is not None and ppr.numPr is not None) or (
-            paragraph.style is not None and (paragraph.style.name or "").lower().startswith("list")
-        )
-        if is_list and text.strip() and not _LINE_BULLET.match(text):
-            text = "- " + text
-        lines.append(text)
-    return "\n".join(lines)
-
-
-def _read_docx(path: Path, data: bytes) -> _Table:
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"not a readable Word document ({exc})", path) from None
-    tables = [t for t in document.tables if len(t.columns) >= 2]
-    if not tables:
-        raise InputError("no table with two or more columns found in the document", path)
-    title = next((_collapse(p.text) for p in document.paragraphs if p.text.strip()), "")
-    seen: set = set()  # holding the elements keeps their lxml proxies (and identities) alive
-    rows = []
-    for i, row in enumerate(tables[0].rows, start=1):
-        cells = []
-        for cell in row.cells:
-            # merged cells come back once per grid column / row they span:
-            # keep their text once, where they start
-            cells.append("" if cell._tc in seen else _docx_cell_text(cell))
-            seen.add(cell._tc)
-        rows.append(_Row(i, i, cells))
-    table = _build_table(path, rows)
-    table.title = table.title or title
-    return table
+        csv.field_size_limit(limit)
+    return [Grid(name="", rows=rows)]
 
 
 _READERS = {
-    ".txt": _read_text_table,
-    ".tsv": _read_text_table,
-    ".csv": _read_text_table,
-    ".xlsx": _read_xlsx,
-    ".xlsm": _read_xlsx,
-    ".docx": _read_docx,
+    ".txt": "text",
+    ".tsv": "text",
+    ".csv": "text",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".docx": "docx",
 }
+
+
+def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: float = 200) -> _Table:
+    kind = _READERS[path.suffix.lower()]
+    limit = int(max_part_mb * 2**20)
+    if kind == "text":
+        for name, value in (("sheet", sheet), ("table", table)):
+            if value is not None:
+                warnings.warn(f"{path}: {name}={value!r} has no effect on a {path.suffix} file", stacklevel=4)
+        grid = _read_text_table(path, data)[0]
+        built = _build_table(path, grid)
+        built.report_export = path.suffix.lower() == ".txt"
+        return built
+    if kind == "xlsx":
+        if table is not None:
+            warnings.warn(f"{path}: table={table!r} has no effect on a workbook (use sheet=)", stacklevel=4)
+        grids = read_xlsx(path, data, limit, sheet=sheet)
+        if not grids:
+            raise InputError("no sheet found in the workbook", path)
+        return _choose(path, grids, chosen=sheet is not None)
+    if sheet is not None:
+        warnings.warn(f"{path}: sheet={sheet!r} has no effect on a Word document (use table=)", stacklevel=4)
+    grids = read_docx(path, data, limit)
+    if table is not None:
+        numbered = {g.name: g for g in grids}
+        wanted = numbered.get(f"table {table}")
+        if wanted is None:
+            raise InputError(f"no table {table!r} in the document; it has {len(grids)} table(s), numbered from 1", path)
+        return _choose(path, [wanted], chosen=True)
+    grids = [g for g in grids if max((len(r.cells) for r in g.rows), default=0) >= 2]
+    if not grids:
+        raise InputError("no table with two or more columns found in the document", path)
+    return _choose(path, grids, chosen=False)
 
 
 # --------------------------------------------------------------------------
@@ -378,26 +465,41 @@ def _split_bullets(text: str) -> list[_Block]:
     return blocks
 
 
-def _plain_blocks(text: str) -> list[_Block]:
+def _plain_blocks(text: str, inline: bool = False) -> list[_Block]:
+    """Blocks of plain text, one line at a time.
+
+    A line starting with a bullet sign is a bullet; a number ("1.", "2)")
+    is a marker only when several lines are numbered in sequence; a line
+    ending in ":" is a heading.  With ``inline`` (the report export) " - "
+    inside a line also separates bullets.
+    """
+    lines = [line for line in map(_collapse, text.split("\n")) if line]
+    numbers = [int(m.group(1)) for m in map(_NUMBERED.match, lines) if m]
+    numbered = len(numbers) >= 2 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
     blocks = []
-    for line in text.split("\n"):
-        stripped = _collapse(line)
-        if not stripped:
-            continue
-        marker = _LINE_BULLET.match(stripped)
+    for line in lines:
+        marker = _LINE_BULLET.match(line) or (_NUMBERED.match(line) if numbered else None)
         if marker:
-            blocks.extend(_split_bullets("- " + stripped[marker.end() :]))
-        elif stripped.endswith(":"):
-            blocks.append(_Block("heading", stripped))
+            rest = line[marker.end() :]
+            if inline:
+                blocks.extend(_split_bullets("- " + rest))
+            elif rest.strip():
+                blocks.append(_Block("bullet", _collapse(rest)))
+        elif line.endswith(":"):
+            blocks.append(_Block("heading", line))
         else:
-            blocks.append(_Block("para", stripped))
+            blocks.append(_Block("para", line))
     return blocks
 
 
-def _cell_blocks(cell: str) -> list[_Block]:
-    """The headings, bullets and paragraphs of one cell, in order."""
+def _cell_blocks(cell: str, report_export: bool = False) -> list[_Block]:
+    """The headings, bullets and paragraphs of one cell, in order.
+
+    In an HTML list of the report export, " - " separates the bullets; in
+    plain text it does so only in the report export (``report_export``).
+    """
     if not _HTML_TAG.search(cell):
-        return _plain_blocks(cell)
+        return _plain_blocks(cell, inline=report_export)
     parser = _CellHTML()
     parser.feed(cell)
     parser.close()
@@ -407,11 +509,15 @@ def _cell_blocks(cell: str) -> list[_Block]:
             collapsed = _collapse(text)
             blocks.append(_Block("heading" if collapsed.endswith(":") else "para", collapsed))
         elif context == "li":
-            blocks.extend(_split_bullets("- " + text.lstrip().removeprefix("-")))
+            item = _collapse(text)
+            marker = _LINE_BULLET.match(item)
+            item = item[marker.end() :] if marker else item
+            if item:
+                blocks.append(_Block("bullet", item))
         elif context == "ul":
             blocks.extend(_split_bullets(text))
         else:
-            blocks.extend(_plain_blocks(text))
+            blocks.extend(_plain_blocks(text, inline=report_export))
     return blocks
 
 
@@ -443,6 +549,7 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
     section: dict[tuple[str, int], str] = {}
     position: dict[tuple[str, int], int] = {}
     orphan: dict[tuple[str, int], tuple[str, int]] = {}  # heading with nothing under it yet
+    lone: list[tuple[str, str, int]] = []  # headings followed by another heading: (group, heading, line)
     group = None
     seen_groups: dict[str, int] = {}  # label -> line it first appears on
     for index, row in enumerate(table.rows, start=1):
@@ -463,11 +570,14 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
             group = label
         for col, cell in enumerate(row.cells[1:], start=1):
             key = (group, numbers[col - 1])
-            blocks = _cell_blocks(cell) if cell.strip() else []
+            blocks = _cell_blocks(cell, table.report_export) if cell.strip() else []
+            line = row.lines[col] if row.lines else row.line
             for b, block in enumerate(blocks):
                 if block.kind == "heading":
+                    if key in orphan:  # a heading straight after another: the first has nothing under it
+                        lone.append((group, *orphan[key]))
                     section[key] = block.text.rstrip(":").rstrip()
-                    orphan[key] = (block.text, row.line)
+                    orphan[key] = (block.text, line)
                     continue
                 if continuation and b == 0 and block.kind == "para" and key in last:
                     # the rest of a statement cut by the page break
@@ -481,15 +591,15 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
                 record = {
                     "workshop": workshop,
                     "workshop_title": table.title,
-                    "source": path.name,
+                    "source": _nfc(path.name),
                     "group": group,
                     "question": key[1],
                     "question_text": questions[col - 1],
                     "section": section.get(key, ""),
                     "position": position[key],
                     "text": block.text,
-                    "line": row.line,
-                    "line_end": row.line_end,
+                    "line": line,
+                    "line_end": line if row.lines else row.line_end,
                     "row": index,
                     "column": col + 1,
                     "continued": False,
@@ -500,7 +610,8 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
     # rows cut by a page break are thereby put back where they belong
     group_order = {g: i for i, g in enumerate(seen_groups)}
     records.sort(key=lambda r: (group_order[r["group"]], r["question"], r["position"]))
-    for (grp, _question), (heading, line) in orphan.items():
+    lone.extend((grp, heading, line) for (grp, _question), (heading, line) in orphan.items())
+    for grp, heading, line in lone:
         warnings.warn(
             f"{path}:{line}: heading {heading!r} (group {grp}) has no statement under it; "
             "it is kept only as a section label",
@@ -524,12 +635,15 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 
-def _read_file(path: Path) -> pd.DataFrame:
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _read_file(path: Path, sheet=None, table=None, max_part_mb: float = 200) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError("old .xls workbooks are not supported: save it as .xlsx", path)
-    reader = _READERS.get(suffix)
-    if reader is None:
+    if suffix not in _READERS:
         raise InputError(
             f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}",
             path,
@@ -542,12 +656,50 @@ def _read_file(path: Path) -> pd.DataFrame:
         raise InputError("is a folder, not a file", path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path) from None
-    table = reader(path, data)
-    frame = _assemble(table, _slug(path.stem))
+    built = _read_table(path, data, sheet=sheet, table=table, max_part_mb=max_part_mb)
+    frame = _assemble(built, _slug(_nfc(path.stem)))
     if frame.empty:
         raise InputError("the table has no statements", path)
     log.info("%s: %d statements", path, len(frame))
     return frame
+
+
+def _link_problem(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed, or None."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return "a broken symbolic link (its target is missing)"
+    return None
+
+
+def _walk(folder: Path, files: list[Path], seen: set) -> None:
+    """Workshop tables in ``folder`` and its sub-folders, in name order;
+    what is skipped is said in a warning."""
+    info = folder.stat()
+    if (info.st_dev, info.st_ino) in seen:
+        warnings.warn(f"{folder}: skipped, a symbolic link loop (this folder is already being read)", stacklevel=4)
+        return
+    seen.add((info.st_dev, info.st_ino))
+    try:
+        entries = sorted(folder.iterdir(), key=lambda f: _nfc(f.name))
+    except OSError as exc:
+        warnings.warn(f"{folder}: skipped, cannot list the folder ({exc.strerror})", stacklevel=4)
+        return
+    for f in entries:
+        if f.name.startswith((".", "~$")):
+            continue
+        problem = _link_problem(f) if f.is_symlink() else None
+        if problem:
+            warnings.warn(f"{f}: skipped, {problem}", stacklevel=4)
+        elif f.is_dir():
+            _walk(f, files, seen)
+        elif f.suffix.lower() in SUPPORTED_SUFFIXES and f.is_file():
+            files.append(f)
+        else:
+            warnings.warn(f"{f}: skipped, not a workshop table ({f.suffix or 'no suffix'})", stacklevel=4)
 
 
 def _expand(paths) -> list[Path]:
@@ -555,15 +707,15 @@ def _expand(paths) -> list[Path]:
         paths = [paths]
     files: list[Path] = []
     for p in map(Path, paths):
+        problem = _link_problem(p) if p.is_symlink() else None
+        if problem:
+            raise InputError(problem, p)
         if p.is_dir():
-            inside = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith((".", "~$")))
-            for f in inside:
-                if f.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(f)
-                else:
-                    warnings.warn(f"{f}: skipped, not a workshop table ({f.suffix or 'no suffix'})", stacklevel=3)
-            if not any(f.suffix.lower() in SUPPORTED_SUFFIXES for f in inside):
-                raise InputError(f"no workshop tables ({', '.join(SUPPORTED_SUFFIXES)}) in the folder", p)
+            found: list[Path] = []
+            _walk(p, found, set())
+            if not found:
+                raise InputError(f"no workshop tables ({', '.join(SUPPORTED_SUFFIXES)}) in the folder or its sub-folders", p)
+            files.extend(found)
         elif not p.exists():
             raise InputError("file not found", p)
         else:
@@ -571,7 +723,7 @@ def _expand(paths) -> list[Path]:
     return files
 
 
-def read_workshop(path) -> pd.DataFrame:
+def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> pd.DataFrame:
     """Read one or more workshop tables into one row per statement.
 
     Parameters
@@ -579,7 +731,18 @@ def read_workshop(path) -> pd.DataFrame:
     path : str, Path, or list of them
         A workshop file (``.txt`` report export or ``.tsv``/``.csv``,
         ``.xlsx``, ``.docx``), a folder of such files, or a list of files and
-        folders.
+        folders.  Folders are read with their sub-folders; what is skipped
+        (other files, broken links, link loops) is named in a warning.
+    sheet : str or int, optional
+        The sheet of an ``.xlsx`` workbook to read, by name or 1-based number
+        (also a hidden one).  By default the visible sheet that looks like a
+        workshop table is read (question-like headers, most text).
+    table : int, optional
+        The table of a ``.docx`` document to read, 1-based.  By default the
+        table that looks like a workshop table.
+    max_part_mb : float, default 200
+        Refuse an ``.xlsx``/``.docx`` whose parts inflate to more than this
+        many MB each (a zip bomb protection).
 
     Returns
     -------
@@ -617,13 +780,13 @@ def read_workshop(path) -> pd.DataFrame:
         raise InputError("no input files given", ".")
     seen: dict[str, Path] = {}
     for f in files:
-        workshop = _slug(f.stem)
+        workshop = _slug(_nfc(f.stem))
         if workshop in seen:
             raise InputError(
                 f"{seen[workshop]} and {f} give the same workshop id {workshop!r}; rename one", f
             )
         seen[workshop] = f
-    frames = [_read_file(f) for f in files]
+    frames = [_read_file(f, sheet=sheet, table=table, max_part_mb=max_part_mb) for f in files]
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True)
