@@ -336,3 +336,112 @@ def test_cli_user_error_is_one_line_and_status_2(tmp_path):
         "every row needs a group cell and one cell per question (leave a cell empty rather than leaving it out)"
     ]
     assert not (tmp_path / "o.csv").exists()
+
+
+# --------------------------------------------------------------------------
+# Wording kept as written; layouts from the wild (tuning data written here)
+# --------------------------------------------------------------------------
+
+
+def _csv(tmp_path, rows, name="ws.csv", sep=","):
+    path = tmp_path / name
+    pd.DataFrame(rows[1:], columns=rows[0]).to_csv(path, sep=sep, index=False)
+    return path
+
+
+def test_ingest_number_is_a_marker_only_in_a_numbered_list(tmp_path):
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar."], ["B", "1. Fyrst\n2. Så\n3) Til sist"]])
+    assert _tuples(read_workshop(path)) == [
+        ("A", 1, "", "1. juli 2021 kom nye reglar."),
+        ("B", 1, "", "Fyrst"),
+        ("B", 1, "", "Så"),
+        ("B", 1, "", "Til sist"),
+    ]
+
+
+def test_ingest_dash_inside_a_bullet_splits_only_in_the_report_export(tmp_path):
+    bullet = "- Ungdom - særleg dei over 18 - treng meir hjelp"
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", bullet]])
+    assert read_workshop(path)["text"].tolist() == ["Ungdom - særleg dei over 18 - treng meir hjelp"]
+    txt = tmp_path / "export.txt"
+    txt.write_text(f"Gruppe\tSpm. 1: Kva trengst?\nA\t{bullet}\n", encoding="utf-8")
+    assert read_workshop(txt)["text"].tolist() == ["Ungdom", "særleg dei over 18", "treng meir hjelp"]
+
+
+@pytest.mark.parametrize("sign", ["\uf0b7\t", "o\t", "o ", "● ", "▪ ", "•", "– "])
+def test_ingest_bullet_signs_pasted_from_word(tmp_path, sign):
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", f"{sign}Fleire lærlingplassar\n{sign}Betre kollektivtilbod"]])
+    assert read_workshop(path)["text"].tolist() == ["Fleire lærlingplassar", "Betre kollektivtilbod"]
+
+
+def test_ingest_heading_followed_by_heading_warns(tmp_path):
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", "Hindringar:\nTiltak:\n- Meir tid"]])
+    with pytest.warns(UserWarning, match=r"ws\.csv:2: heading 'Hindringar:' \(group A\) has no statement under it"):
+        frame = read_workshop(path)
+    assert _tuples(frame) == [("A", 1, "Tiltak", "Meir tid")]
+
+
+def test_ingest_csv_cell_over_128_kb(tmp_path):
+    long = "lang " * 60_000
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", long.strip()]])
+    assert read_workshop(path)["text"].tolist() == [long.strip()]
+
+
+def test_ingest_csv_sep_line_names_the_delimiter(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("sep=;\nGruppe;Spm. 1: Kva trengst?\nA;Meir tid, pengar og folk\n", encoding="utf-8")
+    frame = read_workshop(path)
+    assert frame["text"].tolist() == ["Meir tid, pengar og folk"]
+    assert frame["workshop_title"].iat[0] == ""
+    assert frame["line"].iat[0] == 3
+
+
+def test_ingest_csv_semicolon_file_with_commas_in_cells(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(
+        "Gruppe;Spm. 1: Kva hindrar?;Spm. 2: Kva hjelper?\n"
+        "A;Tid, pengar, folk;Meir samarbeid, fleire møte\n"
+        "B;Ventetid, kø;Ungdomsråd, brukarpanel, høyring\n",
+        encoding="utf-8",
+    )
+    assert read_workshop(path)["text"].tolist() == ["Tid, pengar, folk", "Meir samarbeid, fleire møte", "Ventetid, kø", "Ungdomsråd, brukarpanel, høyring"]
+
+
+def test_ingest_csv_table_right_of_column_a_and_transposed(tmp_path):
+    path = tmp_path / "shifted.csv"
+    path.write_text("Tittel\n,,\n,Gruppe,Spm. 1: Kva hindrar?\n,A,- Tid\n,B,- Pengar\n", encoding="utf-8")
+    frame = read_workshop(path)
+    assert _tuples(frame) == [("A", 1, "", "Tid"), ("B", 1, "", "Pengar")]
+    assert frame["workshop_title"].iat[0] == "Tittel"
+    transposed = tmp_path / "transposed.csv"
+    transposed.write_text(",A,B\nSpm. 1: Kva hindrar?,- Tid,- Pengar\nSpm. 2: Kva hjelper?,- Råd,\n", encoding="utf-8")
+    frame = read_workshop(transposed)
+    assert _tuples(frame) == [("A", 1, "", "Tid"), ("A", 2, "", "Råd"), ("B", 1, "", "Pengar")]
+    assert frame["line"].tolist() == [2, 3, 2]
+
+
+def test_ingest_sheet_option_on_a_text_file_warns(tmp_path):
+    path = _csv(tmp_path, [["Gruppe", "Spm. 1: X?"], ["A", "- Tid"]])
+    with pytest.warns(UserWarning, match=r"sheet='Ark1' has no effect on a \.csv file"):
+        read_workshop(path, sheet="Ark1")
+
+
+def test_ingest_folder_with_subfolders_links_and_decomposed_names(tmp_path):
+    import unicodedata
+
+    table = "Gruppe\tSpm. 1: X?\n1\t- En\n"
+    (tmp_path / "vår").mkdir()
+    (tmp_path / "vår" / unicodedata.normalize("NFD", "Møte_på_Ås.tsv")).write_text(table, encoding="utf-8")
+    (tmp_path / "a.tsv").write_text(table, encoding="utf-8")
+    (tmp_path / "vår" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "dangling.tsv").symlink_to(tmp_path / "gone.tsv")
+    with pytest.warns(UserWarning) as caught:
+        frame = read_workshop(tmp_path)
+    messages = [str(w.message) for w in caught]
+    assert any("dangling.tsv: skipped, a broken symbolic link" in m for m in messages)
+    assert any("loop: skipped, a symbolic link loop" in m for m in messages)
+    assert frame["workshop"].tolist() == ["a", "møte_på_ås"]
+    assert frame["segment_id"].iat[1] == unicodedata.normalize("NFC", "møte_på_ås-g1-q1-01")
+    assert frame["source"].iat[1] == unicodedata.normalize("NFC", "Møte_på_Ås.tsv")
+    with pytest.raises(InputError, match=r"dangling\.tsv: a broken symbolic link"):
+        read_workshop(tmp_path / "dangling.tsv")

@@ -130,7 +130,8 @@ class _Sheet:
                 inline = child
         if kind == "inlineStr":
             return _string_item(inline) if inline is not None else ""
-        if value is None:
+        if value is None or (formula is not None and not value and kind not in ("str", "s")):
+            # a numeric result is never empty: Excel stored no value (or openpyxl wrote the file)
             if formula is not None:
                 raise InputError(
                     f"sheet {self.name!r}, cell {ref}: a formula without a stored value; open the file "
