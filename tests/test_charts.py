@@ -49,3 +49,27 @@ def test_charts_need_no_display(coded, tmp_path):
     png, svg = save_figure(charts.group_heatmap(coded), tmp_path / "heatmap")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in svg.read_text(encoding="utf-8")
+
+
+def test_charts_cap_what_they_draw_and_say_so():
+    import pandas as pd
+
+    from utenforskap import charts, code
+
+    n = charts.MAX_CATEGORIES + 25
+    statements = pd.DataFrame(
+        {
+            "segment_id": [f"s{q}" for q in range(1, n + 1)],
+            "group": [f"G{q}" for q in range(1, n + 1)],
+            "question": list(range(1, n + 1)),
+            "text": ["Mangel på tid er ei hindring"] * n,
+        }
+    )
+    coded = code(statements, context=False)
+    for draw, noun in ((charts.question_bars, "spørsmål"), (charts.group_heatmap, "grupper")):
+        with pytest.warns(UserWarning, match=rf"the chart shows {charts.MAX_CATEGORIES} of {n}"):
+            fig = draw(coded)
+        ax = fig.axes[0]
+        ticks = ax.get_xticklabels() if draw is charts.question_bars else ax.get_yticklabels()
+        assert len(ticks) == charts.MAX_CATEGORIES
+        assert fig._supxlabel.get_text().startswith(f"Viser {charts.MAX_CATEGORIES} av {n} {noun}")

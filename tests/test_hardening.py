@@ -205,3 +205,20 @@ def test_bad_files_20_mb_table(tmp_path):
     frame = read_workshop(path)
     assert len(frame) == group * 80
     assert frame["segment_id"].is_unique
+
+
+def test_bad_files_10000_questions_charts_are_capped(tmp_path):
+    from utenforskap.analyse import analyse
+    from utenforskap.charts import MAX_CATEGORIES
+
+    n = 10_000
+    path = tmp_path / "brei.tsv"
+    path.write_text(
+        "Gruppe\t" + "\t".join(f"Spm. {q}: Kva hindrar {q}?" for q in range(1, n + 1)) + "\n"
+        "A\t" + "\t".join(f"- Mangel på tid {q}" for q in range(1, n + 1)) + "\n",
+        encoding="utf-8",
+    )
+    analyse(path, tmp_path / "ut", progress=False)
+    svg = (tmp_path / "ut" / "charts" / "question_theme_bars.svg").read_text(encoding="utf-8")
+    assert f"Viser {MAX_CATEGORIES} av {n} spørsmål" in svg
+    assert len(pd.read_csv(tmp_path / "ut" / "question_theme.csv", encoding="utf-8-sig")) >= n

@@ -72,6 +72,27 @@ def _row_label(key, prefix: str) -> str:
     return f"{prefix}{key}"
 
 
+#: Most groups or questions one chart draws; the rest are in the tables.
+MAX_CATEGORIES = 40
+
+
+def _capped(counts: pd.DataFrame, noun: str, noun_no: str) -> tuple[pd.DataFrame, str]:
+    """At most :data:`MAX_CATEGORIES` rows (those with most statements, in
+    their order) and a Norwegian note saying what was left out."""
+    if len(counts) <= MAX_CATEGORIES:
+        return counts, ""
+    import warnings
+
+    keep = counts["n"].rank(method="first", ascending=False) <= MAX_CATEGORIES
+    warnings.warn(
+        f"the chart shows {MAX_CATEGORIES} of {len(counts)} {noun} (those with most statements); "
+        "the tables hold all of them",
+        stacklevel=4,
+    )
+    note = f"Viser {MAX_CATEGORIES} av {len(counts)} {noun_no} (de med flest utsagn); tabellene har alle."
+    return counts[keep], note
+
+
 def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str) -> None:
     """Heatmap with its label in each cell (none where the label is empty);
     NaN cells are light grey."""
@@ -112,7 +133,7 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     'Gruppe'
     """
     codes = select_codes(coded, codes, codebook)
-    counts = code_counts(coded, "group", codes, totals=False, codebook=codebook)
+    counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups", "grupper")
     shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
     text = [
         [f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)]
@@ -124,6 +145,8 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     ax.set_yticks(range(len(counts)), [_row_label(k, "") for k in counts.index])
     ax.set_ylabel("Gruppe")
     ax.set_title(title or "Tema per gruppe (antall utsagn og andel)")
+    if note:
+        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
     return fig
 
 
@@ -140,7 +163,7 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     ['Spm. 1', 'Spm. 2', 'Spm. 3']
     """
     codes = select_codes(coded, codes, codebook)
-    counts = code_counts(coded, "question", codes, totals=False, codebook=codebook)
+    counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
     fig, ax = _figure(1.8 + 1.4 * len(counts), 4.2)
     x = np.arange(len(counts))
     bottom = np.zeros(len(counts))
@@ -156,6 +179,8 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     ax.set_ylabel("Antall utsagn med temaet")
     ax.set_title(title or "Tema per spørsmål")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if note:
+        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
     return fig
 
 
