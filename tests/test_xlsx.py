@@ -195,3 +195,17 @@ def test_xlsx_dates_numbers_and_escapes(tmp_path):
         ("4.5", 1, "", "Linje"),
         ("4.5", 2, "", "TRUE"),
     ]
+
+
+def test_xlsx_sheet_chosen_on_the_command_line(tmp_path):
+    import pandas as pd
+
+    from utenforskap.cli import main
+
+    other = [HEADER, *[[g + "2", a, b] for g, a, b in ROWS]]
+    path = workbook(tmp_path / "ws.xlsx", sheets=[("Verkstad 2", other, "visible")])
+    assert main(["parse", str(path), "-o", str(tmp_path / "a.csv")]) == 2
+    assert main(["parse", str(path), "--sheet", "Verkstad 2", "-o", str(tmp_path / "a.csv")]) == 0
+    assert pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig")["group"].iat[0] == "Raud2"
+    assert main(["code", str(path), "--sheet", "1", "-o", str(tmp_path / "c.csv")]) == 0
+    assert pd.read_csv(tmp_path / "c.csv", encoding="utf-8-sig")["group"].iat[0] == "Raud"

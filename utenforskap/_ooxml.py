@@ -96,11 +96,12 @@ class Package:
             except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise self._failed(name, exc) from None
 
-    def iterparse(self, name: str, events=("start", "end")) -> Iterator[tuple[str, Element]]:
-        """Stream the elements of part ``name`` (for large sheets)."""
+    def iterparse(self, name: str, events=("start", "end"), wrap=None) -> Iterator[tuple[str, Element]]:
+        """Stream the elements of part ``name`` (for large sheets); ``wrap``
+        may filter the byte stream before it is parsed."""
         with self._open(name) as stream:
             try:
-                yield from safe_et.iterparse(stream, events=events, forbid_dtd=True)
+                yield from safe_et.iterparse(wrap(stream) if wrap else stream, events=events, forbid_dtd=True)
             except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise self._failed(name, exc) from None
 

@@ -112,6 +112,39 @@ def _date(text: str, epoch: _dt.datetime) -> str:
     return moment.isoformat()
 
 
+# An empty row or an empty cell with its position written out (<row r="9"/>,
+# <c r="B9" s="3"/>) carries nothing; a sheet can hold millions of them
+# (formatting a whole column).  They are cut from the byte stream before
+# parsing, so they cost a regular expression's time, not an XML event each.
+# Rows and cells without ``r`` stay: their position counts.
+_EMPTY = re.compile(
+    rb'<(?:\w+:)?row\s[^<>]*?\br="\d+"[^<>]*/>'
+    rb'|<(?:\w+:)?c\s[^<>]*?\br="[A-Z]+\d+"[^<>]*/>'
+    rb'|<((?:\w+:)?row)\s[^<>]*?\br="\d+"[^<>/]*>\s*</\1>'
+)
+
+
+class _WithoutEmpty:
+    """A read-only byte stream: ``stream`` without empty rows and cells."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self.stream.read(1 << 20)
+            if not chunk:
+                data, self.tail = self.tail, b""
+                return _EMPTY.sub(b"", data)
+            data = self.tail + chunk
+            cut = data.rfind(b">") + 1  # an unfinished tag waits for the next chunk
+            data, self.tail = data[:cut], data[cut:]
+            data = _EMPTY.sub(b"", data)
+            if data:
+                return data
+
+
 class _Sheet:
     def __init__(self, package, path, name, strings, dates, epoch):
         self.package, self.path, self.name = package, path, name
@@ -160,7 +193,7 @@ class _Sheet:
         sheet_data = None
         row_number = 0
         column = 0
-        for event, elem in self.package.iterparse(part):
+        for event, elem in self.package.iterparse(part, wrap=_WithoutEmpty):
             name = _local(elem.tag)
             if event == "start":
                 if name == "sheetData":

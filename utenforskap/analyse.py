@@ -247,7 +247,18 @@ def _labelled(frame: pd.DataFrame, labels: dict) -> pd.DataFrame:
     return frame.rename(columns=lambda c: labels.get(c, c), index=lambda i: labels.get(i, i) if isinstance(i, str) else i)
 
 
-def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress: bool | None = None, parquet: bool = False) -> dict[str, Path]:
+def analyse(
+    inputs,
+    output_dir,
+    codebook=None,
+    *,
+    context: bool = True,
+    progress: bool | None = None,
+    parquet: bool = False,
+    sheet=None,
+    table=None,
+    max_part_mb: float = 200,
+) -> dict[str, Path]:
     """Run the whole analysis and write every output to ``output_dir``.
 
     Parameters
@@ -270,6 +281,9 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
         Show a progress bar (default: when writing to a terminal).
     parquet : bool
         Also write ``coded.parquet`` and ``coded_long.parquet`` (needs pyarrow).
+    sheet, table, max_part_mb : optional
+        Which sheet of a workbook or table of a Word document to read, and
+        the size limit per part, as in :func:`utenforskap.read_workshop`.
 
     Returns
     -------
@@ -293,7 +307,7 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
         written: dict[str, Path] = {}
 
         steps.set_postfix_str("leser")
-        statements = read_workshop(inputs)
+        statements = read_workshop(inputs, sheet=sheet, table=table, max_part_mb=max_part_mb)
         steps.update()
         steps.set_postfix_str("koder")
         coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
@@ -356,7 +370,18 @@ def analyse(inputs, output_dir, codebook=None, *, context: bool = True, progress
     return written
 
 
-def code_files(inputs, output, codebook=None, *, long_output=None, context: bool = True, progress: bool | None = None) -> dict:
+def code_files(
+    inputs,
+    output,
+    codebook=None,
+    *,
+    long_output=None,
+    context: bool = True,
+    progress: bool | None = None,
+    sheet=None,
+    table=None,
+    max_part_mb: float = 200,
+) -> dict:
     """Code workshop files one at a time, streaming the rows to CSV.
 
     Memory stays bounded by the largest single workshop, whatever the number
@@ -373,6 +398,8 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
         The coded statements (CSV, as :func:`utenforskap.export.write_csv`).
     long_output : str or Path, optional
         Also write one row per statement x code.
+    sheet, table, max_part_mb : optional
+        As in :func:`utenforskap.read_workshop`.
 
     Returns
     -------
@@ -392,7 +419,7 @@ def code_files(inputs, output, codebook=None, *, long_output=None, context: bool
         out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
         for i, path in enumerate(progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
-            coded = coder(read_workshop(path), context=context)
+            coded = coder(read_workshop(path, sheet=sheet, table=table, max_part_mb=max_part_mb), context=context)
             csv_rows(coded, out, header=i == 0)
             if long_out is not None:
                 csv_rows(coding_table(coded, book), long_out, header=i == 0)

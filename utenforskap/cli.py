@@ -19,11 +19,16 @@ from .errors import UtenforskapError
 __all__ = ["main", "run"]
 
 
+def _reading(args) -> dict:
+    """The reading options shared by every command (see read_workshop)."""
+    return {"sheet": args.sheet, "table": args.table, "max_part_mb": args.max_part_mb}
+
+
 def _cmd_parse(args) -> None:
     from .export import write_csv
     from .ingest import read_workshop
 
-    frame = read_workshop(args.inputs)
+    frame = read_workshop(args.inputs, **_reading(args))
     write_csv(frame, args.output)
     print(f"{len(frame)} statements from {frame['source'].nunique()} file(s) -> {args.output}")
 
@@ -32,7 +37,9 @@ def _cmd_code(args) -> None:
     from .analyse import code_files
     from .nlp import describe_pipeline, get_pipeline
 
-    counts = code_files(args.inputs, args.output, args.codebook, long_output=args.long, context=not args.no_context)
+    counts = code_files(
+        args.inputs, args.output, args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
+    )
     themes = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("files", "statements"))
     print(
         f"{counts['statements']} statements from {counts['files']} file(s) coded ({themes}) "
@@ -43,7 +50,9 @@ def _cmd_code(args) -> None:
 def _cmd_analyse(args) -> None:
     from .analyse import analyse
 
-    written = analyse(args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet)
+    written = analyse(
+        args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet, **_reading(args)
+    )
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     themes = ", ".join(f"{k}={v}" for k, v in meta["themes"].items())
     print(f"{meta['statements']} statements ({themes}); {len(written)} files in {args.output}; report: {written['report']}")
@@ -54,7 +63,7 @@ def _cmd_kwic(args) -> None:
     from .ingest import read_workshop
     from .kwic import kwic
 
-    hits = kwic(read_workshop(args.inputs), args.pattern, window=args.window)
+    hits = kwic(read_workshop(args.inputs, **_reading(args)), args.pattern, window=args.window)
     if args.output:
         write_csv(hits, args.output)
     for row in hits.itertuples(index=False):
@@ -77,7 +86,7 @@ def _cmd_pseudonymise(args) -> None:
             raise UtenforskapError("file not found", path) from None
 
     out, key, report = pseudonymise(
-        read_workshop(args.inputs), names=listed(args.names) or (), public=listed(args.public), method=args.method
+        read_workshop(args.inputs, **_reading(args)), names=listed(args.names) or (), public=listed(args.public), method=args.method
     )
     write_csv(out, args.output)
     write_csv(key, args.key)
@@ -93,13 +102,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    reading = argparse.ArgumentParser(add_help=False)
+    group = reading.add_argument_group("reading Excel and Word files")
+    group.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read, by name or number (default: the one that looks like a workshop)")
+    group.add_argument("--table", type=int, metavar="N", help="the Word table to read, from 1 (default: the one that looks like a workshop)")
+    group.add_argument("--max-part-mb", type=float, default=200, metavar="MB", help="refuse .xlsx/.docx parts that inflate to more (default 200)")
 
-    p = sub.add_parser("parse", help="read workshop tables into one row per statement (CSV)")
+    p = sub.add_parser("parse", parents=[reading], help="read workshop tables into one row per statement (CSV)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv")
     p.set_defaults(func=_cmd_parse)
 
-    p = sub.add_parser("code", help="code statements with a codebook (CSV with evidence)")
+    p = sub.add_parser("code", parents=[reading], help="code statements with a codebook (CSV with evidence)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
@@ -107,7 +121,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.set_defaults(func=_cmd_code)
 
-    p = sub.add_parser("analyse", help="the whole job: parse, code, matrices, charts, Excel, HTML report")
+    p = sub.add_parser("analyse", parents=[reading], help="the whole job: parse, code, matrices, charts, Excel, HTML report")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
@@ -115,14 +129,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.set_defaults(func=_cmd_analyse)
 
-    p = sub.add_parser("kwic", help="keyword in context: a pattern (as in the codebook) in its context")
+    p = sub.add_parser("kwic", parents=[reading], help="keyword in context: a pattern (as in the codebook) in its context")
     p.add_argument("inputs", metavar="INPUT", help="a workshop file or folder")
     p.add_argument("pattern", metavar="PATTERN", help="e.g. 'hindring*' or 'på tvers'")
     p.add_argument("--window", type=int, default=5, help="words of context on each side (default 5)")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="also write the matches as CSV")
     p.set_defaults(func=_cmd_kwic)
 
-    p = sub.add_parser("pseudonymise", help="replace person names by stable pseudonyms for an export")
+    p = sub.add_parser("pseudonymise", parents=[reading], help="replace person names by stable pseudonyms for an export")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv", help="the pseudonymised statements")
     p.add_argument("--key", required=True, type=Path, metavar="KEY.csv", help="pseudonym -> name (keep it apart)")
