@@ -130,7 +130,7 @@ def test_docx_participants_table_before_the_workshop(tmp_path):
     document.save(path)
     frame = read_workshop(path)
     assert tuples(frame) == EXPECTED
-    assert frame["workshop_title"].iat[0] == "Innspel"
+    assert frame["workshop_title"].iat[0] == TITLE
     chosen = read_workshop(path, table=1)
     assert chosen["group"].tolist() == ["Kari Nordmann", "Ola Nordmann"]
     with pytest.raises(InputError, match=r"no table 3 in the document; it has 2 table\(s\)"):

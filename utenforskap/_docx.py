@@ -251,8 +251,8 @@ def _list_styles(package: Package) -> set[str]:
 
 
 def read_docx(path, data: bytes, max_part_bytes: int) -> list[Grid]:
-    """Every top-level table of the document with two or more columns, in
-    order, each with the first non-empty paragraph before it as its title."""
+    """Every top-level table of the document, in order, each with the
+    document's first non-empty paragraph above it as its title."""
     package = Package(path, data, "Word document", max_part_bytes)
     try:
         root = package.xml(package.main_part("word/document.xml"))
@@ -264,25 +264,21 @@ def read_docx(path, data: bytes, max_part_bytes: int) -> list[Grid]:
         return []
     grids = []
     title = ""
-    first_text = ""
     number = 0
 
     def walk(parent):
-        nonlocal title, first_text, number
+        nonlocal title, number
         for child in parent:
             if child.tag == W + "p":
-                lines: list[str] = []
-                reader.paragraph(child, lines)
-                text = " ".join(" ".join(lines).split())
-                if text:
-                    first_text = first_text or text
-                    title = title or text
+                if not title:
+                    lines: list[str] = []
+                    reader.paragraph(child, lines)
+                    title = " ".join(" ".join(lines).split())
             elif child.tag == W + "tbl":
                 number += 1
                 grid = _table_grid(child, reader, path, f"table {number}")
-                grid.title = title or first_text
+                grid.title = title
                 grids.append(grid)
-                title = ""
             elif child.tag == W + "sdt":
                 content = _sdt_content(child)
                 if content is not None:

@@ -763,8 +763,11 @@ def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> 
     Raises
     ------
     InputError
-        When a file is missing, empty, binary, has no table, or has a row
-        with the wrong number of cells.  The message names the file and line.
+        When a file is missing, empty, binary, damaged or hostile (a part
+        over the size limit, broken XML, a DTD), has no table, two equally
+        plausible tables, a row with the wrong number of cells, or a formula
+        without a stored value.  The message names the file and line (and
+        the sheet, table, part or cell).
 
     Examples
     --------
