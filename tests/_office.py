@@ -34,3 +34,27 @@ def rewrite_part(path: Path, part: str, change) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, data in items:
             zf.writestr(info.filename, change(data) if info.filename == part else data)
+
+# a group cell merged over two rows: the second row's paragraph is a statement
+# of its own, not the rest of one cut by a page break
+MERGED_ROWS = [HEADER, ["Raud", "- Lange ventetider", ""], ["", "- Dyrt å reise", "Vi treng eit ope ungdomshus"]]
+MERGED_EXPECTED = [
+    ("Raud", 1, "", "Lange ventetider"),
+    ("Raud", 1, "", "Dyrt å reise"),
+    ("Raud", 2, "", "Vi treng eit ope ungdomshus"),
+]
+
+
+def fill_docx_table(document, table, rows):
+    """Write ``rows`` into a python-docx table; lines starting with "- "
+    become paragraphs in Word's "List Bullet" style."""
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cell = table.cell(r, c)
+            for i, line in enumerate(text.split("\n") if text else []):
+                para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+                if line.startswith("- "):
+                    para.text = line[2:]
+                    para.style = document.styles["List Bullet"]
+                else:
+                    para.text = line

@@ -5,7 +5,7 @@ import zipfile
 
 import docx
 import pytest
-from _office import EXPECTED, HEADER, ROWS, TITLE, rewrite_part, tuples
+from _office import EXPECTED, HEADER, MERGED_EXPECTED, MERGED_ROWS, ROWS, TITLE, fill_docx_table, rewrite_part, tuples
 from docx.oxml import parse_xml
 
 from utenforskap import InputError, read_workshop
@@ -20,30 +20,16 @@ NS = (
 )
 
 
-def fill(document, table, rows):
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            cell = table.cell(r, c)
-            lines = text.split("\n") if text else []
-            for i, line in enumerate(lines):
-                para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-                if line.startswith("- "):
-                    para.text = line[2:]
-                    para.style = document.styles["List Bullet"]
-                else:
-                    para.text = line
-
-
 def workshop_document(before=None):
     document = docx.Document()
     document.add_paragraph(TITLE)
     if before:
         document.add_paragraph("Deltakarar")
         participants = document.add_table(rows=len(before), cols=len(before[0]))
-        fill(document, participants, before)
+        fill_docx_table(document, participants, before)
         document.add_paragraph("Innspel")
     table = document.add_table(rows=len(ROWS) + 1, cols=3)
-    fill(document, table, [HEADER, *ROWS])
+    fill_docx_table(document, table, [HEADER, *ROWS])
     return document, table
 
 
@@ -140,7 +126,7 @@ def test_docx_participants_table_before_the_workshop(tmp_path):
 def test_docx_two_workshop_tables_are_ambiguous(tmp_path):
     document, _ = workshop_document()
     second = document.add_table(rows=len(ROWS) + 1, cols=3)
-    fill(document, second, [HEADER, *[[g + "2", a, b] for g, a, b in ROWS]])
+    fill_docx_table(document, second, [HEADER, *[[g + "2", a, b] for g, a, b in ROWS]])
     path = tmp_path / "two.docx"
     document.save(path)
     with pytest.raises(InputError, match=r"more than one table looks like a workshop: table 1 .*table 2 .*--table"):
@@ -151,24 +137,20 @@ def test_docx_two_workshop_tables_are_ambiguous(tmp_path):
 def test_docx_vertically_merged_group_cell(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=3, cols=3)
-    fill(document, table, [HEADER, ["Raud", "- Lange ventetider", ""], ["", "- Dyrt å reise", "Vi treng eit ope ungdomshus"]])
+    fill_docx_table(document, table, MERGED_ROWS)
     table.cell(1, 0).merge(table.cell(2, 0))
     path = tmp_path / "merged.docx"
     document.save(path)
     assert b"vMerge" in zipfile.ZipFile(path).read("word/document.xml")
     frame = read_workshop(path)
-    assert tuples(frame) == [
-        ("Raud", 1, "", "Lange ventetider"),
-        ("Raud", 1, "", "Dyrt å reise"),
-        ("Raud", 2, "", "Vi treng eit ope ungdomshus"),
-    ]
+    assert tuples(frame) == MERGED_EXPECTED
     assert not frame["continued"].any()
 
 
 def test_docx_numbered_list_and_a_date_line(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=2, cols=2)
-    fill(document, table, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar.\n- 2. punkt i lista"]])
+    fill_docx_table(document, table, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar.\n- 2. punkt i lista"]])
     para = table.cell(1, 1).add_paragraph("Tredje")
     para.style = document.styles["List Number"]
     path = tmp_path / "num.docx"

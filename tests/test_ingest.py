@@ -195,24 +195,11 @@ def test_ingest_xlsx_with_title_row(tmp_path):
 
 def test_ingest_docx_table_with_list_paragraphs(tmp_path):
     import docx
+    from _office import fill_docx_table
 
     document = docx.Document()
     document.add_paragraph(TITLE)
-    table = document.add_table(rows=len(ROWS) + 1, cols=3)
-    for c, text in enumerate(HEADER):
-        table.cell(0, c).text = text
-    for r, row in enumerate(ROWS, start=1):
-        for c, text in enumerate(row):
-            cell = table.cell(r, c)
-            lines = text.split("\n") if text else []
-            cell.paragraphs[0].text = ""
-            for i, line in enumerate(lines):
-                para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-                if line.startswith("- "):
-                    para.text = line[2:]
-                    para.style = document.styles["List Bullet"]
-                else:
-                    para.text = line
+    fill_docx_table(document, document.add_table(rows=len(ROWS) + 1, cols=3), [HEADER, *ROWS])
     path = tmp_path / "ws.docx"
     document.save(path)
     frame = read_workshop(path)

@@ -7,7 +7,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from _office import EXPECTED, HEADER, ROWS, TITLE, rewrite_part, tuples
+from _office import EXPECTED, HEADER, MERGED_EXPECTED, MERGED_ROWS, ROWS, TITLE, rewrite_part, tuples
 
 from utenforskap import InputError, read_workshop
 
@@ -108,19 +108,13 @@ def test_xlsx_transposed_table_is_read_the_other_way(tmp_path):
 def test_xlsx_merged_group_cell_belongs_to_every_row(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(HEADER)
-    ws.append(["Raud", "- Lange ventetider", ""])
-    ws.append(["", "- Dyrt å reise", "Vi treng eit ope ungdomshus"])
+    for row in MERGED_ROWS:
+        ws.append(row)
     ws.merge_cells("A2:A3")
     path = tmp_path / "merged.xlsx"
     wb.save(path)
     frame = read_workshop(path)
-    # the paragraph in row 3 is a statement of its own, not the rest of one cut by a page break
-    assert tuples(frame) == [
-        ("Raud", 1, "", "Lange ventetider"),
-        ("Raud", 1, "", "Dyrt å reise"),
-        ("Raud", 2, "", "Vi treng eit ope ungdomshus"),
-    ]
+    assert tuples(frame) == MERGED_EXPECTED
     assert not frame["continued"].any()
 
 
