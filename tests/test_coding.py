@@ -133,7 +133,7 @@ def test_coding_output_shape_and_metadata(statements):
         assert coded[theme].dtype == bool
         assert (coded[theme] == coded["codes"].map(lambda c: theme in c)).all()
     assert coded.attrs["pipeline"].startswith("embedded: spacy.blank('nb')")
-    assert coded.attrs["codebook"].startswith("Ungt utenforskap")
+    assert coded.attrs["codebook"].title.startswith("Ungt utenforskap")
 
 
 def test_coding_table_long_format(statements):

@@ -18,6 +18,7 @@ from .analyse import analyse, build_figures, build_tables
 from .codebook import (
     Codebook,
     codebook_markdown,
+    codebook_of,
     from_quanteda_yaml,
     load_codebook,
     read_quanteda_dictionary,
@@ -59,6 +60,7 @@ __all__ = [
     "get_pipeline",
     "describe_pipeline",
     "load_codebook",
+    "codebook_of",
     "Codebook",
     "code",
     "coding_table",

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import codebook_of, load_codebook
 from .coding import code, coding_table
 from .ingest import read_workshop
 from .matrices import code_counts, cooccurrence, framework_matrix
@@ -34,7 +34,7 @@ def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
         ``cooccurrence_jaccard``, ``subcode_cooccurrence``, ``framework``
         (group x theme quotes) and ``framework_question``.
     """
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     tables = {
         "group_theme": code_counts(coded, "group", codebook=book),
         "group_theme_share": code_counts(coded, "group", share=True, codebook=book),
@@ -79,7 +79,7 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
     """The report's charts, by name (each a matplotlib Figure with a
     Norwegian ``_caption``)."""
     out = {}
-    for name, (make, caption) in _figure_recipes(load_codebook(codebook)).items():
+    for name, (make, caption) in _figure_recipes(codebook_of(coded, codebook)).items():
         out[name] = make(coded)
         out[name]._caption = caption
     return out
@@ -357,7 +357,7 @@ def analyse(
             "statements": len(statements),
             "workshops": sorted(statements["workshop"].unique().tolist()),
             "pipeline": coded.attrs["pipeline"],
-            "codebook": coded.attrs["codebook"],
+            "codebook": book.title,
             "context": context,
             "themes": {t: int(coded[t].sum()) for t in book.themes},
         }

@@ -14,8 +14,9 @@ import functools
 import textwrap
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
-from .matrices import TOTAL, code_counts, cooccurrence, select_codes
+from .codebook import codebook_of, load_codebook
+from .coding import code_matrix
+from .matrices import code_counts, cooccurrence, select_codes
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -132,6 +133,7 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     >>> fig.axes[0].get_ylabel()
     'Gruppe'
     """
+    codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups", "grupper")
     shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
@@ -162,6 +164,7 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
     ['Spm. 1', 'Spm. 2', 'Spm. 3']
     """
+    codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
     fig, ax = _figure(1.8 + 1.4 * len(counts), 4.2)
@@ -195,6 +198,7 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
     >>> len(fig.axes[0].get_xticklabels())
     14
     """
+    codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     matrix = cooccurrence(coded, codes, measure, codebook).to_numpy(dtype=float, copy=True)
     diagonal = np.diag(cooccurrence(coded, codes, "count", codebook).to_numpy()).astype(int)
@@ -232,9 +236,9 @@ def subcode_bars(coded: pd.DataFrame, theme: str, codebook=None, title: str | No
     """
     from matplotlib.ticker import MaxNLocator
 
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     codes = select_codes(coded, theme, book)
-    counts = code_counts(coded, "group", codes, codebook=book).loc[TOTAL, codes].astype(int).sort_values()
+    counts = code_matrix(coded, codes).sum().astype(int).sort_values()
     fig, ax = _figure(7.0, 1.2 + 0.45 * len(codes))
     colour = PALETTE[book.themes.index(theme) % len(PALETTE)] if theme in book.themes else PALETTE[0]
     bars = ax.barh(range(len(counts)), counts.to_numpy(), color=colour)

@@ -25,6 +25,7 @@ from .errors import CodebookError
 pd = lazy_module("pandas")
 
 __all__ = [
+    "codebook_of",
     "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",
     "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown",
 ]
@@ -104,6 +105,19 @@ class Codebook:
     use_sections: bool = True
     use_questions: bool = True
     source: str = ""
+
+    def __deepcopy__(self, memo) -> "Codebook":
+        # a Codebook is not modified after loading: a coded frame's attrs (which
+        # pandas deep-copies on every operation) carry it by reference
+        return self
+
+    def __copy__(self) -> "Codebook":
+        return self
+
+    @property
+    def title(self) -> str:
+        """Name and version, for reports."""
+        return f"{self.name} {self.version}".strip()
 
     @property
     def themes(self) -> list[str]:
@@ -422,6 +436,57 @@ def load_codebook(path=None) -> Codebook:
         raise CodebookError(f"cannot read the codebook ({exc})", path) from None
     # parsed once per file version; a Codebook is not modified after loading
     return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def codebook_of(coded, codebook=None) -> Codebook:
+    """The codebook of a coded frame, resolved once.
+
+    ``codebook`` when given, else the one the frame was coded with (carried
+    in ``coded.attrs["codebook"]`` by :func:`utenforskap.code`), else the
+    bundled default.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        A coded frame (or any frame derived from one).
+    codebook : str, Path or Codebook, optional
+        A codebook to use instead of the frame's own; it must have the same
+        themes.
+
+    Raises
+    ------
+    CodebookError
+        When ``codebook`` has other themes than the frame was coded with, or
+        when a frame without a carried codebook (read back from a file) has
+        none of the bundled codebook's theme columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codebook_of(pd.DataFrame({"segment_id": ["a"], "barriers": [True]})).themes[0]
+    'barriers'
+    """
+    carried = getattr(coded, "attrs", {}).get("codebook")
+    carried = carried if isinstance(carried, Codebook) else None
+    if codebook is None:
+        if carried is not None:
+            return carried
+        book = load_codebook()
+        columns = set(getattr(coded, "columns", ()))
+        if "codes" in columns and not columns & set(book.themes):
+            raise CodebookError(
+                "this frame was coded with another codebook than the bundled one (it has none of the "
+                f"theme columns {', '.join(book.themes)}) and does not carry it; pass codebook=..."
+            )
+        return book
+    book = load_codebook(codebook)
+    if carried is not None and book is not carried and book.themes != carried.themes:
+        raise CodebookError(
+            f"the frame was coded with codebook {carried.title!r} (themes {', '.join(carried.themes)}), "
+            f"but codebook {book.title!r} has themes {', '.join(book.themes)}; pass the codebook the "
+            "frame was coded with, or none"
+        )
+    return book
 
 
 @functools.lru_cache(maxsize=16)

@@ -30,7 +30,7 @@ import logging
 import re
 
 from ._lazy import lazy_module
-from .codebook import Codebook, glob_regex, load_codebook
+from .codebook import Codebook, codebook_of, glob_regex, load_codebook
 from .errors import UtenforskapError
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import _as_frame, _features, _normalise, _with_columns, _Words
@@ -485,7 +485,7 @@ class _Coder:
         out.attrs = {
             **frame.attrs,
             "pipeline": self.pipeline,
-            "codebook": f"{book.name} {book.version}".strip(),
+            "codebook": book,
             "codebook_source": book.source,
             "context": context,
             "themes": book.themes,
@@ -518,7 +518,7 @@ def coding_table(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
     >>> long[["code", "method", "evidence"]].values.tolist()[0]
     ['barriers', 'pattern', "'hindring' ~ hindr*"]
     """
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     keep = [c for c in ("workshop", "group", "question", "section") if c in coded.columns]
     rows = []
     for record in coded.to_dict("records"):
@@ -611,7 +611,8 @@ def agreement(auto: pd.DataFrame, manual: pd.DataFrame, codes=None) -> pd.DataFr
     from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
     if codes is None:
-        themes = load_codebook().themes
+        carried = auto.attrs.get("codebook")
+        themes = (carried if isinstance(carried, Codebook) else load_codebook()).themes
         both_have = all(t in auto.columns and t in manual.columns for t in themes)
         codes = themes if both_have else None
     a = code_matrix(auto, codes)

@@ -208,6 +208,7 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
     """Write a coded table as Parquet (lists and evidence kept as nested
     columns), for large collections.  Needs pyarrow (``pip install
     utenforskap[parquet]``)."""
+    from .codebook import Codebook
     from .errors import UtenforskapError
 
     try:
@@ -215,6 +216,9 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
     except ImportError:
         raise UtenforskapError("Parquet output needs pyarrow: pip install 'utenforskap[parquet]'") from None
     path = Path(path)
+    out = frame.copy(deep=False)
+    # pandas stores attrs as JSON: the carried codebook goes as its title
+    out.attrs = {k: v.title if isinstance(v, Codebook) else v for k, v in frame.attrs.items()}
     with atomic_write(path, "wb") as fh:
-        frame.to_parquet(fh, index=False)
+        out.to_parquet(fh, index=False)
     return path

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import codebook_of, load_codebook
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -69,7 +69,7 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
 
     from .export import write_excel
 
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     codes = list(book.codes)
     sheet = pd.DataFrame({_HEADERS[c]: coded[c] if c in coded.columns else "" for c in _BASE})
     for header, values in (extra or {}).items():
@@ -147,7 +147,7 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
         a missing segment id, or a cell that is not a mark.
     """
     path = Path(path)
-    book = load_codebook(codebook)
+    book = codebook_of(statements, codebook) if statements is not None else load_codebook(codebook)
     try:
         frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
     except FileNotFoundError:

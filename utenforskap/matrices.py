@@ -15,7 +15,7 @@ rows are (workshop, group) or (workshop, question).
 from __future__ import annotations
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import codebook_of
 from .coding import code_matrix
 from .errors import UtenforskapError
 
@@ -39,9 +39,9 @@ def select_codes(coded: pd.DataFrame, codes=None, codebook=None) -> list[str]:
     >>> select_codes(pd.DataFrame(), "barriers")[:2]
     ['funding_resources', 'leadership_culture']
     """
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     if codes is None or codes == "themes":
-        return list(coded.attrs.get("themes") or book.themes)
+        return list(book.themes)
     if codes == "subcodes":
         return [c for c in book.codes if book.codes[c].parent is not None]
     if isinstance(codes, str):

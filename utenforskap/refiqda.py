@@ -24,7 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ._lazy import lazy_module
-from .codebook import Codebook, load_codebook
+from .codebook import Codebook, codebook_of, load_codebook
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -119,7 +119,7 @@ def _source_text(statements: pd.DataFrame) -> tuple[str, list[tuple[str, int, in
 
 def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap") -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     ET.register_namespace("", PROJECT_NS)
     q = f"{{{PROJECT_NS}}}"
     user = _guid("user", "utenforskap")
@@ -168,7 +168,7 @@ def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap") -
     if not len(cases):
         root.remove(cases)
     ET.SubElement(root, f"{q}Description").text = (
-        f"Utsagn fra arbeidsverksted, kodet med {coded.attrs.get('codebook', book.name)} "
+        f"Utsagn fra arbeidsverksted, kodet med {book.title} "
         f"({coded.attrs.get('pipeline', '')})."
     )
     ET.indent(root)

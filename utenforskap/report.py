@@ -10,7 +10,7 @@ import html
 import io
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import codebook_of
 
 pd = lazy_module("pandas")
 
@@ -103,7 +103,7 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     labels = {c: book.label(c) for c in book.codes}
     labels.update({"n": "Antall utsagn", "group": "Gruppe", "question": "Spørsmål", "workshop": "Workshop", "code": "Kode"})
     titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
@@ -114,7 +114,7 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     sources = ", ".join(dict.fromkeys(coded.get("source", pd.Series(dtype=str)).astype(str)))
     parts.append(
         f'<p class="meta">{len(coded)} utsagn fra {_e(sources or "tekster")}. '
-        f"Kodet med kodeboken «{_e(coded.attrs.get('codebook', book.name))}» og "
+        f"Kodet med kodeboken «{_e(book.title)}» og "
         f"spaCy-pipelinen {_e(coded.attrs.get('pipeline', ''))}. "
         f"Kontekst (overskrifter og spørsmål) {'brukt' if coded.attrs.get('context', True) else 'ikke brukt'}.</p>"
     )

@@ -13,7 +13,7 @@ confident rest stand.  The queue is exported as a coding sheet that
 from __future__ import annotations
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import codebook_of
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -76,7 +76,7 @@ def review_queue(coded: pd.DataFrame, coder=None, codebook=None) -> pd.DataFrame
     >>> queue["text"].tolist(), queue["confidence"].round(2).tolist()
     (['Møtet var fint.', 'Lovverket er en stor hindring og et problem.'], [0.4, 0.7])
     """
-    book = load_codebook(codebook)
+    book = codebook_of(coded, codebook)
     themes = [t for t in book.themes if t in coded.columns]
     probabilities = {t: np.array([_rule_probability(ev, t) for ev in coded["evidence"]]) for t in themes}
     if coder is not None:
@@ -137,7 +137,7 @@ def review_simulation(queue: pd.DataFrame, gold: pd.DataFrame, shares=(1.0, 0.8,
     """
     from .coding import agreement
 
-    book = load_codebook(codebook)
+    book = codebook_of(queue, codebook)
     themes = [t for t in book.themes if t in queue.columns and t in gold.columns]
     gold = gold.set_index("segment_id")
     ordered = queue.sort_values("confidence", ascending=False, kind="stable")
