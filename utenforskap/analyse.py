@@ -7,11 +7,15 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from ._lazy import lazy_module
 from .codebook import codebook_of, load_codebook
 from .coding import code, coding_table
+from .errors import UtenforskapError
 from .ingest import read_workshop
 from .matrices import code_counts, cooccurrence, framework_matrix
 
@@ -299,8 +303,14 @@ def analyse(
     from .report import render_report
     from .review import review_queue, write_review_sheet
 
-    out = Path(output_dir)
+    final = Path(output_dir)
+    if final.exists() and not final.is_dir():
+        raise UtenforskapError("the output must be a folder, but a file of that name exists", final)
     book = load_codebook(codebook)
+    # everything is written into a staging folder beside the output and moved into
+    # place only when all of it is done: a failing analysis leaves no partial output
+    final.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     worker = _FigureWorker(out / "charts", book)
     try:
         steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
@@ -364,10 +374,31 @@ def analyse(
         written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", out / "metadata.json")
         steps.update()
         steps.close()
+        worker.close()
+        written = _publish(out, final, written)
     finally:
         worker.close()
-    log.info("wrote %d files to %s", len(written), out)
+        shutil.rmtree(out, ignore_errors=True)
+    log.info("wrote %d files to %s", len(written), final)
     return written
+
+
+def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, Path]:
+    """Move the files written in ``staging`` to ``final`` (a new folder is
+    renamed whole; into an existing one each file replaces its namesake,
+    other files there are left alone); their new paths, by name."""
+    from .export import _umask
+
+    moved = {name: final / path.relative_to(staging) for name, path in written.items()}
+    if not final.exists():
+        for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o777 & ~_umask())  # mkdtemp made it 0700
+        os.replace(staging, final)
+        return moved
+    for name, path in written.items():
+        moved[name].parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, moved[name])
+    return moved
 
 
 def code_files(

@@ -25,6 +25,20 @@ __all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "wri
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = ""):
     """Open a temporary file beside ``path``; on success it replaces ``path``.
@@ -52,6 +66,8 @@ def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8", newline:
     try:
         with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
             yield fh
+        # mkstemp creates the file 0600; a written file follows the umask like any other
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -66,6 +66,16 @@ def _indicators(coded: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return code_matrix(coded, codes).reset_index(drop=True)
 
 
+def _total_label(rows: pd.DataFrame) -> str:
+    """``Totalt``, or ``Totalt (alle)`` ... when a group is called that: the
+    totals row never shares a label with a row of data."""
+    taken = {str(v) for column in rows.columns for v in rows[column].unique()}
+    label = TOTAL
+    while label in taken:
+        label = f"{label} (alle)" if label == TOTAL else f"{label}*"
+    return label
+
+
 def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool = False, totals: bool = True, codebook=None) -> pd.DataFrame:
     """Statements per group (or question) and code.
 
@@ -80,8 +90,9 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     share : bool
         Shares of the row's statements (0 to 1) instead of counts.
     totals : bool
-        Add a ``Totalt`` row; the ``n`` column always gives the number of
-        statements in the row.
+        Add a ``Totalt`` row (``Totalt (alle)`` if a group is called
+        ``Totalt``); the ``n`` column always gives the number of statements
+        in the row.
 
     Returns
     -------
@@ -109,8 +120,9 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     if by.startswith("q") or by == "spørsmål":
         table = table.sort_index()
     if totals:
+        label = _total_label(data[keys])
         total = pd.DataFrame([[len(data), *data[codes].sum().tolist()]], columns=table.columns)
-        total.index = pd.MultiIndex.from_tuples([(TOTAL,) * len(keys)], names=keys) if len(keys) > 1 else pd.Index([TOTAL], name=keys[0])
+        total.index = pd.MultiIndex.from_tuples([(label,) * len(keys)], names=keys) if len(keys) > 1 else pd.Index([label], name=keys[0])
         if len(keys) == 1:
             table.index = table.index.astype(object)
         table = pd.concat([table, total])
