@@ -83,7 +83,7 @@ def test_matrices_several_workshops(coded):
 def test_matrices_bad_arguments(coded):
     from utenforskap import UtenforskapError
 
-    with pytest.raises(UtenforskapError, match="by must be 'group' or 'question'"):
-        code_counts(coded, "workshop", CODES)
+    with pytest.raises(UtenforskapError, match="by must be 'group', 'question' or 'workshop'"):
+        code_counts(coded, "section", CODES)
     with pytest.raises(UtenforskapError, match="measure must be 'count' or 'jaccard'"):
         cooccurrence(coded, CODES, "cosine")

@@ -33,6 +33,8 @@ def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
+        With several workshops first ``workshop_theme`` and
+        ``workshop_theme_share`` (workshop x theme); then
         ``group_theme``, ``group_theme_share``, ``question_theme``,
         ``question_theme_share``, ``group_subcode``, ``cooccurrence``,
         ``cooccurrence_jaccard``, ``subcode_cooccurrence``, ``framework``
@@ -51,15 +53,26 @@ def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
         "framework": framework_matrix(coded, "group", codebook=book),
         "framework_question": framework_matrix(coded, "question", codebook=book),
     }
+    if "workshop" in coded.columns and coded["workshop"].nunique() > 1:
+        tables = {
+            "workshop_theme": code_counts(coded, "workshop", codebook=book),
+            "workshop_theme_share": code_counts(coded, "workshop", share=True, codebook=book),
+            **tables,
+        }
     return tables
 
 
 def _figure_recipes(book) -> dict:
-    """Name -> (function of a coded frame returning the Figure, Norwegian
-    caption), in the report's order."""
+    """Name -> (function of a coded frame returning the Figure, or None
+    where the chart does not apply, and its Norwegian caption), in the
+    report's order."""
     from . import charts
 
     recipes = {
+        "workshop_theme_bars": (
+            lambda coded: charts.workshop_bars(coded, codebook=book) if coded["workshop"].nunique() > 1 else None,
+            "Andel av hver workshops utsagn som har temaet (n = antall utsagn)",
+        ),
         "group_theme_heatmap": (
             lambda coded: charts.group_heatmap(coded, codebook=book),
             "Andel av hver gruppes utsagn som har temaet",
@@ -84,8 +97,10 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
     Norwegian ``_caption``)."""
     out = {}
     for name, (make, caption) in _figure_recipes(codebook_of(coded, codebook)).items():
-        out[name] = make(coded)
-        out[name]._caption = caption
+        figure = make(coded)
+        if figure is not None:
+            figure._caption = caption
+            out[name] = figure
     return out
 
 
@@ -179,7 +194,9 @@ class _FigureWorker:
     def _render(self, name: str, coded: pd.DataFrame) -> None:
         from .export import save_figure
 
-        save_figure(self.recipes[name][0](coded), self.folder / name)
+        figure = self.recipes[name][0](coded)
+        if figure is not None:
+            save_figure(figure, self.folder / name)
 
     def submit(self, coded: pd.DataFrame) -> None:
         """Start on the figures of ``coded`` (in the child, where there is one)."""
@@ -213,7 +230,11 @@ class _FigureWorker:
             for name in self.order:
                 if name not in mine:
                     self._render(name, self.coded)
-        return {name: caption for name, (_, caption) in self.recipes.items()}
+        return {
+            name: caption
+            for name, (_, caption) in self.recipes.items()
+            if (self.folder / name).with_suffix(".svg").exists()
+        }
 
     def _fail(self, why: str) -> None:
         log.warning("figure rendering in a child process failed (%s); rendering here", why)
@@ -234,6 +255,8 @@ class _FigureWorker:
 
 
 _SHEETS = {
+    "workshop_theme": "Workshop x tema",
+    "workshop_theme_share": "Workshop x tema (andel)",
     "group_theme": "Gruppe x tema",
     "group_theme_share": "Gruppe x tema (andel)",
     "question_theme": "Spørsmål x tema",

@@ -21,7 +21,7 @@ from .matrices import code_counts, cooccurrence, select_codes
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
 
-__all__ = ["group_heatmap", "question_bars", "cooccurrence_heatmap", "subcode_bars", "topic_words", "keyness_bars", "PALETTE"]
+__all__ = ["group_heatmap", "question_bars", "workshop_bars", "cooccurrence_heatmap", "subcode_bars", "topic_words", "keyness_bars", "PALETTE"]
 
 #: Okabe & Ito (2008), colour-blind safe, black left out.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -145,6 +145,11 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     _annotated_heatmap(fig, ax, shares, text, 1.0, "Andel av gruppens utsagn")
     ax.set_xticks(range(len(codes)), [_wrap(x) for x in _labels(codes, codebook)])
     ax.set_yticks(range(len(counts)), [_row_label(k, "") for k in counts.index])
+    if counts.index.nlevels > 1:  # a line between the workshops of a series
+        workshops = counts.index.get_level_values(0)
+        for i in range(1, len(workshops)):
+            if workshops[i] != workshops[i - 1]:
+                ax.axhline(i - 0.5, color="white", linewidth=3)
     ax.set_ylabel("Gruppe")
     ax.set_title(title or "Tema per gruppe (antall utsagn og andel)")
     if note:
@@ -188,6 +193,44 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
 
 
 @_styled
+def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+    r"""Grouped bars: for each workshop, the share of its statements that carry
+    each theme, with the number of statements under the workshop's name.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> coded = u.code(u.read_workshop("data/raw"))
+    >>> copy = coded.assign(workshop="kopi", segment_id="kopi-" + coded["segment_id"])
+    >>> two = pd.concat([coded, copy], ignore_index=True)
+    >>> [t.get_text() for t in workshop_bars(two).axes[0].get_xticklabels()]
+    ['workshop_ungt_utenforskap_2023\n(n=86)', 'kopi\n(n=86)']
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    codebook = codebook_of(coded, codebook)
+    codes = select_codes(coded, codes, codebook)
+    counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops", "workshoper")
+    shares = counts[codes].div(counts["n"], axis=0)
+    width = 0.8 / max(1, len(codes))
+    fig, ax = _figure(max(6.5, 2.4 + (0.6 + 0.55 * len(codes)) * len(counts)), 4.4)
+    x = np.arange(len(counts))
+    for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
+        bars = ax.bar(x + (j - (len(codes) - 1) / 2) * width, shares[c].to_numpy(dtype=float), width,
+                      label=label, color=PALETTE[j % len(PALETTE)])
+        ax.bar_label(bars, labels=[f"{v:.0%}" for v in shares[c]], padding=2, fontsize=8)
+    ax.set_xticks(x, [f"{_wrap(w, 22)}\n(n={n})" for w, n in zip(counts.index, counts["n"])])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, min(1.0, float(np.nanmax(shares.to_numpy(dtype=float), initial=0.0)) + 0.15))
+    ax.set_ylabel("Andel av workshopens utsagn")
+    ax.set_title(title or "Tema per workshop")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if note:
+        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
+    return fig
+
+
+@_styled
 def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, title: str | None = None):
     """Heatmap of code co-occurrence (counts, or Jaccard with ``measure``).
 
@@ -200,8 +243,8 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
     """
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
-    matrix = cooccurrence(coded, codes, measure, codebook).to_numpy(dtype=float, copy=True)
-    diagonal = np.diag(cooccurrence(coded, codes, "count", codebook).to_numpy()).astype(int)
+    matrix = cooccurrence(coded, codes, measure, codebook, per_workshop=False).to_numpy(dtype=float, copy=True)
+    diagonal = np.diag(cooccurrence(coded, codes, "count", codebook, per_workshop=False).to_numpy()).astype(int)
     # the diagonal (statements with the code) would drown the pairs: grey, with its n
     np.fill_diagonal(matrix, np.nan)
     if measure == "count":

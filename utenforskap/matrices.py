@@ -26,7 +26,7 @@ __all__ = ["code_counts", "cooccurrence", "framework_matrix", "select_codes", "T
 
 #: Label of the totals row and column.
 TOTAL = "Totalt"
-_BY = {"group": "group", "question": "question", "gruppe": "group", "spørsmål": "question"}
+_BY = {"group": "group", "question": "question", "workshop": "workshop", "gruppe": "group", "spørsmål": "question"}
 
 
 def select_codes(coded: pd.DataFrame, codes=None, codebook=None) -> list[str]:
@@ -54,16 +54,30 @@ def select_codes(coded: pd.DataFrame, codes=None, codebook=None) -> list[str]:
 def _row_keys(coded: pd.DataFrame, by: str) -> list[str]:
     column = _BY.get(by)
     if column is None:
-        raise UtenforskapError(f"by must be 'group' or 'question', got {by!r}")
+        raise UtenforskapError(f"by must be 'group', 'question' or 'workshop', got {by!r}")
     for needed in (column, "segment_id"):
         if needed not in coded.columns:
             raise UtenforskapError(f"the coded frame has no {needed!r} column")
-    several = "workshop" in coded.columns and coded["workshop"].nunique() > 1
-    return ["workshop", column] if several else [column]
+    return ["workshop", column] if _several(coded) and column != "workshop" else [column]
+
+
+def _several(coded: pd.DataFrame) -> bool:
+    """Whether the frame holds more than one workshop."""
+    return "workshop" in coded.columns and coded["workshop"].nunique() > 1
 
 
 def _indicators(coded: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return code_matrix(coded, codes).reset_index(drop=True)
+
+
+def _sort_questions(table: pd.DataFrame) -> pd.DataFrame:
+    """Questions in number order, within each workshop in the order the
+    workshops first appear."""
+    if table.index.nlevels == 1:
+        return table.sort_index()
+    workshops = list(dict.fromkeys(table.index.get_level_values(0)))
+    order = sorted(range(len(table)), key=lambda i: (workshops.index(table.index[i][0]), table.index[i][1]))
+    return table.iloc[order]
 
 
 def _total_label(rows: pd.DataFrame) -> str:
@@ -117,8 +131,8 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     grouped = data.groupby(keys, sort=False)
     table = grouped[codes].sum()
     table.insert(0, "n", grouped.size())
-    if by.startswith("q") or by == "spørsmål":
-        table = table.sort_index()
+    if keys[-1] == "question":
+        table = _sort_questions(table)
     if totals:
         label = _total_label(data[keys])
         total = pd.DataFrame([[len(data), *data[codes].sum().tolist()]], columns=table.columns)
@@ -131,7 +145,7 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     return table
 
 
-def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None) -> pd.DataFrame:
+def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, per_workshop: bool | None = None) -> pd.DataFrame:
     """How often two codes are given to the same statement.
 
     Parameters
@@ -140,6 +154,9 @@ def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebo
         ``count``: statements with both codes (the diagonal: statements with
         the code). ``jaccard``: both / either (1 on the diagonal, NaN where
         neither code was used).
+    per_workshop : bool, optional
+        One block per workshop, the workshop as the first index level
+        (default: when the frame holds several workshops).
 
     Examples
     --------
@@ -151,6 +168,11 @@ def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebo
     [[1.0, 0.333], [0.333, 1.0]]
     """
     codes = select_codes(coded, codes, codebook)
+    if measure not in ("count", "jaccard"):
+        raise UtenforskapError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    if per_workshop or (per_workshop is None and _several(coded)):
+        blocks = {w: cooccurrence(part, codes, measure, codebook, per_workshop=False) for w, part in coded.groupby("workshop", sort=False)}
+        return pd.concat(blocks, names=["workshop"])
     x = _indicators(coded, codes).to_numpy()
     both = x.T @ x
     if measure == "count":
@@ -189,8 +211,8 @@ def framework_matrix(coded: pd.DataFrame, by: str = "group", codes=None, codeboo
     base = coded[[*keys, "segment_id", "text"]].reset_index(drop=True)
     quotes = "[" + base["segment_id"].astype(str) + "] " + base["text"].astype(str)
     rows = base.groupby(keys, sort=False).size().index
-    if by.startswith("q"):
-        rows = rows.sort_values()
+    if keys[-1] == "question":
+        rows = _sort_questions(pd.DataFrame(index=rows)).index
     table = pd.DataFrame("", index=rows, columns=codes)
     for c in codes:
         picked = base.loc[x[c] == 1, keys].assign(quote=quotes[x[c] == 1])

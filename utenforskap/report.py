@@ -81,6 +81,60 @@ def _framework(frame: pd.DataFrame, labels: dict, row_label: str) -> str:
     return f'<table class="framework"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _figure(figure, name: str) -> str:
+    fig, caption = figure if isinstance(figure, tuple) else (figure, getattr(figure, "_caption", name))
+    return f"<figure>{figure_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _comparison(coded: pd.DataFrame, tables: dict, figure, labels: dict) -> str:
+    """The section comparing the workshops of a series."""
+    counts = coded.groupby("workshop", sort=False).size()
+    listed = ", ".join(f"{_e(w)} ({n} utsagn)" for w, n in counts.items())
+    parts = [
+        "<h2>Sammenligning av workshopene</h2>",
+        f"<p>{len(counts)} workshoper: {listed}. Andelene er andelen av hver workshops utsagn "
+        "som har temaet; et utsagn kan ha flere temaer.</p>",
+    ]
+    if figure is not None:
+        parts.append(_figure(figure, "workshop_theme_bars"))
+    if "workshop_theme_share" in tables:
+        parts.append(f"<h3>Workshop × tema (andel av utsagnene)</h3>{_table(tables['workshop_theme_share'], labels, True)}")
+    if "workshop_theme" in tables:
+        parts.append(f"<h3>Workshop × tema (antall utsagn)</h3>{_table(tables['workshop_theme'], labels)}")
+    return "\n".join(parts)
+
+
+def _rows_of(table: pd.DataFrame, workshop: str) -> pd.DataFrame | None:
+    """The rows of one workshop of a (workshop, ...) table, without the workshop level."""
+    if table.index.nlevels < 2 or workshop not in table.index.get_level_values(0):
+        return None
+    return table.xs(workshop, level=0, drop_level=True)
+
+
+def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict) -> list[str]:
+    """A section per workshop: its matrices and its framework matrix."""
+    parts = []
+    titles = coded.groupby("workshop", sort=False)["workshop_title"].first() if "workshop_title" in coded.columns else None
+    for workshop, part in coded.groupby("workshop", sort=False):
+        title = titles[workshop] if titles is not None and titles[workshop] else workshop
+        sources = ", ".join(dict.fromkeys(part.get("source", pd.Series(dtype=str)).astype(str)))
+        parts.append(f"<h2>Workshop: {_e(title)}</h2>")
+        parts.append(f'<p class="meta">Workshop-id {_e(workshop)}; {len(part)} utsagn fra {_e(sources)}.</p>')
+        for key, heading, percent in (
+            ("group_theme", "Gruppe × tema (antall utsagn)", False),
+            ("group_theme_share", "Gruppe × tema (andel av gruppens utsagn)", True),
+            ("question_theme", "Spørsmål × tema (antall utsagn)", False),
+        ):
+            rows = _rows_of(tables[key], workshop) if key in tables else None
+            if rows is not None:
+                parts.append(f"<h3>{_e(heading)}</h3>{_table(rows, labels, percent)}")
+        rows = _rows_of(tables["framework"], workshop) if "framework" in tables else None
+        if rows is not None:
+            parts.append("<h3>Rammematrise: sitater per gruppe og tema</h3>")
+            parts.append(_framework(rows, labels, "Gruppe"))
+    return parts
+
+
 def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=None) -> str:
     """The analysis as one self-contained HTML page.
 
@@ -125,11 +179,14 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
             number = key[-1] if isinstance(key, tuple) else key
             parts.append(f'<li value="{int(number)}">{_e(text)}</li>')
         parts.append("</ol>")
+    figures = dict(figures)
+    several = "workshop" in coded.columns and coded["workshop"].nunique() > 1
+    if several:
+        parts.append(_comparison(coded, tables, figures.pop("workshop_theme_bars", None), labels))
     if figures:
         parts.append("<h2>Figurer</h2>")
         for name, figure in figures.items():
-            fig, caption = figure if isinstance(figure, tuple) else (figure, getattr(figure, "_caption", name))
-            parts.append(f"<figure>{figure_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>")
+            parts.append(_figure(figure, name))
     parts.append("<h2>Matriser</h2>")
     for key, heading, percent in (
         ("group_theme", "Gruppe × tema (antall utsagn)", False),
@@ -140,7 +197,9 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     ):
         if key in tables:
             parts.append(f"<h3>{_e(heading)}</h3>{_table(tables[key], labels, percent)}")
-    if "framework" in tables:
+    if several:
+        parts.extend(_per_workshop(coded, tables, labels))
+    elif "framework" in tables:
         parts.append("<h2>Rammematrise: sitater per gruppe og tema</h2>")
         parts.append(_framework(tables["framework"], labels, "Gruppe"))
     parts.append("<h2>Kodebok</h2>")
