@@ -20,10 +20,14 @@ def test_notebook_is_stripped(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path):
+def test_notebook_runs(path, tmp_path, monkeypatch):
+    processed = path.parents[1] / "data" / "processed"
+    before = sorted(processed.rglob("*")) if processed.exists() else []
+    monkeypatch.setenv("UTENFORSKAP_UT", str(tmp_path / "ut"))  # the kernel inherits it
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # the charts show themselves
+    assert (sorted(processed.rglob("*")) if processed.exists() else []) == before  # the tests write only to tmp

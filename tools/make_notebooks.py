@@ -21,12 +21,14 @@ EXPLORE = [
     ),
     new_code_cell(
         "%matplotlib inline\n"
+        "import os\n"
         "from pathlib import Path\n\n"
         "import pandas as pd\n\n"
         "import utenforskap as u\n\n"
         "pd.set_option(\"display.max_colwidth\", 120)\n"
         "RAW = Path(\"../data/raw\")\n"
-        "UT = Path(\"../data/processed/notatbok\")"
+        "# resultatene havner her (testene setter UTENFORSKAP_UT til en midlertidig mappe)\n"
+        "UT = Path(os.environ.get(\"UTENFORSKAP_UT\", \"../data/processed/notatbok\"))"
     ),
     new_markdown_cell("## 1. Les inn tabellen\n\nÉn rad per utsagn, med gruppe, spørsmål, overskrift (seksjon) og hvor i kildefilen utsagnet står."),
     new_code_cell(
@@ -83,10 +85,12 @@ LEARN = [
     ),
     new_code_cell(
         "%matplotlib inline\n"
+        "import os\n"
         "from pathlib import Path\n\n"
         "import pandas as pd\n\n"
         "import utenforskap as u\n\n"
         "pd.set_option(\"display.max_colwidth\", 100)\n"
+        "UT = Path(os.environ.get(\"UTENFORSKAP_UT\", \"../data/processed/notatbok\"))\n"
         "TEMAER = [\"barriers\", \"opportunities\", \"user_participation\"]\n"
         "utsagn = u.read_workshop(\"../data/raw/workshop_ungt_utenforskap_2023.txt\")"
     ),
@@ -98,7 +102,7 @@ LEARN = [
     ),
     new_code_cell(
         "manuell = pd.read_csv(\"../data/manual/manuell_koding_ungt_utenforskap_2023.csv\")\n"
-        "kodet_for_haand = utsagn.merge(manuell, on=\"segment_id\")[[\"segment_id\", \"workshop\", \"text\", *TEMAER]]\n"
+        "kodet_for_haand = utsagn.merge(manuell, on=\"segment_id\")[[\"segment_id\", \"workshop\", \"group\", \"text\", *TEMAER]]\n"
         "egne = pd.DataFrame([\n"
         "    (\"Det mangler penger til oppfølging av unge.\", 1, 0, 0),\n"
         "    (\"Ungdommene bør få være med å bestemme tiltakene.\", 0, 1, 1),\n"
@@ -112,11 +116,30 @@ LEARN = [
     ),
     new_markdown_cell(
         "## 2. Ærlig evaluering\n\n"
-        "Kryssvalidering gruppert etter workshop: utsagn fra samme workshop havner aldri både i trening og test. "
-        "Med få håndkodede utsagn sier tabellen fra (kolonnen `warning`) i stedet for å vise oppblåste tall. "
-        "Sammenlign alltid med grunnlinjen som bare gjetter den vanligste verdien."
+        "Hvor godt treffer maskinforslagene på utsagn modellen ikke har sett? Vi evaluerer på håndkodingen av "
+        "workshopen med kryssvalidering gruppert etter gruppe: utsagn fra samme gruppe havner aldri både i "
+        "trening og test (med flere workshoper grupperes det etter workshop). Sammenlign alltid med grunnlinjen, "
+        "som bare gjetter den vanligste verdien; kolonnen `warning` sier fra når tallene hviler på for få utsagn."
     ),
-    new_code_cell("u.evaluate(trening, codes=TEMAER)[[\"positives\", \"f1\", \"kappa\", \"baseline_f1\", \"baseline_kappa\", \"folds\", \"warning\"]].round(2)"),
+    new_code_cell(
+        "evaluering = u.evaluate(kodet_for_haand, codes=TEMAER, groups=\"group\")\n"
+        "evaluering[[\"n\", \"positives\", \"f1\", \"kappa\", \"baseline_f1\", \"baseline_kappa\", \"folds\", \"warning\"]].round(2)"
+    ),
+    new_markdown_cell(
+        "Slik leses tallene: *kappa* er enighet med håndkodingen utover det tilfeldige (0 = som å gjette, "
+        "over 0,6 betydelig, over 0,8 nesten perfekt); *F1* veier sammen hvor mange av maskinens koder som er "
+        "riktige og hvor mange av de riktige den finner. Er kappa lav eller varselkolonnen fylt ut, bør "
+        "forslagene bare brukes til å prioritere hva som leses først, ikke som koding."
+    ),
+    new_code_cell(
+        "def tolk(kappa):\n"
+        "    if kappa != kappa:\n"
+        "        return \"kan ikke beregnes\"\n"
+        "    return next(ord for grense, ord in [(0.8, \"nesten perfekt\"), (0.6, \"betydelig\"), (0.4, \"moderat\"), (0.2, \"svak\"), (-1, \"ingen\")] if kappa > grense)\n\n"
+        "for tema, rad in evaluering.iterrows():\n"
+        "    print(f\"{u.load_codebook().label(tema)}: kappa {rad.kappa:.2f} ({tolk(rad.kappa)} enighet), \"\n"
+        "          f\"grunnlinje {rad.baseline_kappa:.2f}; {rad.positives} av {rad.n} utsagn har temaet. {rad.warning}\")"
+    ),
     new_code_cell("u.learning_curve(trening, codes=TEMAER).round(2)"),
     new_markdown_cell("## 3. Forslag for nye utsagn"),
     new_code_cell(
@@ -152,7 +175,7 @@ LEARN = [
     ),
     new_markdown_cell("Køen skrives som et kodeark som leses inn igjen med `u.read_manual_coding`:"),
     new_code_cell(
-        "ark = u.write_review_sheet(ko, \"../data/processed/notatbok/gjennomgang.xlsx\")\n"
+        "ark = u.write_review_sheet(ko, UT / \"gjennomgang.xlsx\")\n"
         "u.read_manual_coding(ark).head(3)[[\"segment_id\", \"codes\"]]"
     ),
 ]

@@ -19,6 +19,17 @@ from .errors import UtenforskapError
 __all__ = ["main", "run"]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("utenforskap")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        from . import __version__
+
+        return __version__
+
+
 def _reading(args) -> dict:
     """The reading options shared by every command (see read_workshop)."""
     return {"sheet": args.sheet, "table": args.table, "max_part_mb": args.max_part_mb}
@@ -101,6 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Qualitative analysis of workshop tables (arbeidsverksted).",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading = argparse.ArgumentParser(add_help=False)
     group = reading.add_argument_group("reading Excel and Word files")

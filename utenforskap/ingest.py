@@ -363,6 +363,13 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
                 warnings.warn(f"{path}: {name}={value!r} has no effect on a {path.suffix} file", stacklevel=4)
         grid = _read_text_table(path, data)[0]
         built = _build_table(path, grid)
+        if "segment_id" in (_strip_markup(c) for c in built.header.cells):
+            raise InputError(
+                "this is a table of statements written by utenforskap (it has a segment_id column), "
+                "not a workshop table with one column per question; read it with pandas.read_csv",
+                path,
+                built.header.line,
+            )
         built.report_export = path.suffix.lower() == ".txt"
         return built
     if kind == "xlsx":
