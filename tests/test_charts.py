@@ -26,10 +26,15 @@ def test_charts_group_heatmap(coded):
     assert len(cells) == 6 * 3
 
 
-def test_charts_question_bars_stack_counts(coded):
+def test_charts_question_bars_show_shares_of_each_question(coded):
+    themes = ["barriers", "opportunities", "user_participation"]
     fig = charts.question_bars(coded)
-    heights = [p.get_height() for p in fig.axes[0].patches]
-    assert sum(heights) == coded[["barriers", "opportunities", "user_participation"]].to_numpy().sum()
+    heights = [p.get_height() for p in fig.axes[0].patches]  # theme by theme, question by question
+    expected = coded.groupby("question")[themes].mean()
+    assert heights == pytest.approx(expected.T.to_numpy().ravel().tolist())
+    assert all(0 <= h <= 1 for h in heights)
+    n = coded.groupby("question").size()
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [f"Spm. {q}\n(n={n[q]})" for q in n.index]
     assert fig.axes[0].get_legend().get_texts()[0].get_text() == "Hindringer"
 
 

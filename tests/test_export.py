@@ -65,34 +65,37 @@ def test_report_escapes_statement_text():
 def test_analyse_writes_everything(tmp_path, bundled_path):
     out = tmp_path / "processed"
     written = analyse(bundled_path, out, progress=False)
-    expected = {"statements.csv", "coded.csv", "coded_long.csv", "group_theme.csv", "question_theme.csv",
-                "cooccurrence.csv", "framework.csv", "utenforskap_analyse.xlsx", "report.html", "metadata.json"}
+    expected = {"utsagn.csv", "utsagn_kodet.csv", "kodinger.csv", "gruppe_tema.csv", "sporsmal_tema.csv",
+                "samforekomst.csv", "rammematrise_gruppe.csv", "analyse.xlsx", "rapport.html", "rapport.docx", "metadata.json"}
     assert expected <= {p.name for p in out.iterdir()}
-    assert (out / "charts" / "group_theme_heatmap.png").exists() and (out / "charts" / "group_theme_heatmap.svg").exists()
+    assert (out / "figurer" / "gruppe_tema.png").exists() and (out / "figurer" / "gruppe_tema.svg").exists()
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     assert meta["statements"] == 86 and meta["pipeline"].startswith("embedded")
-    group_theme = pd.read_csv(out / "group_theme.csv", encoding="utf-8-sig", dtype={"group": str})
-    assert group_theme["group"].tolist() == ["1", "2", "3", "4", "5", "6", "Totalt"]
-    assert group_theme.loc[6, "n"] == 86
-    workbook = openpyxl.load_workbook(out / "utenforskap_analyse.xlsx", read_only=True)
+    group_theme = pd.read_csv(out / "gruppe_tema.csv", encoding="utf-8-sig", dtype={"Gruppe": str})
+    assert group_theme.columns.tolist() == ["Gruppe", "Antall utsagn", "Hindringer", "Muligheter", "Brukermedvirkning"]
+    assert group_theme["Gruppe"].tolist() == ["1", "2", "3", "4", "5", "6", "Totalt"]
+    assert group_theme.loc[6, "Antall utsagn"] == 86
+    workbook = openpyxl.load_workbook(out / "analyse.xlsx", read_only=True)
     assert {"Utsagn (kodet)", "Kodinger", "Gruppe x tema", "Samforekomst", "Rammematrise gruppe", "Kodebok"} <= set(workbook.sheetnames)
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "rapport.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 6
     assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
-    assert "workshop_ungt_utenforskap_2023-g3-q3-01" in page  # quotes carry their segment ids
+    assert '<span class="sid">g3-q3-01</span>' in page  # quotes carry short segment ids
+    assert "workshop_ungt_utenforskap_2023-g3-q3-01" not in page
 
 
 def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
     first, second = tmp_path / "a", tmp_path / "b"
     analyse(bundled_path, first, progress=False)
     analyse(bundled_path, second, progress=False)
+    assert len(list(first.glob("*.csv"))) == 14
     for csv in sorted(first.glob("*.csv")):
         assert csv.read_bytes() == (second / csv.name).read_bytes(), csv.name
-    assert (first / "charts" / "question_theme_bars.svg").read_bytes() == (second / "charts" / "question_theme_bars.svg").read_bytes()
+    assert (first / "figurer" / "sporsmal_tema.svg").read_bytes() == (second / "figurer" / "sporsmal_tema.svg").read_bytes()
 
 
 def _chart_files(folder):
-    return sorted(p.name for p in (folder / "charts").iterdir())
+    return sorted(p.name for p in (folder / "figurer").iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -128,11 +131,11 @@ def test_analyse_figures_same_with_or_without_the_worker_process(failure, forked
         analyse(bundled_path, fallback, progress=False)
     assert "rendering here" in caplog.text
     assert _chart_files(fallback) == _chart_files(forked_analysis)
-    for name in ("question_theme_bars.svg", "cooccurrence_heatmap.svg", "subcodes_barriers.svg"):
-        assert (fallback / "charts" / name).read_bytes() == (forked_analysis / "charts" / name).read_bytes()
-    page = (fallback / "report.html").read_text(encoding="utf-8")
+    for name in ("sporsmal_tema.svg", "samforekomst_underkoder.svg", "underkoder_hindringer.svg"):
+        assert (fallback / "figurer" / name).read_bytes() == (forked_analysis / "figurer" / name).read_bytes()
+    page = (fallback / "rapport.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 6
-    assert page == (forked_analysis / "report.html").read_text(encoding="utf-8")
+    assert page == (forked_analysis / "rapport.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -164,7 +167,7 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, started_workers):
     assert multiprocessing.active_children() == []
     # the child was forked and left on its own when the pipe closed (not terminated)
     assert len(started_workers) == 1 and started_workers[0] is not None and started_workers[0].exitcode == 0
-    assert not (tmp_path / "out" / "charts").exists()
+    assert not (tmp_path / "out" / "figurer").exists()
 
 
 def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled_path, started_workers, monkeypatch, capfd):
@@ -202,7 +205,7 @@ def test_cli_analyse_as_a_command(tmp_path, bundled_path):
     assert result.returncode == 0, result.stderr
     assert "86 statements" in result.stdout and result.stderr == ""
     assert len(_chart_files(out)) == 12
-    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 6
+    assert (out / "rapport.html").read_text(encoding="utf-8").count("<svg") == 6
 
 
 def test_export_flat_leaves_the_frame_it_was_given_alone():
@@ -212,3 +215,17 @@ def test_export_flat_leaves_the_frame_it_was_given_alone():
     out = flat(frame)
     assert out["codes"].tolist() == ["barriers; funding_resources", ""]
     assert frame["codes"].tolist() == [["barriers", "funding_resources"], []]
+
+
+def test_export_excel_cell_over_the_limit_is_cut_and_says_so(tmp_path):
+    import warnings
+
+    from utenforskap.export import write_excel
+
+    long = "ord " * 20_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas would cut it silently, with an English warning at most
+        write_excel({"Ark": pd.DataFrame({"tekst": [long, "kort"]})}, tmp_path / "a.xlsx")
+    value = openpyxl.load_workbook(tmp_path / "a.xlsx")["Ark"]["A2"].value
+    assert value.startswith(long[:32_000]) and value.endswith("tegn til står i CSV-filen]")
+    assert len(value) <= 32_767

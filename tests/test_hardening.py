@@ -171,7 +171,7 @@ def test_bad_files_script_is_text_and_escaped(tmp_path):
     from utenforskap.analyse import analyse
 
     analyse(BAD / "script.txt", tmp_path, progress=False)
-    assert "<script>" not in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in (tmp_path / "rapport.html").read_text(encoding="utf-8")
 
 
 def test_bad_files_hyperlink_formula_is_never_a_formula(tmp_path):
@@ -180,10 +180,10 @@ def test_bad_files_hyperlink_formula_is_never_a_formula(tmp_path):
     from utenforskap.analyse import analyse
 
     analyse(BAD / "hyperlink.csv", tmp_path, progress=False)
-    csv = pd.read_csv(tmp_path / "statements.csv", encoding="utf-8-sig")
+    csv = pd.read_csv(tmp_path / "utsagn.csv", encoding="utf-8-sig")
     assert csv["text"].tolist() == ["'" + t for t in frame["text"]]
-    ws = openpyxl.load_workbook(tmp_path / "utenforskap_analyse.xlsx")["Utsagn (kodet)"]
-    column = next(c.column for c in ws[1] if c.value == "text")
+    ws = openpyxl.load_workbook(tmp_path / "analyse.xlsx")["Utsagn (kodet)"]
+    column = next(c.column for c in ws[1] if c.value == "Utsagn")
     cell = ws.cell(2, column)
     assert cell.value == frame["text"].iat[0] and cell.data_type == "s"
 
@@ -219,6 +219,6 @@ def test_bad_files_10000_questions_charts_are_capped(tmp_path):
         encoding="utf-8",
     )
     analyse(path, tmp_path / "ut", progress=False)
-    svg = (tmp_path / "ut" / "charts" / "question_theme_bars.svg").read_text(encoding="utf-8")
+    svg = (tmp_path / "ut" / "figurer" / "sporsmal_tema.svg").read_text(encoding="utf-8")
     assert f"Viser {MAX_CATEGORIES} av {n} spørsmål" in svg
-    assert len(pd.read_csv(tmp_path / "ut" / "question_theme.csv", encoding="utf-8-sig")) >= n
+    assert len(pd.read_csv(tmp_path / "ut" / "sporsmal_tema.csv", encoding="utf-8-sig")) >= n

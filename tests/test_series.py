@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from utenforskap import analyse
+from utenforskap.display import OUTPUT_FILES
 
 STATEMENTS = [
     "Mangel på penger er en hindring for samarbeidet",
@@ -33,31 +34,32 @@ def series(folder, n):
 def test_series_analyse_compares_the_workshops(tmp_path, n):
     out = tmp_path / "ut"
     written = analyse(series(tmp_path / "inn", n), out, progress=False)
-    statements = pd.read_csv(out / "statements.csv", encoding="utf-8-sig")
+    statements = pd.read_csv(out / "utsagn.csv", encoding="utf-8-sig")
     per_workshop = statements.groupby("workshop").size()
     assert len(per_workshop) == n
     # every matrix with groups or questions has the workshop as its first level
     for name in ("group_theme", "group_theme_share", "question_theme", "group_subcode", "framework", "framework_question", "cooccurrence"):
-        table = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
-        assert table.columns[0] == "workshop", name
-    workshop_theme = pd.read_csv(out / "workshop_theme.csv", encoding="utf-8-sig").set_index("workshop")
-    assert workshop_theme.loc[[f"verksted_{w}" for w in range(1, n + 1)], "n"].tolist() == per_workshop.loc[[f"verksted_{w}" for w in range(1, n + 1)]].tolist()
-    assert workshop_theme.loc["Totalt", "n"] == len(statements)
+        table = pd.read_csv(out / OUTPUT_FILES[name], encoding="utf-8-sig")
+        assert table.columns[0] == "Workshop", name
+    workshop_theme = pd.read_csv(out / "workshop_tema.csv", encoding="utf-8-sig").set_index("Workshop")
+    names = [f"verksted_{w}" for w in range(1, n + 1)]
+    assert workshop_theme.loc[names, "Antall utsagn"].tolist() == per_workshop.loc[names].tolist()
+    assert workshop_theme.loc["Totalt", "Antall utsagn"] == len(statements)
     # the workbook: a sheet per matrix, with the workshop column
     book = openpyxl.load_workbook(written["workbook"], read_only=True)
     for sheet in ("Workshop x tema", "Workshop x tema (andel)", "Gruppe x tema", "Spørsmål x tema"):
-        assert next(book[sheet].iter_rows(max_row=1, values_only=True))[0] == "workshop", sheet
+        assert next(book[sheet].iter_rows(max_row=1, values_only=True))[0] == "Workshop", sheet
     # the report: a comparison with a chart and n per workshop, then a section per workshop
-    page = (out / "report.html").read_text(encoding="utf-8")
-    comparison = page.index("<h2>Sammenligning av workshopene</h2>")
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    comparison = page.index(">Sammenligning av workshopene</h2>")
     assert page.index("Tema per workshop") > comparison
     for w in range(1, n + 1):
-        assert f"verksted_{w} ({per_workshop[f'verksted_{w}']} utsagn)" in page
-        assert f"<h2>Workshop: Verksted nr. {w}</h2>" in page
-    svg = (out / "charts" / "workshop_theme_bars.svg").read_text(encoding="utf-8")
+        assert f"W{w} verksted_{w} ({per_workshop[f'verksted_{w}']} utsagn)" in page
+        assert f">W{w}: Verksted nr. {w}</h2>" in page
+    svg = (out / "figurer" / "workshop_tema.svg").read_text(encoding="utf-8")
     assert all(f"(n={per_workshop[f'verksted_{w}']})" in svg for w in range(1, n + 1))
     # groups of different workshops are never merged: G1 appears once per workshop
-    heat = (out / "charts" / "group_theme_heatmap.svg").read_text(encoding="utf-8")
+    heat = (out / "figurer" / "gruppe_tema.svg").read_text(encoding="utf-8")
     assert all(f"verksted_{w}: G1" in heat for w in range(1, n + 1))
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     assert meta["workshops"] == [f"verksted_{w}" for w in range(1, n + 1)]
@@ -66,18 +68,18 @@ def test_series_analyse_compares_the_workshops(tmp_path, n):
 def test_series_single_workshop_has_no_comparison(tmp_path):
     out = tmp_path / "ut"
     analyse(series(tmp_path / "inn", 1), out, progress=False)
-    assert not (out / "workshop_theme.csv").exists()
-    assert not (out / "charts" / "workshop_theme_bars.svg").exists()
-    assert "Sammenligning" not in (out / "report.html").read_text(encoding="utf-8")
+    assert not (out / "workshop_tema.csv").exists()
+    assert not (out / "figurer" / "workshop_tema.svg").exists()
+    assert "Sammenligning" not in (out / "rapport.html").read_text(encoding="utf-8")
 
 
 def test_series_group_called_totalt(tmp_path):
     path = tmp_path / "totalt.tsv"
     path.write_text("Gruppe\tSpm. 1: Hva hindrer?\nTotalt\t- Mangel på penger\nB\t- Flere møteplasser\n", encoding="utf-8")
     analyse(path, tmp_path / "ut", progress=False)
-    table = pd.read_csv(tmp_path / "ut" / "group_theme.csv", encoding="utf-8-sig")
-    assert table["group"].tolist() == ["Totalt", "B", "Totalt (alle)"]
-    assert table["n"].tolist() == [1, 1, 2]
+    table = pd.read_csv(tmp_path / "ut" / "gruppe_tema.csv", encoding="utf-8-sig")
+    assert table["Gruppe"].tolist() == ["Totalt", "B", "Totalt (alle)"]
+    assert table["Antall utsagn"].tolist() == [1, 1, 2]
 
 
 def test_series_failing_analyse_leaves_no_partial_output(tmp_path, monkeypatch):
@@ -108,5 +110,5 @@ def test_series_output_files_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "ut").rglob("*")}
-    assert modes["report.html"] == 0o644 and modes["charts"] == 0o755
+    assert modes["rapport.html"] == 0o644 and modes["figurer"] == 0o755
     assert set(modes.values()) <= {0o644, 0o755}

@@ -15,6 +15,7 @@ from pathlib import Path
 from ._lazy import lazy_module
 from .codebook import codebook_of, load_codebook
 from .coding import code, coding_table
+from .display import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
 from .errors import UtenforskapError
 from .ingest import read_workshop
 from .matrices import code_counts, cooccurrence, framework_matrix
@@ -163,7 +164,7 @@ class _FigureWorker:
         import sys
         import threading
 
-        self.folder, self.coded = folder, None
+        self.folder, self.coded, self.book = folder, None, book
         self.recipes = _figure_recipes(book)
         heavy = [n for n in self._HEAVY_FIRST if n in self.recipes]
         self.order = heavy + [n for n in self.recipes if n not in heavy]
@@ -196,7 +197,7 @@ class _FigureWorker:
 
         figure = self.recipes[name][0](coded)
         if figure is not None:
-            save_figure(figure, self.folder / name)
+            save_figure(figure, self.folder / chart_file(name, self.book))
 
     def submit(self, coded: pd.DataFrame) -> None:
         """Start on the figures of ``coded`` (in the child, where there is one)."""
@@ -233,7 +234,7 @@ class _FigureWorker:
         return {
             name: caption
             for name, (_, caption) in self.recipes.items()
-            if (self.folder / name).with_suffix(".svg").exists()
+            if (self.folder / chart_file(name, self.book)).with_suffix(".svg").exists()
         }
 
     def _fail(self, why: str) -> None:
@@ -252,26 +253,6 @@ class _FigureWorker:
                 self.process.terminate()
                 self.process.join()
             self.process = None
-
-
-_SHEETS = {
-    "workshop_theme": "Workshop x tema",
-    "workshop_theme_share": "Workshop x tema (andel)",
-    "group_theme": "Gruppe x tema",
-    "group_theme_share": "Gruppe x tema (andel)",
-    "question_theme": "Spørsmål x tema",
-    "question_theme_share": "Spørsmål x tema (andel)",
-    "group_subcode": "Gruppe x underkode",
-    "cooccurrence": "Samforekomst",
-    "cooccurrence_jaccard": "Samforekomst (Jaccard)",
-    "subcode_cooccurrence": "Samforekomst underkoder",
-    "framework": "Rammematrise gruppe",
-    "framework_question": "Rammematrise spørsmål",
-}
-
-
-def _labelled(frame: pd.DataFrame, labels: dict) -> pd.DataFrame:
-    return frame.rename(columns=lambda c: labels.get(c, c), index=lambda i: labels.get(i, i) if isinstance(i, str) else i)
 
 
 def analyse(
@@ -293,13 +274,19 @@ def analyse(
     inputs : str, Path or list
         Workshop files or folders (see :func:`utenforskap.read_workshop`).
     output_dir : str or Path
-        Created if needed.  Written: ``statements.csv``, ``coded.csv``,
-        ``coded_long.csv``, one CSV per matrix, ``utenforskap_analyse.xlsx``,
-        ``charts/*.png`` and ``*.svg``, ``report.html``, ``metadata.json``,
-        the REFI-QDA project ``utenforskap_prosjekt.qdpx`` and codebook
-        ``kodebok.qdc``, ``kodebok.md``, ``kodebok_quanteda.yml``, the
-        coding sheet ``kodeark.xlsx`` and the review queue ``gjennomgang.xlsx``
-        (least certain statements first).
+        Created if needed; files of the same names are replaced, others
+        left alone.  Written (names from
+        :data:`utenforskap.display.OUTPUT_FILES`): the statements
+        ``utsagn.csv``, the coding ``utsagn_kodet.csv`` and ``kodinger.csv``
+        (one row per statement x code), one CSV per matrix
+        (``gruppe_tema.csv`` ...), the workbook ``analyse.xlsx``, charts in
+        ``figurer/`` (PNG and SVG), the report ``rapport.html`` and
+        ``rapport.docx``, ``metadata.json``, the REFI-QDA project
+        ``prosjekt.qdpx`` and codebook ``kodebok.qdc``, ``kodebok.md``,
+        ``kodebok_quanteda.yml``, ``kodebok.csv``, the coding sheet
+        ``kodeark.xlsx`` and the review sheet ``gjennomgang.xlsx`` (least
+        certain statements first).  Everything is written in a staging
+        folder first: a failing analysis leaves nothing behind.
     codebook : optional
         A codebook file; the bundled default when omitted.
     context : bool
@@ -307,7 +294,7 @@ def analyse(
     progress : bool, optional
         Show a progress bar (default: when writing to a terminal).
     parquet : bool
-        Also write ``coded.parquet`` and ``coded_long.parquet`` (needs pyarrow).
+        Also write ``utsagn_kodet.parquet`` and ``kodinger.parquet`` (needs pyarrow).
     sheet, table, max_part_mb : optional
         Which sheet of a workbook or table of a Word document to read, and
         the size limit per part, as in :func:`utenforskap.read_workshop`.
@@ -325,6 +312,7 @@ def analyse(
     from .refiqda import write_qdc, write_qdpx
     from .report import render_report
     from .review import review_queue, write_review_sheet
+    from .word_report import write_word_report
 
     final = Path(output_dir)
     if final.exists() and not final.is_dir():
@@ -334,10 +322,13 @@ def analyse(
     # place only when all of it is done: a failing analysis leaves no partial output
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    worker = _FigureWorker(out / "charts", book)
+    worker = _FigureWorker(out / CHART_FOLDER, book)
     try:
         steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
         written: dict[str, Path] = {}
+
+        def where(name: str) -> Path:
+            return out / OUTPUT_FILES[name]
 
         steps.set_postfix_str("leser")
         statements = read_workshop(inputs, sheet=sheet, table=table, max_part_mb=max_part_mb)
@@ -349,42 +340,51 @@ def analyse(
         steps.update()
         steps.set_postfix_str("matriser")
         tables = build_tables(coded, book)
+        shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
         steps.set_postfix_str("CSV")
-        written["statements"] = write_csv(statements, out / "statements.csv")
-        written["coded"] = write_csv(coded, out / "coded.csv")
-        written["coded_long"] = write_csv(long, out / "coded_long.csv")
-        for name, table in tables.items():
-            written[name] = write_csv(table.reset_index(), out / f"{name}.csv")
+        # the statements and codings keep their column ids (data for further
+        # analysis); the matrices are written as a researcher reads them
+        written["statements"] = write_csv(statements, where("statements"))
+        written["coded"] = write_csv(coded, where("coded"))
+        written["coded_long"] = write_csv(long, where("coded_long"))
+        for name, table in shown.items():
+            written[name] = write_csv(table, where(name))
         codebook_frame = book.to_frame()
-        written["codebook"] = write_csv(codebook_frame, out / "codebook.csv")
+        written["codebook"] = write_csv(codebook_frame, where("codebook"))
         steps.update()
 
         steps.set_postfix_str("arbeidsbøker")
-        labels = {c: book.label(c) for c in book.codes}
-        sheets = {"Utsagn (kodet)": coded, "Kodinger": long}
-        sheets.update({_SHEETS[k]: _labelled(v, labels) for k, v in tables.items()})
-        sheets["Kodebok"] = codebook_frame
-        written["workbook"] = write_excel(sheets, out / "utenforskap_analyse.xlsx")
-        written["qdpx"] = write_qdpx(coded, out / "utenforskap_prosjekt.qdpx", book)
-        written["qdc"] = write_qdc(out / "kodebok.qdc", book)
-        written["codebook_md"] = write_text(codebook_markdown(book), out / "kodebok.md")
-        written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), out / "kodebok_quanteda.yml")
-        written["coding_sheet"] = write_coding_sheet(coded, out / "kodeark.xlsx", book)
-        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), out / "gjennomgang.xlsx", book)
+        readable = coded.assign(why=[why_nb(e, book) for e in coded["evidence"]]).drop(columns=["evidence"])
+        sheets = {
+            "Utsagn (kodet)": display_table(readable, book),
+            "Kodinger": display_table(long.drop(columns=["evidence"], errors="ignore"), book),
+        }
+        sheets.update({TABLE_TITLES[k]: v for k, v in shown.items()})
+        sheets["Kodebok"] = display_table(codebook_frame, book)
+        percent = {TABLE_TITLES[k] for k in tables if k.endswith("_share") or k == "cooccurrence_jaccard"}
+        written["workbook"] = write_excel(sheets, where("workbook"), percent=percent)
+        written["qdpx"] = write_qdpx(coded, where("qdpx"), book)
+        written["qdc"] = write_qdc(where("qdc"), book)
+        written["codebook_md"] = write_text(codebook_markdown(book), where("codebook_md"))
+        written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), where("codebook_quanteda"))
+        written["coding_sheet"] = write_coding_sheet(coded, where("coding_sheet"), book)
+        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), where("review_sheet"), book)
         if parquet:
-            written["coded_parquet"] = write_parquet(coded, out / "coded.parquet")
-            written["coded_long_parquet"] = write_parquet(long, out / "coded_long.parquet")
+            written["coded_parquet"] = write_parquet(coded, where("coded_parquet"))
+            written["coded_long_parquet"] = write_parquet(long, where("coded_long_parquet"))
         steps.update()
 
         steps.set_postfix_str("figurer og rapport")
         figures = {}
         for name, caption in worker.result().items():
-            png, svg = (out / "charts" / name).with_suffix(".png"), (out / "charts" / name).with_suffix(".svg")
+            stem = out / CHART_FOLDER / chart_file(name, book)
+            png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
             written[f"{name}.png"], written[f"{name}.svg"] = png, svg
             figures[name] = (svg.read_text(encoding="utf-8"), caption)
-        written["report"] = write_text(render_report(coded, tables, figures, book), out / "report.html")
+        written["report"] = write_text(render_report(coded, tables, figures, book), where("report"))
+        written["report_docx"] = write_word_report(coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), book)
         metadata = {
             "inputs": sorted(dict.fromkeys(statements["source"])),
             "statements": len(statements),
@@ -394,7 +394,7 @@ def analyse(
             "context": context,
             "themes": {t: int(coded[t].sum()) for t in book.themes},
         }
-        written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", out / "metadata.json")
+        written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", where("metadata"))
         steps.update()
         steps.close()
         worker.close()

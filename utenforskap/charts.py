@@ -94,17 +94,19 @@ def _capped(counts: pd.DataFrame, noun: str, noun_no: str) -> tuple[pd.DataFrame
     return counts[keep], note
 
 
-def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str) -> None:
+def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str, zero_white: bool = False) -> None:
     """Heatmap with its label in each cell (none where the label is empty);
-    NaN cells are light grey."""
+    NaN cells are light grey; with ``zero_white`` cells of 0 are white, so
+    that nothing is never mistaken for a little."""
     import matplotlib
 
-    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#e6e6e6")
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#e6e6e6", under="white")
+    vmin = min(1e-9, vmax) if zero_white else 0
     # cells as vector quads (sharp in SVG and PDF, no image resampling), centred on
     # integer positions with row 0 at the top, as imshow would place them
     rows, cols = values.shape
     image = ax.pcolormesh(
-        np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax
+        np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax
     )
     ax.set_xlim(-0.5, cols - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
@@ -113,9 +115,9 @@ def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax:
             if not text[i][j]:
                 continue  # an empty Text artist costs as much to lay out and draw as a full one
             v = values[i, j]
-            light = not np.isnan(v) and v < 0.55 * vmax
+            light = not np.isnan(v) and v < 0.55 * vmax and not (zero_white and v == 0)
             ax.text(j, i, text[i][j], ha="center", va="center", fontsize=10, color="white" if light else "black")
-    bar = fig.colorbar(image, ax=ax, shrink=0.85)
+    bar = fig.colorbar(image, ax=ax, shrink=0.85, extend="min" if zero_white else "neither", extendfrac=0.04)
     bar.set_label(cbar_label)
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
@@ -157,39 +159,51 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     return fig
 
 
+def _share_bars(counts: pd.DataFrame, codes: list[str], codebook, names: list[str], ylabel: str, title: str, note: str):
+    """Grouped bars: per row of ``counts``, the share of its statements that
+    carry each code, with the row's n under its name."""
+    from matplotlib.ticker import PercentFormatter
+
+    shares = counts[codes].div(counts["n"].where(counts["n"] > 0), axis=0)
+    width = 0.8 / max(1, len(codes))
+    fig, ax = _figure(max(6.5, 2.4 + (0.6 + 0.55 * len(codes)) * len(counts)), 4.4)
+    x = np.arange(len(counts))
+    for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
+        bars = ax.bar(x + (j - (len(codes) - 1) / 2) * width, shares[c].to_numpy(dtype=float), width,
+                      label=label, color=PALETTE[j % len(PALETTE)])
+        ax.bar_label(bars, labels=[f"{v:.0%}" for v in shares[c]], padding=2, fontsize=8)
+    ax.set_xticks(x, [f"{name}\n(n={n})" for name, n in zip(names, counts["n"])])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    top = float(np.nanmax(shares.to_numpy(dtype=float), initial=0.0))
+    ax.set_ylim(0, max(0.1, top) + 0.12)  # room for the labels above the highest bar
+    ax.set_yticks([t for t in np.arange(0, 1.01, 0.2) if t <= max(0.1, top) + 0.05])
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if note:
+        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
+    return fig
+
+
 @_styled
 def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
-    """Stacked bars: for each question, how many statements carry each code
-    (a statement with two codes counts in both).
+    r"""Grouped bars: for each question, the share of its statements that
+    carry each theme, with the number of statements (n) under the question.
+    A statement with two themes counts in both, so the bars of a question
+    need not add up to 100%.
 
     Examples
     --------
     >>> import utenforskap as u
     >>> fig = question_bars(u.code(u.read_workshop("data/raw")))
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    ['Spm. 1', 'Spm. 2', 'Spm. 3']
+    ['Spm. 1\n(n=27)', 'Spm. 2\n(n=41)', 'Spm. 3\n(n=18)']
     """
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
-    fig, ax = _figure(1.8 + 1.4 * len(counts), 4.2)
-    x = np.arange(len(counts))
-    bottom = np.zeros(len(counts))
-    for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
-        values = counts[c].to_numpy(dtype=float)
-        ax.bar(x, values, 0.6, bottom=bottom, label=label, color=PALETTE[j % len(PALETTE)], edgecolor="white")
-        for xi, (v, b) in enumerate(zip(values, bottom)):
-            if v >= 2:
-                ax.text(xi, b + v / 2, f"{int(v)}", ha="center", va="center", fontsize=9,
-                        color="white" if j % len(PALETTE) in (0, 5) else "black")
-        bottom += values
-    ax.set_xticks(x, [_row_label(k, "Spm. ") for k in counts.index])
-    ax.set_ylabel("Antall utsagn med temaet")
-    ax.set_title(title or "Tema per spørsmål")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    if note:
-        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
-    return fig
+    return _share_bars(counts, codes, codebook, [_row_label(k, "Spm. ") for k in counts.index],
+                       "Andel av spørsmålets utsagn", title or "Tema per spørsmål", note)
 
 
 @_styled
@@ -206,28 +220,11 @@ def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     >>> [t.get_text() for t in workshop_bars(two).axes[0].get_xticklabels()]
     ['workshop_ungt_utenforskap_2023\n(n=86)', 'kopi\n(n=86)']
     """
-    from matplotlib.ticker import PercentFormatter
-
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops", "workshoper")
-    shares = counts[codes].div(counts["n"], axis=0)
-    width = 0.8 / max(1, len(codes))
-    fig, ax = _figure(max(6.5, 2.4 + (0.6 + 0.55 * len(codes)) * len(counts)), 4.4)
-    x = np.arange(len(counts))
-    for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
-        bars = ax.bar(x + (j - (len(codes) - 1) / 2) * width, shares[c].to_numpy(dtype=float), width,
-                      label=label, color=PALETTE[j % len(PALETTE)])
-        ax.bar_label(bars, labels=[f"{v:.0%}" for v in shares[c]], padding=2, fontsize=8)
-    ax.set_xticks(x, [f"{_wrap(w, 22)}\n(n={n})" for w, n in zip(counts.index, counts["n"])])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylim(0, min(1.0, float(np.nanmax(shares.to_numpy(dtype=float), initial=0.0)) + 0.15))
-    ax.set_ylabel("Andel av workshopens utsagn")
-    ax.set_title(title or "Tema per workshop")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    if note:
-        fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
-    return fig
+    return _share_bars(counts, codes, codebook, [_wrap(w, 22) for w in counts.index],
+                       "Andel av workshopens utsagn", title or "Tema per workshop", note)
 
 
 @_styled
@@ -258,11 +255,21 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
         text[i][i] = f"n={n}"
     size = 3.0 + 0.5 * len(codes)
     fig, ax = _figure(size + 1.5, size + 1.0)
-    _annotated_heatmap(fig, ax, matrix, text, vmax, label)
+    _annotated_heatmap(fig, ax, matrix, text, vmax, label, zero_white=True)
     labels = _labels(codes, codebook)
     ax.set_xticks(range(len(codes)), labels, rotation=90)
     ax.set_yticks(range(len(codes)), labels)
-    ax.set_title(title or "Samforekomst av koder")
+    # sub-codes stay grouped by theme, a line between the themes
+    themes = [codebook.theme_of(c) if c in codebook.codes else c for c in codes]
+    for i in range(1, len(codes)):
+        if themes[i] != themes[i - 1]:
+            ax.axhline(i - 0.5, color="#444444", linewidth=1.5)
+            ax.axvline(i - 0.5, color="#444444", linewidth=1.5)
+    subcodes = all(c in codebook.codes and codebook.codes[c].parent is not None for c in codes)
+    if subcodes:
+        names = ", ".join(codebook.label(t) for t in dict.fromkeys(themes))
+        ax.set_xlabel(f"Underkoder gruppert etter tema ({names})")
+    ax.set_title(title or ("Samforekomst av underkoder" if subcodes else "Samforekomst av koder"))
     return fig
 
 

@@ -162,7 +162,20 @@ def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None) -> Path:
+#: Excel's limit for the text of one cell.
+EXCEL_CELL_LIMIT = 32_767
+
+
+def _fit_cell(value):
+    """Text longer than Excel allows, cut with a note that says so (pandas
+    would cut it silently)."""
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        note = f" … [forkortet: {len(value) - 32_000:,} tegn til står i CSV-filen]".replace(",", " ")
+        return value[:32_000] + note
+    return value
+
+
+def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None, percent=()) -> Path:
     """Write several frames to one workbook styled for reading.
 
     One sheet per frame (names cut to Excel's 31 characters): bold frozen
@@ -180,6 +193,9 @@ def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None) -> Path:
     finish : callable, optional
         Called with the openpyxl workbook before it is saved, for mark-up
         pandas cannot write (drop-downs, hidden columns).
+    percent : collection of str
+        Sheets whose fractions (numbers that are not whole) are shown as
+        percentages.
     """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -188,6 +204,10 @@ def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None) -> Path:
     with atomic_write(path, "wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame = flat(frame)
+            text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+            if text_columns and frame[text_columns].map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT).any().any():
+                frame = frame.copy()
+                frame[text_columns] = frame[text_columns].map(_fit_cell)
             keep_index = any(n is not None for n in frame.index.names)
             sheet_name = name.translate(_SHEET_FORBIDDEN)[:31]
             frame.to_excel(writer, sheet_name=sheet_name, index=keep_index, merge_cells=False)
@@ -198,6 +218,8 @@ def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None) -> Path:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             for column in ws.iter_cols(min_row=2):
                 for cell in column:
+                    if name in percent and isinstance(cell.value, float):
+                        cell.number_format = "0%"
                     if isinstance(cell.value, str):
                         if cell.value.startswith(_FORMULA_START):
                             cell.data_type = "s"

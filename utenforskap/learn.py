@@ -277,12 +277,12 @@ class SuggestCoder(BaseEstimator):
         return coder
 
 
-def _splits(n: int, groups, n_splits: int, random_state: int):
+def _splits(n: int, groups, n_splits: int, random_state: int, by: str = "workshop"):
     from sklearn.model_selection import GroupKFold, KFold
 
     if groups is not None and len(set(groups)) >= 2:
         k = min(n_splits, len(set(groups)))
-        return list(GroupKFold(n_splits=k).split(np.zeros(n), groups=groups)), f"GroupKFold({k}) by workshop"
+        return list(GroupKFold(n_splits=k).split(np.zeros(n), groups=groups)), f"GroupKFold({k}) by {by}"
     k = min(n_splits, n)
     return list(KFold(n_splits=k, shuffle=True, random_state=random_state).split(np.zeros(n))), f"KFold({k}), shuffled"
 
@@ -295,11 +295,12 @@ def _folds(data, labels, codes, groups, n_splits: int, random_state: int):
     y = labels.reset_index(drop=True) if labels is not None else labels_from(frame, codes)
     if codes is not None:
         y = y[list(codes)]
+    by = groups if isinstance(groups, str) else "workshop" if groups is None else "the given groups"
     if isinstance(groups, str):
         groups = frame[groups].to_numpy()
     elif groups is None and "workshop" in frame.columns and frame["workshop"].nunique() >= 2:
         groups = frame["workshop"].to_numpy()
-    splits, how = _splits(len(frame), groups, n_splits, random_state)
+    splits, how = _splits(len(frame), groups, n_splits, random_state, by)
     return frame, y, splits, how
 
 

@@ -22,9 +22,21 @@ h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc;padding-bottom
 table{border-collapse:collapse;margin:1em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.35em .6em;vertical-align:top;text-align:left}
 th{background:#f2f2f2}td.num{text-align:right}
+.wide{overflow-x:auto}
 .framework td{min-width:14em}.framework ul{margin:0;padding-left:1.1em}
 .framework li{margin-bottom:.4em}.sid{color:#777;font-size:.8em;display:block}
 .meta{color:#555;font-size:.9em}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}
+nav.toc ol{columns:2;font-size:.95em}
+@media print{
+ body{max-width:none;margin:0;font-size:10pt}
+ .wide{overflow:visible}
+ table{width:100%;table-layout:fixed;font-size:7.5pt;page-break-inside:auto}
+ th,td{padding:.2em .3em;word-wrap:break-word;overflow-wrap:anywhere;hyphens:auto}
+ .framework td{min-width:0}
+ tr,figure{page-break-inside:avoid}
+ h2{page-break-after:avoid}
+ nav.toc{page-break-after:always}
+}
 """
 
 
@@ -53,7 +65,7 @@ def _table(frame: pd.DataFrame, labels: dict, percent: bool = False) -> str:
     rows = []
     for key, row in frame.iterrows():
         keys = key if isinstance(key, tuple) else (key,)
-        cells = "".join(f"<th>{_e(k)}</th>" for k in keys[: len(index_names)] or keys)
+        cells = "".join(f"<th>{_e(labels.get(k, k) if isinstance(k, str) else k)}</th>" for k in keys[: len(index_names)] or keys)
         for column, value in row.items():
             if isinstance(value, float) and percent and column != "n":
                 cells += f'<td class="num">{"" if pd.isna(value) else f"{value:.0%}"}</td>'
@@ -62,10 +74,10 @@ def _table(frame: pd.DataFrame, labels: dict, percent: bool = False) -> str:
             else:
                 cells += f"<td>{_e(value)}</td>"
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class=\"wide\"><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
-def _framework(frame: pd.DataFrame, labels: dict, row_label: str) -> str:
+def _framework(frame: pd.DataFrame, labels: dict, row_label: str, short=lambda sid: sid) -> str:
     head = f"<th>{_e(row_label)}</th>" + "".join(f"<th>{_e(labels.get(c, c))}</th>" for c in frame.columns)
     rows = []
     for key, row in frame.iterrows():
@@ -75,10 +87,10 @@ def _framework(frame: pd.DataFrame, labels: dict, row_label: str) -> str:
             items = []
             for quote in [q for q in str(value).split("\n") if q]:
                 sid, _, text = quote.partition("] ")
-                items.append(f'<li>{_e(text)}<span class="sid">{_e(sid.lstrip("["))}</span></li>')
+                items.append(f'<li>{_e(text)}<span class="sid">{_e(short(sid.lstrip("[")))}</span></li>')
             cells += f"<td><ul>{''.join(items)}</ul></td>" if items else "<td></td>"
         rows.append(f"<tr>{cells}</tr>")
-    return f'<table class="framework"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="wide"><table class="framework"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _figure(figure, name: str) -> str:
@@ -86,12 +98,28 @@ def _figure(figure, name: str) -> str:
     return f"<figure>{figure_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
-def _comparison(coded: pd.DataFrame, tables: dict, figure, labels: dict) -> str:
+class _Sections:
+    """Numbered ``h2`` sections with anchors, for the table of contents."""
+
+    def __init__(self):
+        self.toc: list[tuple[str, str]] = []
+
+    def __call__(self, title: str) -> str:
+        anchor = f"s{len(self.toc) + 1}"
+        self.toc.append((anchor, title))
+        return f'<h2 id="{anchor}">{_e(title)}</h2>'
+
+    def html(self) -> str:
+        items = "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in self.toc)
+        return f'<nav class="toc"><h2>Innhold</h2><ol>{items}</ol></nav>'
+
+
+def _comparison(coded: pd.DataFrame, tables: dict, figure, labels: dict, section) -> str:
     """The section comparing the workshops of a series."""
     counts = coded.groupby("workshop", sort=False).size()
-    listed = ", ".join(f"{_e(w)} ({n} utsagn)" for w, n in counts.items())
+    listed = ", ".join(f"W{i} {_e(w)} ({n} utsagn)" for i, (w, n) in enumerate(counts.items(), start=1))
     parts = [
-        "<h2>Sammenligning av workshopene</h2>",
+        section("Sammenligning av workshopene"),
         f"<p>{len(counts)} workshoper: {listed}. Andelene er andelen av hver workshops utsagn "
         "som har temaet; et utsagn kan ha flere temaer.</p>",
     ]
@@ -111,15 +139,15 @@ def _rows_of(table: pd.DataFrame, workshop: str) -> pd.DataFrame | None:
     return table.xs(workshop, level=0, drop_level=True)
 
 
-def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict) -> list[str]:
+def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, short) -> list[str]:
     """A section per workshop: its matrices and its framework matrix."""
     parts = []
     titles = coded.groupby("workshop", sort=False)["workshop_title"].first() if "workshop_title" in coded.columns else None
-    for workshop, part in coded.groupby("workshop", sort=False):
+    for number, (workshop, part) in enumerate(coded.groupby("workshop", sort=False), start=1):
         title = titles[workshop] if titles is not None and titles[workshop] else workshop
         sources = ", ".join(dict.fromkeys(part.get("source", pd.Series(dtype=str)).astype(str)))
-        parts.append(f"<h2>Workshop: {_e(title)}</h2>")
-        parts.append(f'<p class="meta">Workshop-id {_e(workshop)}; {len(part)} utsagn fra {_e(sources)}.</p>')
+        parts.append(section(f"W{number}: {title}"))
+        parts.append(f'<p class="meta">Workshop {_e(workshop)}; {len(part)} utsagn fra {_e(sources)}.</p>')
         for key, heading, percent in (
             ("group_theme", "Gruppe × tema (antall utsagn)", False),
             ("group_theme_share", "Gruppe × tema (andel av gruppens utsagn)", True),
@@ -131,12 +159,32 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict) -> list[str]:
         rows = _rows_of(tables["framework"], workshop) if "framework" in tables else None
         if rows is not None:
             parts.append("<h3>Rammematrise: sitater per gruppe og tema</h3>")
-            parts.append(_framework(rows, labels, "Gruppe"))
+            parts.append(_framework(rows, labels, "Gruppe", short))
     return parts
+
+
+def _uncoded(coded: pd.DataFrame, short, section) -> str:
+    from .word_report import uncoded
+
+    rest = uncoded(coded) if "codes" in coded.columns else coded.iloc[0:0]
+    parts = [section("Utsagn uten kode")]
+    if rest.empty:
+        parts.append("<p>Alle utsagn fikk minst én kode.</p>")
+        return "\n".join(parts)
+    parts.append(f"<p>{len(rest)} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.</p><ul>")
+    for row in rest.itertuples(index=False):
+        parts.append(f'<li>{_e(row.text)} <span class="sid">{_e(short(row.segment_id))}</span></li>')
+    parts.append("</ul>")
+    return "\n".join(parts)
 
 
 def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=None) -> str:
     """The analysis as one self-contained HTML page.
+
+    A table of contents with anchors; charts inlined as SVG; the matrices;
+    with several workshops a comparison and a section per workshop; the
+    framework matrix with short quote ids; the statements without a code;
+    the codebook.  Print styles shrink wide tables to the page.
 
     Parameters
     ----------
@@ -157,37 +205,49 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
+    from .display import COLUMN_LABELS, pipeline_nb
+    from .word_report import _numbers, short_id
+
     book = codebook_of(coded, codebook)
-    labels = {c: book.label(c) for c in book.codes}
-    labels.update({"n": "Antall utsagn", "group": "Gruppe", "question": "Spørsmål", "workshop": "Workshop", "code": "Kode"})
+    labels = {**COLUMN_LABELS, **{c: book.label(c) for c in book.codes}}
+    numbers = _numbers(coded)
+    workshop_of = dict(zip(coded["segment_id"], coded["workshop"])) if "workshop" in coded.columns else {}
+
+    def short(sid: str) -> str:
+        workshop = workshop_of.get(sid, "")
+        return short_id(sid, workshop, numbers.get(workshop))
+
+    section = _Sections()
     titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
     title = titles[0] if len(titles) == 1 else "Analyse av workshopinnspill"
-    parts = [f"<h1>{_e(title)}</h1>"]
+    head = [f"<h1>{_e(title)}</h1>"]
     for extra in titles[1:] if len(titles) > 1 else []:
-        parts.append(f"<p>{_e(extra)}</p>")
+        head.append(f"<p>{_e(extra)}</p>")
     sources = ", ".join(dict.fromkeys(coded.get("source", pd.Series(dtype=str)).astype(str)))
-    parts.append(
+    head.append(
         f'<p class="meta">{len(coded)} utsagn fra {_e(sources or "tekster")}. '
         f"Kodet med kodeboken «{_e(book.title)}» og "
-        f"spaCy-pipelinen {_e(coded.attrs.get('pipeline', ''))}. "
+        f"spaCy-pipelinen {_e(pipeline_nb(coded.attrs.get('pipeline', '')))}. "
         f"Kontekst (overskrifter og spørsmål) {'brukt' if coded.attrs.get('context', True) else 'ikke brukt'}.</p>"
     )
+    parts = []
     if "question_text" in coded.columns:
-        parts.append("<h2>Spørsmål</h2><ol>")
+        parts.append(section("Spørsmål"))
         keys = ["workshop", "question"] if "workshop" in coded.columns else ["question"]
-        for key, text in coded.groupby(keys)["question_text"].first().items():
-            number = key[-1] if isinstance(key, tuple) else key
-            parts.append(f'<li value="{int(number)}">{_e(text)}</li>')
+        parts.append("<ol>")
+        for key, text in coded.groupby(keys, sort=False)["question_text"].first().items():
+            prefix = f"W{numbers[key[0]]}: " if numbers and isinstance(key, tuple) else ""
+            parts.append(f"<li>{_e(prefix + str(text))}</li>")
         parts.append("</ol>")
     figures = dict(figures)
-    several = "workshop" in coded.columns and coded["workshop"].nunique() > 1
+    several = bool(numbers)
     if several:
-        parts.append(_comparison(coded, tables, figures.pop("workshop_theme_bars", None), labels))
+        parts.append(_comparison(coded, tables, figures.pop("workshop_theme_bars", None), labels, section))
     if figures:
-        parts.append("<h2>Figurer</h2>")
+        parts.append(section("Figurer"))
         for name, figure in figures.items():
             parts.append(_figure(figure, name))
-    parts.append("<h2>Matriser</h2>")
+    parts.append(section("Matriser"))
     for key, heading, percent in (
         ("group_theme", "Gruppe × tema (antall utsagn)", False),
         ("group_theme_share", "Gruppe × tema (andel av gruppens utsagn)", True),
@@ -198,14 +258,18 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
         if key in tables:
             parts.append(f"<h3>{_e(heading)}</h3>{_table(tables[key], labels, percent)}")
     if several:
-        parts.extend(_per_workshop(coded, tables, labels))
+        parts.extend(_per_workshop(coded, tables, labels, section, short))
     elif "framework" in tables:
-        parts.append("<h2>Rammematrise: sitater per gruppe og tema</h2>")
-        parts.append(_framework(tables["framework"], labels, "Gruppe"))
-    parts.append("<h2>Kodebok</h2>")
-    parts.append(_table(book.to_frame().set_index("code")[["label", "parent", "definition"]], {"label": "Etikett", "parent": "Overordnet", "definition": "Definisjon", "code": "Kode"}))
-    body = "\n".join(parts)
+        parts.append(section("Rammematrise: sitater per gruppe og tema"))
+        parts.append(_framework(tables["framework"], labels, "Gruppe", short))
+    parts.append(_uncoded(coded, short, section))
+    parts.append(section("Kodebok"))
+    codebook_table = book.to_frame().set_index("code")[["label", "parent", "definition"]]
+    codebook_table["parent"] = codebook_table["parent"].map(lambda p: book.label(p) if isinstance(p, str) and p in book.codes else "")
+    parts.append(_table(codebook_table, {"label": "Etikett", "parent": "Overordnet", "definition": "Definisjon", "code": "Kode"}))
+    body = "\n".join([*head, section.html(), *parts])
     return (
         '<!DOCTYPE html>\n<html lang="no"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n"
     )

@@ -1,0 +1,240 @@
+"""Norwegian display strings, in one place.
+
+Data keeps its English ids (columns such as ``group``, code ids such as
+``barriers``, evidence notes in the ``evidence`` records) so that code and
+analyses can rely on them.  Everything a researcher reads (workbooks, matrix
+CSVs, the report, the Word report, review and coding sheets) is translated
+here, at the edge, and output files are named from :data:`OUTPUT_FILES`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._lazy import lazy_module
+
+pd = lazy_module("pandas")
+
+__all__ = ["COLUMN_LABELS", "OUTPUT_FILES", "CHART_FILES", "CHART_FOLDER", "TABLE_TITLES", "chart_file", "display_table", "note_nb", "why_nb", "pipeline_nb"]
+
+#: Column and index names as a researcher reads them.
+COLUMN_LABELS = {
+    "workshop": "Workshop",
+    "workshop_title": "Workshoptittel",
+    "source": "Kildefil",
+    "group": "Gruppe",
+    "question": "Spørsmål",
+    "question_text": "Spørsmålstekst",
+    "section": "Overskrift",
+    "position": "Nr. i cellen",
+    "text": "Utsagn",
+    "segment_id": "Utsagns-id",
+    "n": "Antall utsagn",
+    "code": "Kode",
+    "label": "Etikett",
+    "parent": "Overordnet kode",
+    "theme": "Tema",
+    "level": "Nivå",
+    "definition": "Definisjon",
+    "include": "Ta med",
+    "exclude": "Ikke ta med",
+    "examples": "Eksempler",
+    "codes": "Koder",
+    "why": "Begrunnelse",
+}
+
+#: Output file names of :func:`utenforskap.analyse`, by output id: Norwegian,
+#: lower case, ASCII, words joined by "_" (charts go in ``figurer/``).
+OUTPUT_FILES = {
+    "statements": "utsagn.csv",
+    "coded": "utsagn_kodet.csv",
+    "coded_long": "kodinger.csv",
+    "workshop_theme": "workshop_tema.csv",
+    "workshop_theme_share": "workshop_tema_andel.csv",
+    "group_theme": "gruppe_tema.csv",
+    "group_theme_share": "gruppe_tema_andel.csv",
+    "question_theme": "sporsmal_tema.csv",
+    "question_theme_share": "sporsmal_tema_andel.csv",
+    "group_subcode": "gruppe_underkode.csv",
+    "cooccurrence": "samforekomst.csv",
+    "cooccurrence_jaccard": "samforekomst_jaccard.csv",
+    "subcode_cooccurrence": "samforekomst_underkoder.csv",
+    "framework": "rammematrise_gruppe.csv",
+    "framework_question": "rammematrise_sporsmal.csv",
+    "codebook": "kodebok.csv",
+    "workbook": "analyse.xlsx",
+    "qdpx": "prosjekt.qdpx",
+    "qdc": "kodebok.qdc",
+    "codebook_md": "kodebok.md",
+    "codebook_quanteda": "kodebok_quanteda.yml",
+    "coding_sheet": "kodeark.xlsx",
+    "review_sheet": "gjennomgang.xlsx",
+    "coded_parquet": "utsagn_kodet.parquet",
+    "coded_long_parquet": "kodinger.parquet",
+    "report": "rapport.html",
+    "report_docx": "rapport.docx",
+    "metadata": "metadata.json",
+}
+
+#: Chart files (without suffix) in ``figurer/``, by chart id.
+CHART_FILES = {
+    "workshop_theme_bars": "workshop_tema",
+    "group_theme_heatmap": "gruppe_tema",
+    "question_theme_bars": "sporsmal_tema",
+    "cooccurrence_heatmap": "samforekomst_underkoder",
+}
+CHART_FOLDER = "figurer"
+
+#: Sheet names (in the workbook) and headings of the matrices, by table id.
+TABLE_TITLES = {
+    "workshop_theme": "Workshop x tema",
+    "workshop_theme_share": "Workshop x tema (andel)",
+    "group_theme": "Gruppe x tema",
+    "group_theme_share": "Gruppe x tema (andel)",
+    "question_theme": "Spørsmål x tema",
+    "question_theme_share": "Spørsmål x tema (andel)",
+    "group_subcode": "Gruppe x underkode",
+    "cooccurrence": "Samforekomst",
+    "cooccurrence_jaccard": "Samforekomst (Jaccard)",
+    "subcode_cooccurrence": "Samforekomst underkoder",
+    "framework": "Rammematrise gruppe",
+    "framework_question": "Rammematrise spørsmål",
+}
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII for a file name: "Brukermedvirkning og ønsker" ->
+    "brukermedvirkning_og_onsker".
+
+    Examples
+    --------
+    >>> ascii_slug("Spørsmål om æøå")
+    'sporsmal_om_aeoa'
+    """
+    import unicodedata
+
+    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "x"
+
+
+def chart_file(name: str, book=None) -> str:
+    """The file stem of a chart: ``underkoder_<theme label>`` for a theme's
+    sub-code chart."""
+    if name in CHART_FILES:
+        return CHART_FILES[name]
+    theme = name.removeprefix("subcodes_")
+    label = book.label(theme) if book is not None and theme in book.codes else theme
+    return f"underkoder_{ascii_slug(label)}"
+
+
+def _labels(book) -> dict:
+    labels = dict(COLUMN_LABELS)
+    if book is not None:
+        labels.update({c: book.label(c) for c in book.codes})
+    return labels
+
+
+def display_table(frame: pd.DataFrame, book=None) -> pd.DataFrame:
+    """A matrix as a researcher reads it: Norwegian column and index names,
+    code labels for code ids (in the columns and in a ``code`` index), the
+    index written out as columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from utenforskap import load_codebook
+    >>> t = pd.DataFrame({"n": [3], "barriers": [1]}, index=pd.Index(["1"], name="group"))
+    >>> display_table(t, load_codebook()).columns.tolist()
+    ['Gruppe', 'Antall utsagn', 'Hindringer']
+    """
+    labels = _labels(book)
+    out = frame.copy()
+    if "code" in (out.index.names or []):
+        level = out.index.names.index("code")
+        out.index = out.index.set_levels(
+            [labels.get(v, v) for v in out.index.levels[level]], level=level, verify_integrity=False
+        ) if out.index.nlevels > 1 else out.index.map(lambda v: labels.get(v, v))
+    out = out.reset_index() if any(n is not None for n in out.index.names) else out.reset_index(drop=True)
+    return out.rename(columns=lambda c: labels.get(c, c))
+
+
+_NOTES = [
+    (re.compile(r"^inside exclusion '(.*)'$"), "innenfor unntaket «{0}»"),
+    (re.compile(r"^in a question$"), "i et spørsmål"),
+    (re.compile(r"^'(.*) \.\.\., men \.\.\.' is a contrast, kept$"), "«{0} ..., men ...» er en kontrast, telles"),
+    (re.compile(r"^negated by '(.*)', kept$"), "nektet av «{0}», telles likevel"),
+    (re.compile(r"^negated by '(.*)'$"), "nektet av «{0}»"),
+    (re.compile(r"^a negated statement describes a lack$"), "en nektet setning beskriver en mangel"),
+    (re.compile(r'^section "(.*)"$'), "overskriften «{0}»"),
+    (re.compile(r'^question "(.*)"$'), "spørsmålet «{0}»"),
+    (re.compile(r"^standalone sub-code '(.*)'$"), "selvstendig underkode «{0}»"),
+    (re.compile(r"^theme '(.*)' not coded$"), "temaet «{0}» er ikke kodet"),
+    (re.compile(r"^'(.*)' \+ '(.*)'$"), "«{0}» + «{1}»"),
+]
+
+
+def note_nb(note: str, book=None) -> str:
+    """An evidence note in Norwegian (notes joined by "; " each translated);
+    code ids become labels.
+
+    Examples
+    --------
+    >>> note_nb("negated by 'ingen'; in a question")
+    'nektet av «ingen»; i et spørsmål'
+    """
+    labels = _labels(book)
+    out = []
+    for part in filter(None, (note or "").split("; ")):
+        for pattern, template in _NOTES:
+            m = pattern.match(part)
+            if m:
+                part = template.format(*(labels.get(g, g) for g in m.groups()))
+                break
+        out.append(part)
+    return "; ".join(out)
+
+
+_METHODS = {
+    "pattern": "ord",
+    "section": "overskrift",
+    "question": "spørsmål",
+    "negation": "nektelse",
+    "negated": "nektet",
+    "sub-code": "underkode",
+}
+
+
+def why_nb(evidence: list[dict], book) -> str:
+    """Why a statement got its codes, in Norwegian, from its evidence
+    records: the kept evidence per code, with the code's label.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> coded = u.code(["Penger er en hindring."])
+    >>> why_nb(coded["evidence"].iat[0], u.codebook_of(coded))
+    'Finansiering og ressurser: «Penger»; Hindringer: «hindring»'
+    """
+    parts = []
+    for e in evidence:
+        if not e["kept"]:
+            continue
+        what = f"«{e['matched']}»" if e.get("matched") else _METHODS.get(e["method"], e["method"])
+        note = note_nb(e.get("note", ""), book)
+        parts.append(f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else ""))
+    return "; ".join(parts)
+
+
+def pipeline_nb(description: str) -> str:
+    """The pipeline line of :func:`utenforskap.describe_pipeline` in Norwegian.
+
+    Examples
+    --------
+    >>> pipeline_nb("embedded: spacy.blank('nb') (spaCy 3.8) + simplemma 2.0 lemmas")
+    "innebygd: spacy.blank('nb') (spaCy 3.8) + lemmaer fra simplemma 2.0"
+    """
+    m = re.match(r"^embedded: (.*) \+ simplemma (\S+) lemmas$", description)
+    if m:
+        return f"innebygd: {m.group(1)} + lemmaer fra simplemma {m.group(2)}"
+    return description

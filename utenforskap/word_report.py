@@ -1,0 +1,180 @@
+"""The report as a Word document (python-docx), for researchers who write
+their reports in Word: title, questions, charts, matrices, the framework
+matrix with quotes per theme, the uncoded statements and the codebook as an
+appendix, all in Norwegian.  This module is an edge: it writes a file.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ._lazy import lazy_module
+from .codebook import codebook_of
+from .display import TABLE_TITLES, display_table, pipeline_nb
+
+pd = lazy_module("pandas")
+
+__all__ = ["write_word_report", "short_id", "uncoded"]
+
+
+def short_id(segment_id: str, workshop: str, number: int | None = None) -> str:
+    """A quote id short enough to read: the segment id without its workshop
+    prefix, with the workshop's number in a series (``W2 g3-q3-01``).
+
+    Examples
+    --------
+    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023")
+    'g3-q3-01'
+    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023", 2)
+    'W2 g3-q3-01'
+    """
+    text = str(segment_id)
+    text = text[len(workshop) + 1 :] if text.startswith(f"{workshop}-") else text
+    return f"W{number} {text}" if number is not None else text
+
+
+def uncoded(coded: pd.DataFrame) -> pd.DataFrame:
+    """The statements that got no code at all."""
+    return coded[coded["codes"].map(len) == 0]
+
+
+def _numbers(coded: pd.DataFrame) -> dict:
+    workshops = list(dict.fromkeys(coded["workshop"])) if "workshop" in coded.columns else []
+    return {w: i for i, w in enumerate(workshops, start=1)} if len(workshops) > 1 else {}
+
+
+def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
+    """A frame as a Word table with a bold header row (numbers right-aligned)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = document.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, frame.columns):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(name)).bold = True
+    for _, row in frame.iterrows():
+        cells = table.add_row().cells
+        for cell, (column, value) in zip(cells, row.items()):
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if number and percent and isinstance(value, float):
+                text = "" if pd.isna(value) else f"{value:.0%}"
+            elif number:
+                text = "" if pd.isna(value) else f"{value:g}"
+            else:
+                text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            cell.text = text
+            if number:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, codebook=None) -> Path:
+    """Write the report as a ``.docx`` document.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Output of :func:`utenforskap.code`.
+    tables : dict
+        From :func:`utenforskap.build_tables`.
+    charts : dict
+        Chart name -> PNG file (or bytes) with the chart, in order; its
+        caption is taken from the figure recipes of :func:`utenforskap.analyse`.
+    path : str or Path
+        The ``.docx`` file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, docx, utenforskap as u
+    >>> coded = u.code(u.read_workshop("data/raw"))
+    >>> out = write_word_report(coded, u.build_tables(coded), {}, pathlib.Path(tempfile.mkdtemp()) / "r.docx")
+    >>> docx.Document(out).paragraphs[0].text[:9]
+    'Vedlegg 3'
+    """
+    import docx
+    from docx.shared import Cm, Pt
+
+    from .analyse import _figure_recipes
+    from .export import atomic_write
+
+    book = codebook_of(coded, codebook)
+    numbers = _numbers(coded)
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(10)
+    titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
+    document.add_heading(titles[0] if len(titles) == 1 else "Analyse av workshopinnspill", level=0)
+    for extra in titles[1:] if len(titles) > 1 else []:
+        document.add_paragraph(extra)
+    document.add_paragraph(
+        f"{len(coded)} utsagn, kodet med kodeboken «{book.title}» og "
+        f"spaCy-pipelinen {pipeline_nb(coded.attrs.get('pipeline', ''))}."
+    )
+
+    if "question_text" in coded.columns:
+        document.add_heading("Spørsmål", level=1)
+        keys = ["workshop", "question"] if "workshop" in coded.columns else ["question"]
+        for key, text in coded.groupby(keys, sort=False)["question_text"].first().items():
+            prefix = f"W{numbers[key[0]]}: " if numbers and isinstance(key, tuple) else ""
+            document.add_paragraph(f"{prefix}{text}", style="List Paragraph")
+
+    captions = {name: caption for name, (_, caption) in _figure_recipes(book).items()}
+    if charts:
+        document.add_heading("Figurer", level=1)
+        for name, image in charts.items():
+            stream = io.BytesIO(image) if isinstance(image, bytes) else str(image)
+            document.add_picture(stream, width=Cm(16))
+            document.add_paragraph(captions.get(name, name), style="Caption")
+
+    document.add_heading("Matriser", level=1)
+    for key, percent in (
+        ("workshop_theme_share", True),
+        ("group_theme", False),
+        ("group_theme_share", True),
+        ("question_theme", False),
+    ):
+        if key in tables:
+            document.add_heading(TABLE_TITLES[key].replace(" x ", " × "), level=2)
+            _table(document, display_table(tables[key], book), percent)
+
+    document.add_heading("Rammematrise: sitater per tema og gruppe", level=1)
+    keys = ["workshop", "group"] if numbers else ["group"]
+    for theme in book.themes:
+        document.add_heading(book.label(theme), level=2)
+        picked = coded[coded[theme]] if theme in coded.columns else coded.iloc[0:0]
+        if picked.empty:
+            document.add_paragraph("Ingen utsagn har dette temaet.")
+        for key, part in picked.groupby(keys, sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            label = f"W{numbers[key[0]]}, gruppe {key[-1]}" if numbers else f"Gruppe {key[-1]}"
+            document.add_paragraph(label, style="Heading 3")
+            for row in part.itertuples(index=False):
+                ident = short_id(row.segment_id, getattr(row, "workshop", ""), numbers.get(getattr(row, "workshop", "")))
+                paragraph = document.add_paragraph(style="List Bullet")
+                paragraph.add_run(row.text)
+                paragraph.add_run(f" [{ident}]").italic = True
+
+    document.add_heading("Utsagn uten kode", level=1)
+    rest = uncoded(coded)
+    if rest.empty:
+        document.add_paragraph("Alle utsagn fikk minst én kode.")
+    else:
+        document.add_paragraph(f"{len(rest)} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.")
+        for row in rest.itertuples(index=False):
+            ident = short_id(row.segment_id, getattr(row, "workshop", ""), numbers.get(getattr(row, "workshop", "")))
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(row.text)
+            paragraph.add_run(f" [{ident}]").italic = True
+
+    document.add_heading("Vedlegg: kodebok", level=1)
+    for code_id, code in book.codes.items():
+        document.add_paragraph(book.label(code_id), style="Heading 2" if code.parent is None else "Heading 3")
+        if code.definition:
+            document.add_paragraph(code.definition)
+        for word, items in (("Ta med", code.include), ("Ikke ta med", code.exclude)):
+            if items:
+                document.add_paragraph(f"{word}: " + "; ".join(map(str, items)))
+
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        document.save(fh)
+    return path
