@@ -120,7 +120,7 @@ def test_review_queue_orders_by_uncertainty(statements):
     ledelse = queue.set_index("segment_id").loc["workshop_ungt_utenforskap_2023-g3-q3-01"]
     assert ledelse["p_barriers"] == 0.9 and "Hindringer:" in ledelse["evidence_for"]
     samtale = queue.set_index("segment_id").loc["workshop_ungt_utenforskap_2023-g3-q2-07"]
-    assert "inside exclusion" in samtale["evidence_against"]
+    assert "innenfor unntaket «" in samtale["evidence_against"]  # the note in Norwegian
 
 
 def test_review_queue_with_supervised_suggestions(statements):

@@ -40,7 +40,9 @@ def test_manual_corrections_are_read_and_compared(sheet, coded):
     # untick barriers on g1-q1-04 (row 5)
     ws.cell(5, header_column(ws, "barriers")).value = None
     wb.save(sheet)
-    back = read_manual_coding(sheet).set_index("segment_id")
+    # g1-q1-04 keeps its sub-code: said in a warning
+    with pytest.warns(UserWarning, match=r"row 5 \(.*g1-q1-04\): sub-code 'Organisering og siloer' is marked but its theme 'Hindringer' is not"):
+        back = read_manual_coding(sheet).set_index("segment_id")
     assert "user_participation" in back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "codes"]
     assert back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "note"] == "deltakelse"
     assert not back.loc["workshop_ungt_utenforskap_2023-g1-q1-04", "barriers"]
@@ -88,8 +90,36 @@ def test_manual_unknown_statement_is_an_error(sheet, statements):
 def test_manual_sheet_is_readable(sheet):
     wb = openpyxl.load_workbook(sheet)
     ws = wb[SHEET]
-    assert ws.freeze_panes == "A2"
-    assert ws.data_validations.dataValidation  # drop-down for the code cells
+    headers = [c.value for c in ws[1]]
+    text = headers.index("Utsagn") + 1
+    # the header row and everything up to the statement stay in view while ticking codes
+    assert ws.freeze_panes == f"{openpyxl.utils.get_column_letter(text + 1)}2"
+    validation = ws.data_validations.dataValidation[0]  # drop-down for the code cells, with a warning
+    assert validation.formula1 == '"x"' and validation.showErrorMessage
+    themes = {h: ws.cell(1, i + 1) for i, h in enumerate(headers) if h and h.endswith(("[barriers]", "[funding_resources]", "[opportunities]"))}
+    theme, sub, other = themes["Hindringer [barriers]"], themes["Finansiering og ressurser [funding_resources]"], themes["Muligheter [opportunities]"]
+    assert sub.alignment.indent == 2 and theme.alignment.indent == 0 and theme.font.bold and not sub.font.bold
+    assert theme.fill.fgColor.rgb != other.fill.fgColor.rgb  # a colour per theme
+    assert theme.fill.fgColor.rgb != sub.fill.fgColor.rgb  # sub-codes a tint of it
+    note = headers.index("Merknad") + 1
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(note)].width >= 40
     hidden = [k for k, d in ws.column_dimensions.items() if d.hidden]
     assert hidden and ws[f"{hidden[0]}1"].value == "kontroll"
     assert set(wb.sheetnames) == {"Koding", "Kodebok", "Veiledning"}
+
+
+def test_manual_deleted_rows_are_named(sheet, statements):
+    wb = openpyxl.load_workbook(sheet)
+    wb[SHEET].delete_rows(3, 2)
+    wb.save(sheet)
+    with pytest.warns(UserWarning, match=r"2 statement\(s\) are not in the sheet \(rows deleted\?\): .*g1-q1-02, .*g1-q1-03"):
+        back = read_manual_coding(sheet, statements)
+    assert len(back) == len(statements) - 2
+
+
+def test_manual_sheet_read_back_trains_the_suggest_coder(sheet):
+    from utenforskap import SuggestCoder
+
+    back = read_manual_coding(sheet)
+    coder = SuggestCoder(codes=["barriers", "opportunities"]).fit(back)
+    assert coder.suggest(["Mangel på penger er en hindring"])["suggested"].iat[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from pathlib import Path
 
 from ._lazy import lazy_module
@@ -76,7 +77,7 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
         sheet[header] = list(values)
     assigned = coded["codes"] if prefill and "codes" in coded.columns else pd.Series([[]] * len(coded), index=coded.index)
     for c in codes:
-        header = f"{'  ' * book.codes[c].level}{book.label(c)} [{c}]".strip()
+        header = f"{book.label(c)} [{c}]"
         sheet[header] = ["x" if c in (a or []) else "" for a in assigned]
     sheet[_NOTE] = ""
     sheet[_CHECK] = [_fingerprint(t) for t in coded["text"]]
@@ -95,19 +96,45 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
     last = first + len(codes) - 1
 
     def finish(workbook):
-        """Mark-up pandas cannot write: a drop-down of x for the code cells, the check column hidden."""
+        """Mark-up pandas cannot write: the statement frozen in view, code
+        headers coloured per theme with sub-codes indented, a drop-down of x
+        for the code cells, a wide note column, the check column hidden."""
+        from openpyxl.styles import Alignment, Font
+
+        from .charts import PALETTE
+
         ws = workbook[SHEET]
+        text_column = list(sheet.columns).index(_HEADERS["text"]) + 1
+        ws.freeze_panes = ws.cell(2, text_column + 1)  # header row and the statement stay in view
+        ws.column_dimensions[ws.cell(1, text_column).column_letter].width = 60
+        ws.column_dimensions["A"].width = 14
         if len(sheet):
-            validation = DataValidation(type="list", formula1='"x"', allow_blank=True, showErrorMessage=False)
+            validation = DataValidation(
+                type="list", formula1='"x"', allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                errorTitle="Bare x", error="Skriv x der koden passer, ellers la cellen stå tom.",
+            )
             ws.add_data_validation(validation)
             validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
-        fill = PatternFill("solid", fgColor="EAF2FB")
-        for column in ws.iter_cols(min_col=first, max_col=last, min_row=1, max_row=1):
-            column[0].fill = fill
-            ws.column_dimensions[column[0].column_letter].width = 14
+        for j, c in enumerate(codes):
+            cell = ws.cell(1, first + j)
+            theme = book.theme_of(c)
+            colour = PALETTE[book.themes.index(theme) % len(PALETTE)].lstrip("#")
+            sub = book.codes[c].level > 0
+            # the theme in its colour, its sub-codes in a light tint of it, indented
+            cell.fill = PatternFill("solid", fgColor=_tint(colour, 0.75 if sub else 0.35))
+            cell.font = Font(bold=not sub)
+            cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * book.codes[c].level)
+            ws.column_dimensions[cell.column_letter].width = 14 if sub else 16
+        ws.column_dimensions[ws.cell(1, last + 1).column_letter].width = 40  # Merknad
         ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
 
     return write_excel({SHEET: sheet, "Kodebok": book_frame, "Veiledning": guide}, path, finish=finish)
+
+
+def _tint(rgb: str, amount: float) -> str:
+    """``rgb`` mixed with white (0 = the colour, 1 = white)."""
+    channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
 def _mark(value, sheet: str, row: int, header: str, path: Path) -> bool:
@@ -137,8 +164,15 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
     Returns
     -------
     pandas.DataFrame
-        ``segment_id``, one boolean column per code id, ``codes`` (the ids
-        marked, codebook order) and ``note``.
+        ``segment_id``, ``text``, one boolean column per code id, ``codes``
+        (the ids marked, codebook order) and ``note``: ready for
+        :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.agreement`.
+
+    Warns
+    -----
+    UserWarning
+        For a sub-code marked without its theme, and for statements of
+        ``statements`` that are missing from the sheet (deleted rows).
 
     Raises
     ------
@@ -203,9 +237,24 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
             if " ".join(str(originals[segment_id]).split()) != " ".join(text.split()):
                 raise InputError(f"sheet {sheet!r}, row {i} ({segment_id}): the statement text differs from the source", path, i)
         marks = {code_id: _mark(record[header], sheet, i, header, path) for header, code_id in code_columns.items()}
+        orphans = [c for c, on in marks.items() if on and book.codes[c].parent in marks and not marks[book.codes[c].parent]]
+        for c in orphans:
+            warnings.warn(
+                f"{path}: sheet {sheet!r}, row {i} ({segment_id}): sub-code {book.label(c)!r} is marked but its theme "
+                f"{book.label(book.codes[c].parent)!r} is not; a sub-code counts only with its theme",
+                stacklevel=2,
+            )
         note = record.get(_NOTE)
-        rows.append({"segment_id": segment_id, **marks, "note": "" if note is None or pd.isna(note) else str(note)})
-    out = pd.DataFrame(rows, columns=["segment_id", *code_columns.values(), "note"])
+        rows.append({"segment_id": segment_id, "text": text, **marks, "note": "" if note is None or pd.isna(note) else str(note)})
+    out = pd.DataFrame(rows, columns=["segment_id", "text", *code_columns.values(), "note"])
+    if originals is not None:
+        missing = [sid for sid in originals.index if sid not in set(out["segment_id"])]
+        if missing:
+            warnings.warn(
+                f"{path}: sheet {sheet!r}: {len(missing)} statement(s) are not in the sheet (rows deleted?): "
+                f"{', '.join(map(str, missing[:5]))}{' ...' if len(missing) > 5 else ''}",
+                stacklevel=2,
+            )
     ordered = [c for c in book.codes if c in code_columns.values()]
     out.insert(len(out.columns) - 1, "codes", [[c for c in ordered if r[c]] for r in rows])
     duplicated = out["segment_id"].duplicated()

@@ -39,14 +39,17 @@ def _rule_probability(evidence: list[dict], code_id: str) -> float:
     return _NOTHING if any(e["kept"] for e in evidence) else _UNCODED
 
 
-def _describe(evidence: list[dict], code_id: str) -> tuple[str, str]:
+def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
+    """The evidence for and against a code, in Norwegian words."""
+    from .display import note_nb
+
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]
 
     def words(items):
-        return ", ".join(f"'{e['matched']}'" if e["matched"] else e["note"] for e in items)
+        return ", ".join(f"«{e['matched']}»" if e["matched"] else note_nb(e["note"], book) for e in items)
 
-    against = [f"'{e['matched']}' ({e['note']})" for e in aside]
+    against = [f"«{e['matched']}» ({note_nb(e['note'], book)})" for e in aside]
     return words(kept), "; ".join(against)
 
 
@@ -94,7 +97,7 @@ def review_queue(coded: pd.DataFrame, coder=None, codebook=None) -> pd.DataFrame
     for evidence in coded["evidence"]:
         f, a = [], []
         for t in themes:
-            yes, no = _describe(evidence, t)
+            yes, no = _describe(evidence, t, book)
             if yes:
                 f.append(f"{book.label(t)}: {yes}")
             if no:
@@ -114,14 +117,17 @@ def write_review_sheet(queue: pd.DataFrame, path, codebook=None):
     :func:`utenforskap.read_manual_coding`."""
     from .manual import write_coding_sheet
 
+    from .codebook import codebook_of
+
+    book = codebook_of(queue, codebook)
     extra = {
         "Sikkerhet": queue["confidence"].round(2).tolist(),
-        "Mest usikker": queue["uncertain"].tolist(),
+        "Mest usikker": [book.label(t) if t in book.codes else t for t in queue["uncertain"]],
         "Belegg for": queue["evidence_for"].tolist(),
         "Belegg mot": queue["evidence_against"].tolist(),
     }
     if "suggested" in queue.columns:
-        extra["Maskinforslag"] = ["; ".join(s) for s in queue["suggested"]]
+        extra["Maskinforslag"] = ["; ".join(book.label(c) if c in book.codes else c for c in s) for s in queue["suggested"]]
     return write_coding_sheet(queue, path, codebook, extra=extra)
 
 
