@@ -89,6 +89,17 @@ def test_custom_codebook_charts_and_report(custom):
     assert "Tid og samarbeid" in html
 
 
+def test_custom_codebook_word_report(custom, tmp_path):
+    import docx
+
+    from utenforskap.word_report import write_word_report
+
+    _, coded = custom
+    path = write_word_report(coded, u.build_tables(coded), {}, tmp_path / "r.docx")
+    headings = [p.text for p in docx.Document(path).paragraphs if p.style.name.startswith("Heading")]
+    assert "tid" in headings and "samarbeid" in headings and "Hindringer" not in headings
+
+
 def test_custom_codebook_agreement_uses_its_themes(custom):
     _, coded = custom
     result = u.agreement(coded, coded)

@@ -229,3 +229,29 @@ def test_export_excel_cell_over_the_limit_is_cut_and_says_so(tmp_path):
     value = openpyxl.load_workbook(tmp_path / "a.xlsx")["Ark"]["A2"].value
     assert value.startswith(long[:32_000]) and value.endswith("tegn til står i CSV-filen]")
     assert len(value) <= 32_767
+
+
+def test_analyse_workbook_shares_are_percentages_and_types_consistent(forked_analysis):
+    wb = openpyxl.load_workbook(forked_analysis / "analyse.xlsx")
+    shares = wb["Gruppe x tema (andel)"]
+    header = [c.value for c in shares[1]]
+    column = header.index("Hindringer") + 1
+    assert all(shares.cell(r, column).number_format == "0%" for r in range(2, shares.max_row + 1))
+    # group labels are text and question numbers are numbers, in every sheet
+    for sheet in wb.worksheets:
+        header = [c.value for c in sheet[1]]
+        for name, kind in (("Gruppe", str), ("Spørsmål", int)):
+            if name in header:
+                values = [sheet.cell(r, header.index(name) + 1).value for r in range(2, sheet.max_row + 1)]
+                assert all(isinstance(v, kind) for v in values if v not in ("Totalt", None)), (sheet.title, name)
+
+
+def test_cli_version_and_parse_refuses_its_own_output(tmp_path, bundled_path, capsys):
+    import utenforskap
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"utenforskap {utenforskap.__version__}"
+    assert main(["parse", str(bundled_path), "-o", str(tmp_path / "utsagn.csv")]) == 0
+    assert main(["parse", str(tmp_path / "utsagn.csv"), "-o", str(tmp_path / "igjen.csv")]) == 2
+    assert "a table of statements written by utenforskap (it has a segment_id column)" in capsys.readouterr().err
