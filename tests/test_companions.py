@@ -65,12 +65,12 @@ def with_names(statements):
 def test_pseudonymise_heuristic_keeps_public_figures(statements, with_names):
     out, key, report = pseudonymise(with_names)
     assert out.loc[0, "text"].startswith("[PERSON-1] sa: Flere bør få mulighet")
-    assert out.loc[5, "text"].endswith("(spurte [PERSON-2])")
-    assert out.loc[9, "text"].startswith("Ifølge [PERSON-3] og [PERSON-1]:")
+    assert out.loc[5, "text"].endswith("(spurte [PERSON-1])")  # the only Kari named in full
+    assert out.loc[9, "text"].startswith("Ifølge [PERSON-2] og [PERSON-1]:")
     brundtland = statements["text"].str.contains("Brundtlands").idxmax()
-    assert "Brundtlands nyttårstale" in out.loc[brundtland, "text"]  # a public figure stays
-    assert report.to_dict("records") == [{"source": "workshop_ungt_utenforskap_2023.txt", "replacements": 4, "method": "heuristic"}]
-    assert key.set_index("name").loc["Kari Nordmann", "count"] == 2
+    assert "Brundtlands nyttårstale" in out.loc[brundtland, "text"]  # not a person's name by itself
+    assert report.to_dict("records") == [{"source": "workshop_ungt_utenforskap_2023.txt", "replacements": 4, "method": "heuristic", "identifiers": ""}]
+    assert key.set_index("value").loc["kari nordmann", "count"] == 3
     assert with_names.loc[0, "text"].startswith("Kari Nordmann")  # the original is untouched
     assert out["pseudonymised"].sum() == 4
 
@@ -105,7 +105,9 @@ def test_cli_pseudonymise(tmp_path, with_names, capsys):
     assert "ws.csv: 4 replacement(s) (heuristic)" in capsys.readouterr().out
     exported = pd.read_csv(tmp_path / "ut.csv", encoding="utf-8-sig")["text"]
     assert not exported.str.contains("Kari|Ahmed").any()
-    assert set(pd.read_csv(tmp_path / "nokkel.csv", encoding="utf-8-sig")["name"]) == {"Kari Nordmann", "Kari", "Ahmed"}
+    key = pd.read_csv(tmp_path / "nokkel.csv", encoding="utf-8-sig")
+    assert set(key["value"]) == {"kari nordmann", "ahmed"} and set(key["forms"]) == {"Kari | Kari Nordmann", "Ahmed"}
+    assert (tmp_path / "nokkel_mulige_navn.csv").exists()
 
 
 # --------------------------------------------------------------------------

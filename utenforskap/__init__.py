@@ -32,7 +32,7 @@ from .export import write_parquet
 from .kwic import kwic
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
-from .pseudonym import pseudonymise
+from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .refiqda import read_qdpx, write_qdc, write_qdpx
 from .review import review_queue, review_simulation, write_review_sheet
 from .nlp import describe_pipeline, get_pipeline
@@ -90,6 +90,8 @@ __all__ = [
     "keyness",
     "kwic",
     "pseudonymise",
+    "unreplaced_names",
+    "NAME_COLUMNS",
     "review_queue",
     "write_review_sheet",
     "review_simulation",

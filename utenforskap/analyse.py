@@ -266,6 +266,10 @@ def analyse(
     sheet=None,
     table=None,
     max_part_mb: float = 200,
+    pseudonymise: bool = False,
+    names=(),
+    public=None,
+    key=None,
 ) -> dict[str, Path]:
     """Run the whole analysis and write every output to ``output_dir``.
 
@@ -298,11 +302,26 @@ def analyse(
     sheet, table, max_part_mb : optional
         Which sheet of a workbook or table of a Word document to read, and
         the size limit per part, as in :func:`utenforskap.read_workshop`.
+    pseudonymise : bool
+        Replace names and direct identifiers (see
+        :func:`utenforskap.pseudonymise`) in every column that can hold them
+        (text, group, section, title, question text, file name) and in the ids
+        made from them, before anything is written.  Without it the outputs
+        hold the text as written.
+    names, public : optional
+        The participant list and the public figures to keep, as for
+        :func:`utenforskap.pseudonymise`.
+    key : str or Path
+        Required with ``pseudonymise``: the key file (CSV), outside
+        ``output_dir``.  An existing key is read and extended, so the same
+        person keeps the same pseudonym across runs.  Beside it,
+        ``<key>_mulige_navn.csv`` lists words that may still be names.
 
     Returns
     -------
     dict
-        Name -> path of every file written.
+        Name -> path of every file written (the key and its check list under
+        ``key`` and ``name_check``, outside the output folder).
     """
     from ._progress import progress_bar
 
@@ -317,6 +336,9 @@ def analyse(
     final = Path(output_dir)
     if final.exists() and not final.is_dir():
         raise UtenforskapError("the output must be a folder, but a file of that name exists", final)
+    key_path = _check_key(key, final) if pseudonymise else None
+    if not pseudonymise and (names or key):
+        raise UtenforskapError("names= and key= are for pseudonymise=True; without it nothing is pseudonymised")
     book = load_codebook(codebook)
     # everything is written into a staging folder beside the output and moved into
     # place only when all of it is done: a failing analysis leaves no partial output
@@ -332,6 +354,8 @@ def analyse(
 
         steps.set_postfix_str("leser")
         statements = read_workshop(inputs, sheet=sheet, table=table, max_part_mb=max_part_mb)
+        if pseudonymise:
+            statements, key_frame, name_check = _pseudonymised(statements, names, public, key_path)
         steps.update()
         steps.set_postfix_str("koder")
         coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
@@ -399,11 +423,54 @@ def analyse(
         steps.close()
         worker.close()
         written = _publish(out, final, written)
+        if pseudonymise:
+            # the key and the list of possible names hold personal data: beside the key, never in the output
+            written["key"] = write_csv(key_frame, key_path)
+            written["name_check"] = write_csv(name_check, _name_check_path(key_path))
     finally:
         worker.close()
         shutil.rmtree(out, ignore_errors=True)
     log.info("wrote %d files to %s", len(written), final)
     return written
+
+
+def _check_key(key, output: Path) -> Path:
+    """The key path, refused inside the output folder (it would be shared
+    with the export) or missing."""
+    if key is None:
+        raise UtenforskapError("pseudonymise needs a key file (key=... / --key FILE) outside the output folder")
+    path = Path(key)
+    resolved, folder = path.resolve(), output.resolve()
+    if resolved == folder or folder in resolved.parents:
+        raise UtenforskapError(
+            f"the key must lie outside the output folder {output} (it links pseudonyms to names and must "
+            "not be shared with the export); choose another place",
+            path,
+        )
+    if path.is_dir():
+        raise UtenforskapError("the key must be a file (CSV), not a folder", path)
+    return path
+
+
+def _name_check_path(key: Path) -> Path:
+    return key.with_name(f"{key.stem}_mulige_navn.csv")
+
+
+def _pseudonymised(statements, names, public, key_path: Path):
+    """The statements with names and identifiers replaced in every column
+    that can hold them; the (extended) key; words that may still be names."""
+    from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
+
+    earlier = None
+    if key_path.exists():
+        try:
+            earlier = pd.read_csv(key_path, encoding="utf-8-sig", dtype=str)
+        except (OSError, ValueError) as exc:
+            raise UtenforskapError(f"cannot read the key ({exc})", key_path) from None
+        if not {"pseudonym", "kind", "value"} <= set(earlier.columns):
+            raise UtenforskapError("this is not a key written by utenforskap (columns pseudonym, kind, value)", key_path)
+    out, key_frame, _report = pseudonymise(statements, names=names, public=public, columns=NAME_COLUMNS, key=earlier)
+    return out.drop(columns=["pseudonymised"]), key_frame, unreplaced_names(out, columns=NAME_COLUMNS)
 
 
 def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, Path]:

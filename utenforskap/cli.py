@@ -58,15 +58,44 @@ def _cmd_code(args) -> None:
     )
 
 
+def _listed(path):
+    """Names from a file, one per line (None when no file is given)."""
+    if path is None:
+        return None
+    try:
+        return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    except FileNotFoundError:
+        raise UtenforskapError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UtenforskapError(f"cannot read the list of names ({exc})", path) from None
+
+
 def _cmd_analyse(args) -> None:
     from .analyse import analyse
 
+    if args.pseudonymise:
+        if args.key is None:
+            raise UtenforskapError("--pseudonymise needs --key FILE (outside the output folder)")
+        print(f"pseudonymising names, e-mail addresses, phone numbers and ID numbers before writing; key -> {args.key}")
+    else:
+        if args.names or args.key or args.public:
+            raise UtenforskapError("--names, --public and --key work with --pseudonymise")
+        print(
+            "note: the files hold the statements as written, with any names, e-mail addresses and phone "
+            "numbers in them; use --pseudonymise --key FILE before sharing them"
+        )
     written = analyse(
-        args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet, **_reading(args)
+        args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet,
+        pseudonymise=args.pseudonymise, names=_listed(args.names) or (), public=_listed(args.public), key=args.key,
+        **_reading(args),
     )
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     themes = ", ".join(f"{k}={v}" for k, v in meta["themes"].items())
-    print(f"{meta['statements']} statements ({themes}); {len(written)} files in {args.output}; report: {written['report']}")
+    shared = len([p for p in written.values() if Path(args.output).resolve() in p.resolve().parents])
+    print(f"{meta['statements']} statements ({themes}); {shared} files in {args.output}; report: {written['report']}")
+    if args.pseudonymise:
+        print(f"key (keep it apart, delete it when it is no longer needed) -> {written['key']}; "
+              f"check these possible names before sharing -> {written['name_check']}")
 
 
 def _cmd_kwic(args) -> None:
@@ -84,26 +113,29 @@ def _cmd_kwic(args) -> None:
 
 
 def _cmd_pseudonymise(args) -> None:
+    from .analyse import _name_check_path
     from .export import write_csv
     from .ingest import read_workshop
-    from .pseudonym import pseudonymise
+    from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 
-    def listed(path):
-        if path is None:
-            return None
-        try:
-            return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
-        except FileNotFoundError:
-            raise UtenforskapError("file not found", path) from None
+    if args.key.resolve() == args.output.resolve():
+        raise UtenforskapError("--key and -o are the same file: the key would overwrite the export", args.key)
+    earlier = None
+    if args.key.exists():
+        import pandas as pd
 
+        earlier = pd.read_csv(args.key, encoding="utf-8-sig", dtype=str)
     out, key, report = pseudonymise(
-        read_workshop(args.inputs, **_reading(args)), names=listed(args.names) or (), public=listed(args.public), method=args.method
+        read_workshop(args.inputs, **_reading(args)), names=_listed(args.names) or (), public=_listed(args.public),
+        method=args.method, columns=NAME_COLUMNS, key=earlier,
     )
     write_csv(out, args.output)
     write_csv(key, args.key)
+    check = write_csv(unreplaced_names(out, columns=NAME_COLUMNS), _name_check_path(args.key))
     for row in report.itertuples(index=False):
-        print(f"{row.source}: {row.replacements} replacement(s) ({row.method})")
-    print(f"export -> {args.output}; key (keep it apart from the export) -> {args.key}")
+        found = f"; identifiers: {row.identifiers}" if row.identifiers else ""
+        print(f"{row.source}: {row.replacements} replacement(s) ({row.method}){found}")
+    print(f"export -> {args.output}; key (keep it apart from the export) -> {args.key}; possible names to check -> {check}")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -133,12 +165,25 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.set_defaults(func=_cmd_code)
 
-    p = sub.add_parser("analyse", parents=[reading], help="the whole job: parse, code, matrices, charts, Excel, HTML report")
+    p = sub.add_parser(
+        "analyse", parents=[reading],
+        help="the whole job: parse, code, matrices, charts, Excel, HTML and Word report",
+        description="The whole job. The outputs hold the statements as written (names included) unless "
+        "--pseudonymise is given.",
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
+    p.add_argument(
+        "--pseudonymise", action="store_true",
+        help="replace names, e-mail addresses, phone numbers and ID numbers in every output (without it the "
+        "files hold the text as written)",
+    )
+    p.add_argument("--names", type=Path, metavar="FILE", help="with --pseudonymise: the participants' names, one per line")
+    p.add_argument("--public", type=Path, metavar="FILE", help="with --pseudonymise: public figures to keep, one full name per line")
+    p.add_argument("--key", type=Path, metavar="KEY.csv", help="with --pseudonymise: the key file, outside the output folder (read and extended when it exists)")
     p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("kwic", parents=[reading], help="keyword in context: a pattern (as in the codebook) in its context")
@@ -148,12 +193,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="also write the matches as CSV")
     p.set_defaults(func=_cmd_kwic)
 
-    p = sub.add_parser("pseudonymise", parents=[reading], help="replace person names by stable pseudonyms for an export")
+    p = sub.add_parser("pseudonymise", parents=[reading], help="replace names and direct identifiers by stable placeholders for an export")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv", help="the pseudonymised statements")
     p.add_argument("--key", required=True, type=Path, metavar="KEY.csv", help="pseudonym -> name (keep it apart)")
     p.add_argument("--names", type=Path, metavar="FILE", help="names to replace, one per line (e.g. the participants)")
-    p.add_argument("--public", type=Path, metavar="FILE", help="public figures to keep, one per line (replaces the default list)")
+    p.add_argument("--public", type=Path, metavar="FILE", help="public figures to keep, one full name per line (replaces the default list)")
     p.add_argument("--method", choices=["auto", "ner", "heuristic"], default="auto")
     p.set_defaults(func=_cmd_pseudonymise)
     return parser

@@ -25,12 +25,12 @@ KINDS = {
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?![\w@])")
 # 11 digits, possibly as "ddmmyy nnnnn" or an account's "nnnn.nn.nnnnn" / "nnnn nn nnnnn"
-_ELEVEN = re.compile(r"(?<![\d.,])(\d{6}[ ]?\d{5}|\d{4}[. ]\d{2}[. ]\d{5})(?![\d,]|\.\d)")
+_ELEVEN = re.compile(r"(?<![\d.,])(\d{6}[ ]?\d{5}|\d{4}[. ]\d{2}[. ]\d{5})(?!\d|[.,]\d)")
 # Norwegian phone numbers: 8 digits (first 2-9), grouped 2-2-2-2, 3-2-3, 4-4 or not, +47 / 0047 before
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)47[ ]?)?"
     r"([2-9]\d(?:[ ]?\d\d){3}|[2-9]\d\d[ ]\d\d[ ]\d\d\d|[2-9]\d{3}[ ]\d{4})"
-    r"(?![\d,]|\.\d)"
+    r"(?!\d|[.,]\d)"
 )
 _STREET_WORDS = (
     "gate|gata|gaten|gt\\.|vei|veien|veg|vegen|allé|alle|plass|plassen|sti|stien|bakke|bakken|"

@@ -375,13 +375,13 @@ def pseudonymise(
 
     Examples
     --------
-    >>> out, key, report = pseudonymise(["Kari sa at Kari Nordmann og Brundtlands tale inspirerte.",
+    >>> out, key, report = pseudonymise(["Kari sa at Ola Hansen og Brundtlands tale inspirerte.",
     ...                                  "Skriv til kari.nordmann@nav.no eller ring 912 34 567."])
     >>> out["text"].tolist()
     ['[PERSON-1] sa at [PERSON-2] og Brundtlands tale inspirerte.', 'Skriv til [EPOST-1] eller ring [TELEFON-1].']
-    >>> out, key, _ = pseudonymise(["Kari sa at Kari Nordmann og Brundtlands tale inspirerte."], names=["Kari Nordmann"])
+    >>> out, key, _ = pseudonymise(["Kari sa at Nordmanns forslag var godt."], names=["Kari Nordmann"])
     >>> out.loc[0, "text"], key["value"].tolist()
-    ('[PERSON-1] sa at [PERSON-1] og Brundtlands tale inspirerte.', ['kari nordmann'])
+    ('[PERSON-1] sa at [PERSON-1]s forslag var godt.', ['kari nordmann'])
     """
     from .nlp import get_pipeline
     from .normalise import _as_frame
