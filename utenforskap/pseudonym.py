@@ -328,7 +328,7 @@ def pseudonymise(
     method: str = "auto",
     entities=("PER",),
     nlp=None,
-    columns=("text",),
+    columns=NAME_COLUMNS,
     key=None,
 ):
     """Replace person names and direct identifiers by stable placeholders.
@@ -350,9 +350,10 @@ def pseudonymise(
     entities : tuple of str
         Entity labels to replace with ``ner``.
     columns : iterable of str
-        The columns to pseudonymise (those present); :data:`NAME_COLUMNS`
-        covers every column of a statements frame that can hold a name.
-        With ``group`` the segment ids are made again from the new labels.
+        The columns to pseudonymise (those present); by default
+        :data:`NAME_COLUMNS`, every column of a statements frame that can hold
+        a name.  With ``group`` (and ``source``) the segment ids (and workshop
+        ids) are made again from the new labels.
     key : pandas.DataFrame, optional
         The key of an earlier run: the same names get the same pseudonyms and
         new ones are numbered on.
