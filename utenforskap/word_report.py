@@ -68,6 +68,15 @@ def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _quotes(document, statements: pd.DataFrame, numbers: dict) -> None:
+    """Each statement as a bullet with its short id in italics."""
+    for row in statements.itertuples(index=False):
+        workshop = getattr(row, "workshop", "")
+        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph.add_run(row.text)
+        paragraph.add_run(f" [{short_id(row.segment_id, workshop, numbers.get(workshop))}]").italic = True
+
+
 def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, codebook=None) -> Path:
     """Write the report as a ``.docx`` document.
 
@@ -147,11 +156,7 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
             key = key if isinstance(key, tuple) else (key,)
             label = f"W{numbers[key[0]]}, gruppe {key[-1]}" if numbers else f"Gruppe {key[-1]}"
             document.add_paragraph(label, style="Heading 3")
-            for row in part.itertuples(index=False):
-                ident = short_id(row.segment_id, getattr(row, "workshop", ""), numbers.get(getattr(row, "workshop", "")))
-                paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(row.text)
-                paragraph.add_run(f" [{ident}]").italic = True
+            _quotes(document, part, numbers)
 
     document.add_heading("Utsagn uten kode", level=1)
     rest = uncoded(coded)
@@ -159,11 +164,7 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
         document.add_paragraph("Alle utsagn fikk minst én kode.")
     else:
         document.add_paragraph(f"{len(rest)} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.")
-        for row in rest.itertuples(index=False):
-            ident = short_id(row.segment_id, getattr(row, "workshop", ""), numbers.get(getattr(row, "workshop", "")))
-            paragraph = document.add_paragraph(style="List Bullet")
-            paragraph.add_run(row.text)
-            paragraph.add_run(f" [{ident}]").italic = True
+        _quotes(document, rest, numbers)
 
     document.add_heading("Vedlegg: kodebok", level=1)
     for code_id, code in book.codes.items():
