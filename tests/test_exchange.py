@@ -49,3 +49,49 @@ def test_parquet_round_trip(tmp_path, statements):
     assert back["codes"].map(list).tolist() == coded["codes"].tolist()
     assert back["text"].tolist() == coded["text"].tolist()
     assert back["evidence"].iat[0][0]["code"] == coded["evidence"].iat[0][0]["code"]
+
+
+def test_quanteda_writes_a_parent_s_own_patterns_under_an_empty_key():
+    import yaml
+
+    data = yaml.safe_load(to_quanteda_yaml())
+    book = load_codebook()
+    assert list(data["barriers"])[0] == ""  # quanteda merges values under an empty name into the key
+    assert set(data["barriers"]) - {""} == set(book.codes["barriers"].children)
+    # flattened as quanteda does (a key per mapping, values under '' to the key itself): all 17 codes
+    def keys(node, prefix=""):
+        out = []
+        for k, v in node.items():
+            if k == "":
+                continue
+            out.append(prefix + k)
+            if isinstance(v, dict):
+                out += keys(v, prefix + k + ".")
+        return out
+
+    assert len(keys(data)) == len(book.codes) == 17
+
+
+def test_quanteda_reads_the_shape_quanteda_writes():
+    # as.yaml() of a nested dictionary (quanteda's simplify_dictionary): a key's own
+    # values after its sub-keys, under '__'; its reader also takes them under ''
+    written_by_quanteda = (
+        "hindringer:\n  penger:\n    - penger\n    - finansier*\n  __:\n    - hindr*\n    - barriere*\n"
+        "muligheter:\n  '':\n    - mulighet*\n  samarbeid:\n    - samarbeid*\n"
+    )
+    book = from_quanteda_yaml(written_by_quanteda)
+    assert list(book.codes) == ["hindringer", "penger", "muligheter", "samarbeid"]
+    assert [p.text for p in book.codes["hindringer"].patterns] == ["hindr*", "barriere*"]
+    assert [p.text for p in book.codes["muligheter"].patterns] == ["mulighet*"]
+    assert code(["Samarbeid er en mulighet, penger en hindring"], book)["codes"].iat[0] == ["hindringer", "penger", "muligheter", "samarbeid"]
+
+
+def test_codebook_duplicate_pattern_warns(tmp_path):
+    path = tmp_path / "bok.yaml"
+    path.write_text(
+        "name: test\ncodes:\n  hindringer:\n    label: Hindringer\n    patterns: [hindr*, lite på, \"lite  på\"]\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match=r"bok\.yaml:5: \[hindringer -> patterns\] pattern 'lite  på' is listed twice"):
+        book = load_codebook(path)
+    assert [p.text for p in book.codes["hindringer"].patterns] == ["hindr*", "lite på"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -298,7 +299,19 @@ def _parse_code(code_id: str, node: _Node, parent: str | None, level: int, trail
             items = _strings(v[key], [*trail, key], path)
             if not items:
                 raise CodebookError(f"{_where([*trail, key])}empty list of patterns", path, v[key].line)
-            setattr(code, key, [_pattern(s, [*trail, key], path, line) for s, line in items])
+            seen: dict[str, int] = {}
+            for text, line in items:
+                norm = " ".join(text.lower().split())
+                if norm in seen:
+                    warnings.warn(
+                        f"{path}:{line}: {_where([*trail, key])}pattern {text!r} is listed twice "
+                        f"(first on line {seen[norm]}); the second is ignored",
+                        stacklevel=2,
+                    )
+                seen.setdefault(norm, line)
+            unique = {" ".join(t.lower().split()): (t, line) for t, line in reversed(items)}
+            kept = [(t, line) for t, line in items if unique[" ".join(t.lower().split())] == (t, line)]
+            setattr(code, key, [_pattern(t, [*trail, key], path, line) for t, line in kept])
     for key in ("sections", "questions"):
         if key in v:
             items = _strings(v[key], [*trail, key], path)
@@ -505,15 +518,18 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Codebook:
 
 def to_quanteda_yaml(codebook=None) -> str:
     """The codebook as a quanteda YAML dictionary: nested keys, glob
-    patterns as values.  A code with both patterns and sub-codes is a list of
-    its patterns followed by one-key mappings for its sub-codes, as quanteda
-    writes mixed keys.  Only patterns travel: labels, definitions, exclusion
-    patterns and structural rules have no place in that format.
+    patterns as values.  A code with both patterns and sub-codes is a mapping
+    whose empty key ``''`` holds the code's own patterns, beside one key per
+    sub-code: quanteda's ``dictionary(file = ...)`` merges values under an
+    empty name into the key's own values and keeps every sub-key (a list
+    mixing patterns and sub-codes would be collapsed to one key).  Only
+    patterns travel: labels, definitions, exclusion patterns and structural
+    rules have no place in that format.
 
     Examples
     --------
-    >>> print(to_quanteda_yaml().splitlines()[0:2])
-    ['barriers:', '- hindr*']
+    >>> print(to_quanteda_yaml().splitlines()[0:3])
+    ['barriers:', "  '':", '  - hindr*']
     """
     import yaml
 
@@ -522,15 +538,15 @@ def to_quanteda_yaml(codebook=None) -> str:
     def node(code_id: str):
         code = book.codes[code_id]
         values = [p.text for p in code.patterns]
-        children = [{child: node(child)} for child in code.children]
-        if not children:
+        if not code.children:
             return values
-        if not values:
-            return {k: v for child in children for k, v in child.items()}
-        return values + children
+        children = {child: node(child) for child in code.children}
+        return {own: values, **children} if values else children
 
+    own = "\x00own"  # PyYAML would write an empty key as "? ''": write it as "'':" instead
     data = {theme: node(theme) for theme in book.themes}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return text.replace('"\\0own":', "'':")
 
 
 def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None = None) -> Codebook:
@@ -546,10 +562,28 @@ def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None =
     if not isinstance(data, dict) or not data:
         raise CodebookError("a quanteda dictionary is a mapping of keys to patterns", path)
 
+    own_keys = ("", "__")  # quanteda reads '' as a key's own values; its as.yaml writes them under '__'
+
+    def patterns_of(value, trail) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+            return [str(v) for v in value]
+        raise CodebookError(f"{_where(trail)}a key's own values must be a list of patterns, got {value!r}", path)
+
     def convert(value, trail):
         code: dict = {}
         if isinstance(value, dict):
-            code["codes"] = {str(k): convert(v, [*trail, str(k)]) for k, v in value.items()}
+            own = [p for k in own_keys if k in value for p in patterns_of(value[k], trail)]
+            if None in value:  # "? " with no key
+                own += patterns_of(value[None], trail)
+            if own:
+                code["patterns"] = own
+            children = {str(k): convert(v, [*trail, str(k)]) for k, v in value.items() if k not in own_keys and k is not None}
+            if children:
+                code["codes"] = children
         elif isinstance(value, list):
             patterns = [str(v) for v in value if not isinstance(v, dict)]
             children = {str(k): convert(v, [*trail, str(k)]) for item in value if isinstance(item, dict) for k, v in item.items()}
