@@ -95,3 +95,19 @@ def test_codebook_duplicate_pattern_warns(tmp_path):
     with pytest.warns(UserWarning, match=r"bok\.yaml:5: \[hindringer -> patterns\] pattern 'lite  på' is listed twice"):
         book = load_codebook(path)
     assert [p.text for p in book.codes["hindringer"].patterns] == ["hindr*", "lite på"]
+
+
+def test_taguette_imports_the_codebook_with_its_own_code(tmp_path):
+    import io
+
+    taguette = pytest.importorskip("taguette.import_codebook")
+    from utenforskap import to_taguette_csv
+
+    book = load_codebook()
+    tags = taguette.list_tags(io.BytesIO(to_taguette_csv(book).encode("utf-8")))
+    assert len(tags) == len(book.codes) == 17
+    by_path = {t["path"]: t["description"] for t in tags}
+    assert "Hindringer.Finansiering og ressurser" in by_path and "Brukermedvirkning" in by_path
+    assert by_path["Hindringer"].endswith("(Kode-id: barriers)")
+    # Taguette's hierarchy: a sub-code's path starts with its theme's
+    assert all(p.split(".")[0] in {book.label(t) for t in book.themes} for p in by_path)

@@ -88,7 +88,7 @@ def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
     first, second = tmp_path / "a", tmp_path / "b"
     analyse(bundled_path, first, progress=False)
     analyse(bundled_path, second, progress=False)
-    assert len(list(first.glob("*.csv"))) == 14
+    assert len(list(first.glob("*.csv"))) == 15
     for csv in sorted(first.glob("*.csv")):
         assert csv.read_bytes() == (second / csv.name).read_bytes(), csv.name
     assert (first / "figurer" / "sporsmal_tema.svg").read_bytes() == (second / "figurer" / "sporsmal_tema.svg").read_bytes()

@@ -6,7 +6,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from utenforskap import code, read_qdpx, write_qdc, write_qdpx
+import utenforskap as u
+from utenforskap import UtenforskapError, code, read_qdpx, write_qdc, write_qdpx
 from utenforskap.refiqda import CODEBOOK_NS, PROJECT_NS
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
@@ -22,11 +23,17 @@ def project(coded, tmp_path_factory):
     return write_qdpx(coded, tmp_path_factory.mktemp("qdpx") / "prosjekt.qdpx")
 
 
-def test_refiqda_archive_layout(project):
+def test_refiqda_archive_layout(project, coded, tmp_path):
     names = zipfile.ZipFile(project).namelist()
     assert names[0] == "project.qde"
     sources = [n for n in names if n != "project.qde"]
-    assert len(sources) == 1 and sources[0].startswith("sources/") and sources[0].endswith(".txt")
+    # the default layout: a text source per workshop and group
+    assert len(sources) == coded["group"].nunique() == 6
+    assert all(n.startswith("sources/") and n.endswith(".txt") for n in sources)
+    one = write_qdpx(coded, tmp_path / "verksted.qdpx", layout="workshop")
+    assert len([n for n in zipfile.ZipFile(one).namelist() if n.startswith("sources/")]) == 1
+    with pytest.raises(UtenforskapError, match="layout must be one of 'group', 'workshop'"):
+        write_qdpx(coded, tmp_path / "x.qdpx", layout="statement")
 
 
 def test_refiqda_elements_and_namespace(project):
@@ -38,28 +45,84 @@ def test_refiqda_elements_and_namespace(project):
     assert [c.get("name") for c in themes] == ["Hindringer", "Muligheter", "Brukermedvirkning"]
     assert themes[0].findtext(f"{q}Description").startswith("Forhold som hindrer")
     assert len(themes[0].findall(f"{q}Code")) == 6  # sub-codes nested
-    source = root.find(f"{q}Sources/{q}TextSource")
-    assert source.get("plainTextPath").startswith("internal://")
-    assert len(source.findall(f"{q}PlainTextSelection")) == 86
+    sources = root.findall(f"{q}Sources/{q}TextSource")
+    assert sources[0].get("name") == "workshop_ungt_utenforskap_2023 – Gruppe 1"
+    assert all(s.get("plainTextPath").startswith("internal://") for s in sources)
+    user = root.find(f"{q}Users/{q}User").get("guid")
+    assert all(s.get("creatingUser") == user and s.get("creationDateTime", "").endswith("Z") for s in sources)
+    selections = [sel for s in sources for sel in s.findall(f"{q}PlainTextSelection")]
+    assert len(selections) == 86
+    # every statement says where it stands and what it was coded (an uncoded one too)
+    assert all(sel.findtext(f"{q}Description", "").startswith("Utsagn ") for sel in selections)
+    assert any(sel.findtext(f"{q}Description").endswith("Koder: ingen.") for sel in selections)
+
+
+def test_refiqda_cases_link_sources_for_groups_and_selections_for_questions(project):
+    root = ET.fromstring(zipfile.ZipFile(project).read("project.qde"))
+    q = f"{{{PROJECT_NS}}}"
+    cases = {c.get("name"): c for c in root.iter(f"{q}Case")}
+    group = cases["workshop_ungt_utenforskap_2023: Gruppe 1"]
+    assert len(group.findall(f"{q}SourceRef")) == 1 and not group.findall(f"{q}SelectionRef")
+    question = cases["workshop_ungt_utenforskap_2023: Spørsmål 2"]
+    assert len(question.findall(f"{q}SelectionRef")) == 41
 
 
 def test_refiqda_positions_are_code_points(project, statements):
     archive = zipfile.ZipFile(project)
     root = ET.fromstring(archive.read("project.qde"))
     q = f"{{{PROJECT_NS}}}"
-    source = root.find(f"{q}Sources/{q}TextSource")
-    text = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
     by_id = statements.set_index("segment_id")["text"]
-    for selection in source.findall(f"{q}PlainTextSelection"):
-        start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-        assert text[start:end] == by_id[selection.get("name")]
+    checked = 0
+    for source in root.iter(f"{q}TextSource"):
+        text = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
+        for selection in source.findall(f"{q}PlainTextSelection"):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == by_id[selection.get("name")]
+            checked += 1
+    assert checked == 86
+
+
+def test_refiqda_read_by_pyrefiqda(project, coded, tmp_path):
+    """An independent reader (pyrefiqda's Pydantic models of the standard)
+    finds the codes and their hierarchy, every statement's text at its
+    position, every coding and the cases."""
+    pyrefiqda = pytest.importorskip("pyrefiqda")
+    model = pyrefiqda.RefiProject.load(project, extract_dir=tmp_path / "ut")
+    book = u.codebook_of(coded)
+
+    def walk(codes, parent=None):
+        for c in codes:
+            yield c, parent
+            yield from walk(c.code, c)
+
+    codes = list(walk(model.code_book.codes.code))
+    assert len(codes) == len(book.codes) == 17
+    ids = {c.guid: c.description.split("Kode-id: ")[1].strip() for c, _ in codes}
+    parents = {ids[c.guid]: (ids[p.guid] if p else None) for c, p in codes}
+    assert parents == {c: book.codes[c].parent for c in book.codes}
+    texts = coded.set_index("segment_id")["text"]
+    expected = coded.set_index("segment_id")["codes"]
+    seen, codings = 0, 0
+    for source in model.sources.text_source:
+        content = pyrefiqda.RefiProject.resolve_source_path(source.plain_text_path, tmp_path / "ut").read_text(encoding="utf-8")
+        for selection in source.plain_text_selection:
+            assert content[selection.start_position : selection.end_position] == texts[selection.name]
+            assert sorted(ids[c.code_ref.target_guid] for c in selection.coding) == sorted(expected[selection.name])
+            seen, codings = seen + 1, codings + len(selection.coding)
+    assert seen == 86 and codings == sum(len(c) for c in coded["codes"])
+    cases = {c.name: c for c in model.cases.case}
+    assert len(cases) == 6 + 3
+    assert len(cases["workshop_ungt_utenforskap_2023: Gruppe 3"].source_ref) == 1
 
 
 @pytest.mark.skipif(not (SCHEMAS / "Project-mrt2019.xsd").exists(), reason="REFI-QDA schemas not beside the repository")
 def test_refiqda_valid_against_schema(project, tmp_path):
     import xmlschema
 
-    xmlschema.XMLSchema(SCHEMAS / "Project-mrt2019.xsd").validate(zipfile.ZipFile(project).read("project.qde"))
+    schema = xmlschema.XMLSchema(SCHEMAS / "Project-mrt2019.xsd")
+    schema.validate(zipfile.ZipFile(project).read("project.qde"))
+    one = write_qdpx(code(u.read_workshop("data/raw")), tmp_path / "verksted.qdpx", layout="workshop")
+    schema.validate(zipfile.ZipFile(one).read("project.qde"))
     qdc = write_qdc(tmp_path / "kodebok.qdc")
     xmlschema.XMLSchema(SCHEMAS / "Codebook.xsd").validate(qdc.read_bytes())
     assert ET.parse(qdc).getroot().tag == f"{{{CODEBOOK_NS}}}CodeBook"
@@ -85,7 +148,9 @@ def test_refiqda_reads_codings_added_in_a_qda_tool(project, tmp_path, coded):
         f'startPosition="{start}" endPosition="{start + 5}"><Coding guid="11111111-2222-3333-4444-666666666666">'
         f'<CodeRef targetGUID="{ux}"/></Coding></PlainTextSelection>'
     )
-    xml = xml.replace("</TextSource>", new + "</TextSource>")
+    # into the source that holds the statement
+    source_end = xml.index("</TextSource>", xml.index(f'name="{target.get("name")}"'))
+    xml = xml[:source_end] + new + xml[source_end:]
     edited = tmp_path / "redigert.qdpx"
     with zipfile.ZipFile(edited, "w") as out:
         for name in archive.namelist():

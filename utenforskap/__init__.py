@@ -23,6 +23,7 @@ from .codebook import (
     load_codebook,
     read_quanteda_dictionary,
     to_quanteda_yaml,
+    to_taguette_csv,
 )
 from .coding import agreement, code, code_matrix, coding_table
 from .errors import CodebookError, InputError, UtenforskapError
@@ -79,6 +80,7 @@ __all__ = [
     "write_coding_sheet",
     "read_manual_coding",
     "to_quanteda_yaml",
+    "to_taguette_csv",
     "from_quanteda_yaml",
     "read_quanteda_dictionary",
     "codebook_markdown",

@@ -325,7 +325,7 @@ def analyse(
     """
     from ._progress import progress_bar
 
-    from .codebook import codebook_markdown, to_quanteda_yaml
+    from .codebook import codebook_markdown, to_quanteda_yaml, to_taguette_csv
     from .export import write_csv, write_excel, write_parquet, write_text
     from .manual import write_coding_sheet
     from .refiqda import write_qdc, write_qdpx
@@ -393,6 +393,7 @@ def analyse(
         written["qdc"] = write_qdc(where("qdc"), book)
         written["codebook_md"] = write_text(codebook_markdown(book), where("codebook_md"))
         written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), where("codebook_quanteda"))
+        written["codebook_taguette"] = write_text(to_taguette_csv(book), where("codebook_taguette"))
         written["coding_sheet"] = write_coding_sheet(coded, where("coding_sheet"), book)
         written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), where("review_sheet"), book)
         if parquet:

@@ -28,7 +28,7 @@ pd = lazy_module("pandas")
 __all__ = [
     "codebook_of",
     "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",
-    "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown",
+    "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown", "to_taguette_csv",
 ]
 
 _CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
@@ -609,6 +609,31 @@ def read_quanteda_dictionary(path) -> Codebook:
     except FileNotFoundError:
         raise CodebookError("dictionary file not found", path) from None
     return from_quanteda_yaml(text, str(path))
+
+
+def to_taguette_csv(codebook=None) -> str:
+    """The codebook as a CSV Taguette imports (*Import codebook*): a ``tag``
+    column with the tag path (a sub-code under its theme, joined by ``.``,
+    Taguette's hierarchy) and a ``description`` column with the definition
+    and the code id.
+
+    Examples
+    --------
+    >>> to_taguette_csv().splitlines()[2][:36]
+    'Hindringer.Finansiering og ressurser'
+    """
+    import csv
+    import io
+
+    book = load_codebook(codebook)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tag", "description"])
+    for code_id, code in book.codes.items():
+        path = ".".join(book.label(c).replace(".", "") for c in [*reversed(book.ancestors(code_id)), code_id])
+        description = " ".join(f"{code.definition} (Kode-id: {code_id})".split())
+        writer.writerow([path, description])
+    return out.getvalue()
 
 
 def codebook_markdown(codebook=None) -> str:

@@ -67,6 +67,7 @@ OUTPUT_FILES = {
     "qdc": "kodebok.qdc",
     "codebook_md": "kodebok.md",
     "codebook_quanteda": "kodebok_quanteda.yml",
+    "codebook_taguette": "kodebok_taguette.csv",
     "coding_sheet": "kodeark.xlsx",
     "review_sheet": "gjennomgang.xlsx",
     "coded_parquet": "utsagn_kodet.parquet",

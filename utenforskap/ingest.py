@@ -797,6 +797,13 @@ def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> 
             )
         seen[workshop] = f
     frames = [_read_file(f, sheet=sheet, table=table, max_part_mb=max_part_mb) for f in files]
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    # when each file was last changed: exports date their sources by it (the same input, the same file)
+    frame.attrs = {"modified": {_nfc(f.name): _modified(f) for f in files}}
+    return frame
+
+
+def _modified(path: Path) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

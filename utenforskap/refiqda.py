@@ -3,14 +3,19 @@
 The REFI-QDA standard (www.qdasoftware.org) is how NVivo, ATLAS.ti, MAXQDA
 and QualCoder exchange projects.  The project written here holds:
 
-* one text source per workshop: the title, then each group and question as a
-  heading line, then every statement on its own line;
+* one text source per workshop and group (or, with ``layout="workshop"``,
+  per workshop): the title, the group, then each question as a heading line
+  and every statement on its own line;
 * one ``PlainTextSelection`` per statement (named by its ``segment_id``,
-  positions in Unicode code points), with one ``Coding`` per assigned code;
+  positions in Unicode code points, a description saying where it stands and
+  its codes), with one ``Coding`` per assigned code;
 * the codebook as nested codes, with the definition, inclusion and exclusion
   notes and examples in each code's ``Description``;
-* a case per group and per question, so matrices can be rebuilt in the QDA
-  tool, and a ``Workshop`` variable.
+* a case per group (linking its source) and per question (linking the
+  statements), so matrices can be rebuilt in the QDA tool, and a
+  ``Workshop`` variable;
+* sources, selections and codings with their creating user and date (the
+  input files' modification time, so the same input gives the same file).
 
 GUIDs are derived from names (UUID 5), so the same input gives the same
 project, and the zip entries carry a fixed date.
@@ -29,7 +34,7 @@ from .errors import InputError
 
 pd = lazy_module("pandas")
 
-__all__ = ["write_qdpx", "write_qdc", "read_qdpx", "project_xml", "codebook_xml", "PROJECT_NS", "CODEBOOK_NS"]
+__all__ = ["write_qdpx", "write_qdc", "read_qdpx", "project_xml", "codebook_xml", "PROJECT_NS", "CODEBOOK_NS", "LAYOUTS"]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -84,9 +89,9 @@ def codebook_xml(codebook=None) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _source_text(statements: pd.DataFrame) -> tuple[str, list[tuple[str, int, int]]]:
-    """The text of one workshop's source, and (segment_id, start, end) of
-    each statement in code points."""
+def _source_text(statements: pd.DataFrame, by_group: bool) -> tuple[str, list[tuple[str, int, int]]]:
+    """The text of one source (a workshop, or one group of it), and
+    (segment_id, start, end) of each statement in code points."""
     parts: list[str] = []
     spans = []
     length = 0
@@ -101,13 +106,19 @@ def _source_text(statements: pd.DataFrame) -> tuple[str, list[tuple[str, int, in
     title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else ""
     if title:
         add(title)
+    if by_group and "group" in statements.columns:
+        add(f"Gruppe {statements['group'].iat[0]}")
     previous = (None, None, None)
     for row in statements.itertuples(index=False):
         group, question = getattr(row, "group", ""), getattr(row, "question", "")
         section = getattr(row, "section", "") or ""
         if (group, question) != previous[:2]:
             add("")
-            add(f"Gruppe {group}" + (f" – {getattr(row, 'question_text', '') or f'Spm. {question}'}" if question != "" else ""))
+            question_line = getattr(row, "question_text", "") or f"Spm. {question}"
+            if by_group:
+                add(str(question_line))
+            else:
+                add(f"Gruppe {group}" + (f" – {question_line}" if question != "" else ""))
             previous = (group, question, None)
         if section and section != previous[2]:
             add(f"{section}:")
@@ -117,8 +128,37 @@ def _source_text(statements: pd.DataFrame) -> tuple[str, list[tuple[str, int, in
     return "".join(parts), spans
 
 
-def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap") -> tuple[bytes, dict[str, str]]:
+#: When no input file date is known (the project stays byte-identical for the same input).
+_FIXED_DATE = "2020-01-01T00:00:00Z"
+
+
+def _created(coded: pd.DataFrame, source_files) -> str:
+    """The creation date of a source: the newest modification time of its
+    input files (recorded by :func:`utenforskap.read_workshop`), else a fixed
+    date."""
+    dates = coded.attrs.get("modified", {}) if hasattr(coded, "attrs") else {}
+    known = [dates[f] for f in dict.fromkeys(source_files) if f in dates]
+    return max(known) if known else _FIXED_DATE
+
+
+def _selection_description(row, book: Codebook) -> str:
+    """What a QDA tool shows for a statement's selection (never empty: an
+    uncoded statement would otherwise arrive as an empty annotation)."""
+    codes = [book.label(c) for c in (getattr(row, "codes", None) or []) if c in book.codes]
+    where = f"Gruppe {getattr(row, 'group', '')}, spørsmål {getattr(row, 'question', '')}"
+    return f"Utsagn {row.segment_id} ({where}). Koder: {', '.join(codes) if codes else 'ingen'}."
+
+
+#: Layouts of :func:`write_qdpx`.
+LAYOUTS = ("group", "workshop")
+
+
+def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap", layout: str = "group") -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
+    from .errors import UtenforskapError
+
+    if layout not in LAYOUTS:
+        raise UtenforskapError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, got {layout!r}")
     book = codebook_of(coded, codebook)
     ET.register_namespace("", PROJECT_NS)
     q = f"{{{PROJECT_NS}}}"
@@ -134,37 +174,51 @@ def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap") -
     cases = ET.SubElement(root, f"{q}Cases")
     sources = ET.SubElement(root, f"{q}Sources")
     files: dict[str, str] = {}
-    case_members: dict[tuple, list[str]] = {}
+    case_members: dict[tuple, list[tuple[str, str]]] = {}  # (workshop, kind, value) -> [(ref kind, guid)]
     frame = coded if "workshop" in coded.columns else coded.assign(workshop=name)
-    for workshop, statements in frame.groupby("workshop", sort=False):
-        text, spans = _source_text(statements)
-        source_guid = _guid("source", workshop)
+    by_group = layout == "group" and "group" in frame.columns
+    keys = ["workshop", "group"] if by_group else ["workshop"]
+    for key, statements in frame.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        workshop = key[0]
+        text, spans = _source_text(statements, by_group)
+        source_guid = _guid("source", *key) if by_group else _guid("source", workshop)
         files[f"{source_guid}.txt"] = text
+        title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
+        source_name = f"{workshop} – Gruppe {key[1]}" if by_group else str(workshop)
+        created = _created(coded, statements["source"] if "source" in statements.columns else [])
         source = ET.SubElement(
-            sources, f"{q}TextSource", guid=source_guid, name=str(workshop), plainTextPath=f"internal://{source_guid}.txt"
+            sources, f"{q}TextSource", guid=source_guid, name=source_name, plainTextPath=f"internal://{source_guid}.txt",
+            creatingUser=user, creationDateTime=created, modifyingUser=user, modifiedDateTime=created,
         )
-        ET.SubElement(source, f"{q}Description").text = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
+        ET.SubElement(source, f"{q}Description").text = f"{title}" + (f" – gruppe {key[1]}" if by_group else "")
+        if by_group:
+            case_members.setdefault((workshop, "Gruppe", key[1]), []).append(("SourceRef", source_guid))
         for (segment_id, start, end), row in zip(spans, statements.itertuples(index=False)):
             selection_guid = _guid("selection", segment_id)
             selection = ET.SubElement(
                 source, f"{q}PlainTextSelection", guid=selection_guid, name=segment_id,
-                startPosition=str(start), endPosition=str(end), creatingUser=user,
+                startPosition=str(start), endPosition=str(end), creatingUser=user, creationDateTime=created,
             )
+            ET.SubElement(selection, f"{q}Description").text = _selection_description(row, book)
             for code_id in getattr(row, "codes", []) or []:
                 if code_id in guids:
-                    coding = ET.SubElement(selection, f"{q}Coding", guid=_guid("coding", segment_id, code_id), creatingUser=user)
+                    coding = ET.SubElement(
+                        selection, f"{q}Coding", guid=_guid("coding", segment_id, code_id), creatingUser=user,
+                        creationDateTime=created,
+                    )
                     ET.SubElement(coding, f"{q}CodeRef", targetGUID=guids[code_id])
-            if hasattr(row, "group"):
-                case_members.setdefault((workshop, "Gruppe", row.group), []).append(selection_guid)
+            if hasattr(row, "group") and not by_group:
+                case_members.setdefault((workshop, "Gruppe", row.group), []).append(("SelectionRef", selection_guid))
             if hasattr(row, "question"):
-                case_members.setdefault((workshop, "Spørsmål", row.question), []).append(selection_guid)
+                case_members.setdefault((workshop, "Spørsmål", row.question), []).append(("SelectionRef", selection_guid))
     for (workshop, kind, value), members in case_members.items():
         case = ET.SubElement(cases, f"{q}Case", guid=_guid("case", workshop, kind, value), name=f"{workshop}: {kind} {value}")
         vv = ET.SubElement(case, f"{q}VariableValue")
         ET.SubElement(vv, f"{q}VariableRef", targetGUID=workshop_var)
         ET.SubElement(vv, f"{q}TextValue").text = str(workshop)
-        for member in members:
-            ET.SubElement(case, f"{q}SelectionRef", targetGUID=member)
+        for ref, member in members:
+            ET.SubElement(case, f"{q}{ref}", targetGUID=member)
     if not len(cases):
         root.remove(cases)
     ET.SubElement(root, f"{q}Description").text = (
@@ -186,7 +240,7 @@ def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-def write_qdpx(coded: pd.DataFrame, path, codebook=None, name: str | None = None) -> Path:
+def write_qdpx(coded: pd.DataFrame, path, codebook=None, name: str | None = None, layout: str = "group") -> Path:
     """Write a REFI-QDA project (``.qdpx``) of coded statements.
 
     Parameters
@@ -199,17 +253,23 @@ def write_qdpx(coded: pd.DataFrame, path, codebook=None, name: str | None = None
         The ``.qdpx`` file.
     name : str, optional
         Project name; by default the file stem.
+    layout : {"group", "workshop"}
+        ``group`` (default): one text source per workshop and group, and a
+        group case links its source (``SourceRef``, which every tool reads,
+        QualCoder included); ``workshop``: one text source per workshop, group
+        cases link the statements' selections (``SelectionRef``, which
+        QualCoder ignores).  Question cases always link selections.
 
     Examples
     --------
     >>> import tempfile, pathlib, zipfile, utenforskap as u
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "prosjekt.qdpx"
     >>> _ = write_qdpx(u.code(u.read_workshop("data/raw")), out)
-    >>> sorted(n.split("/")[0] for n in zipfile.ZipFile(out).namelist())
+    >>> sorted({n.split("/")[0] for n in zipfile.ZipFile(out).namelist()})
     ['project.qde', 'sources']
     """
     path = Path(path)
-    xml, files = project_xml(coded, codebook, name or path.stem)
+    xml, files = project_xml(coded, codebook, name or path.stem, layout=layout)
     entries = {"project.qde": xml}
     entries.update({f"sources/{file}": text.encode("utf-8") for file, text in files.items()})
     return _write_zip(path, entries)
