@@ -1,0 +1,100 @@
+"""How well the default codebook agrees with hand coding, set by set.
+
+Run: ``make quality`` (or ``.venv/bin/python benchmarks/quality.py``).  Prints,
+per set, Cohen's kappa and F1 per theme and the macro-F1 (the mean of the
+three themes' F1), and whether the set was used while the
+codebook was written ("tuning": its numbers flatter the coder).  The
+development set of real public statements is read from ``../shared/dev`` at
+run time and never copied into the repository; without it that row says so.
+
+``--readme`` rewrites the table between the ``quality-table`` markers of
+README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "dev" / "dev_statements.jsonl"
+THEMES = ["barriers", "opportunities", "user_participation"]
+START, END = "<!-- quality-table:start -->", "<!-- quality-table:end -->"
+
+
+def _gold_from_jsonl(path: Path) -> pd.DataFrame:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return pd.DataFrame(
+        {"segment_id": [r["id"] for r in rows], "text": [r["text"] for r in rows], **{t: [int(t in r["themes"]) for r in rows] for t in THEMES}}
+    )
+
+
+def sets() -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame | None]]:
+    """(name, tuning note, coded frame or None, gold) per set."""
+    import utenforskap as u
+
+    statements = u.read_workshop(ROOT / "data" / "raw")
+    manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+    out = [
+        ("bundled workshop, in context (86)", "tuning: the codebook was written on it", u.code(statements), manual),
+        ("bundled workshop, text only (86)", "tuning", u.code(statements, context=False), manual),
+    ]
+    if DEV.exists():
+        dev = _gold_from_jsonl(DEV)
+        coded = u.code(dev["text"].tolist(), context=False).assign(segment_id=dev["segment_id"].to_numpy())
+        out.append((f"dev set, real public statements ({len(dev)})", "not tuning: measured, classes of misses studied", coded, dev))
+    else:
+        out.append(("dev set (../shared/dev)", "absent on this machine: not measured", None, None))
+    for name, note in (
+        ("heldout_statements.csv", "tuning (written here; changed for after its first measurement)"),
+        ("unseen_statements.csv", "tuning (written here)"),
+        ("final_statements.csv", "tuning (written here; measured once before the last round)"),
+    ):
+        gold = pd.read_csv(ROOT / "tests" / "fixtures" / name)
+        coded = u.code(gold["text"].tolist(), context=False).assign(segment_id=gold["segment_id"].to_numpy())
+        out.append((f"{name.removesuffix('_statements.csv')} sentences ({len(gold)})", note, coded, gold))
+    return out
+
+
+def table() -> str:
+    import utenforskap as u
+
+    lines = [
+        "| set | barriers kappa / F1 | opportunities kappa / F1 | user participation kappa / F1 | macro-F1 | used for tuning? |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, note, coded, gold in sets():
+        if coded is None:
+            lines.append(f"| {name} | - | - | - | - | {note} |")
+            continue
+        result = u.agreement(coded, gold, THEMES)
+        cells = [f"{result.loc[t, 'kappa']:.2f} / {result.loc[t, 'f1']:.2f}" for t in THEMES]
+        lines.append(f"| {name} | {' | '.join(cells)} | {result['f1'].mean():.2f} | {note} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", action="store_true", help="rewrite the table in README.md")
+    args = parser.parse_args(argv)
+    text = table()
+    print(text)
+    if args.readme:
+        readme = ROOT / "README.md"
+        content = readme.read_text(encoding="utf-8")
+        if START not in content or END not in content:
+            print(f"README.md has no {START} ... {END} markers", file=sys.stderr)
+            return 1
+        before, rest = content.split(START, 1)
+        _, after = rest.split(END, 1)
+        readme.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+        print("README.md table rewritten", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
