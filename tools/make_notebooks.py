@@ -181,6 +181,88 @@ LEARN = [
 ]
 
 
+REVIEW = [
+    new_markdown_cell(
+        "# Gjennomgang som lærer\n\n"
+        "Ingen automatisk koding er riktig for hver ny workshop. Her leser forskeren noen få utsagn av gangen, "
+        "retter kodingen, og maskinen lærer av rettelsene og koder resten på nytt. Utsagnene den er minst sikker på "
+        "kommer først, og en runde er aldri fem nesten like utsagn.\n\n"
+        "I notatboken svarer vi med håndkodingen av workshopen i `data/manual/`, som om forskeren hadde lest; i praksis "
+        "skriver du et ark med `session.write_batch_sheet(...)`, koder i Excel og leser det inn med `session.record_sheet(...)`."
+    ),
+    new_code_cell(
+        "%matplotlib inline\n"
+        "import os\n"
+        "from pathlib import Path\n\n"
+        "import pandas as pd\n"
+        "from matplotlib.figure import Figure\n\n"
+        "import utenforskap as u\n\n"
+        "UT = Path(os.environ.get(\"UTENFORSKAP_UT\", \"../data/processed/notatbok\"))\n"
+        "TEMAER = [\"barriers\", \"opportunities\", \"user_participation\"]\n"
+        "utsagn = u.read_workshop(\"../data/raw/workshop_ungt_utenforskap_2023.txt\")\n"
+        "kodet = u.code(utsagn, context=False)  # bare teksten: overskriftene ville røpet svaret\n"
+        "fasit = pd.read_csv(\"../data/manual/manuell_koding_ungt_utenforskap_2023.csv\")"
+    ),
+    new_markdown_cell("## 1. Runde for runde\n\nFem utsagn per runde. Etter hver runde: hvor godt stemmer hele kodingen med håndkodingen (kappa per tema)?"),
+    new_code_cell(
+        "gjennomgang = u.ReviewSession(kodet)\n"
+        "runder = []\n"
+        "for runde in range(1, 9):\n"
+        "    ids = gjennomgang.next_batch(5)\n"
+        "    svar = fasit.set_index(\"segment_id\").loc[ids, TEMAER].astype(bool).reset_index()\n"
+        "    gjennomgang.record(svar)\n"
+        "    enighet = u.agreement(gjennomgang.coding(), fasit, TEMAER)[\"kappa\"]\n"
+        "    runder.append({\"runde\": runde, \"gjennomgått\": gjennomgang.reviewed, **enighet.round(2).to_dict()})\n"
+        "runder = pd.DataFrame(runder)\n"
+        "runder"
+    ),
+    new_code_cell(
+        "fig = Figure(figsize=(6.5, 3.6), layout=\"constrained\")\n"
+        "ax = fig.add_subplot()\n"
+        "for tema, farge in zip(TEMAER, u.charts.PALETTE):\n"
+        "    ax.plot(runder[\"gjennomgått\"] / len(kodet), runder[tema], marker=\"o\", color=farge, label=u.load_codebook().label(tema))\n"
+        "ax.axhline(0.8, color=\"grey\", linestyle=\"--\", linewidth=1)\n"
+        "ax.set_xlabel(\"Andel utsagn gjennomgått\"); ax.set_ylabel(\"Kappa mot håndkodingen\")\n"
+        "ax.set_title(\"Enighet etter hver runde\"); ax.legend(frameon=False)\n"
+        "fig"
+    ),
+    new_markdown_cell("## 2. Hvor sikker er maskinen på resten?"),
+    new_code_cell(
+        "sikkerhet = gjennomgang.certainty()\n"
+        "rest = sikkerhet[~sikkerhet[\"reviewed\"]]\n"
+        "fig = Figure(figsize=(6.5, 3.2), layout=\"constrained\")\n"
+        "ax = fig.add_subplot()\n"
+        "ax.hist(rest[\"certainty\"], bins=10, range=(0, 1), color=u.charts.PALETTE[0])\n"
+        "ax.set_xlabel(\"Sikkerhet (0 = myntkast, 1 = sikker)\"); ax.set_ylabel(\"Utsagn ikke gjennomgått\")\n"
+        "ax.set_title(f\"{len(rest)} utsagn igjen\")\n"
+        "fig"
+    ),
+    new_markdown_cell(
+        "## 3. Forslag til kodeboken\n\n"
+        "Ord som skiller utsagn med et tema fra dem uten, blant de gjennomgåtte, og som kodeboken ikke fanger. "
+        "Forskeren velger; de valgte skrives til en kopi av kodeboken (aldri den som følger med)."
+    ),
+    new_code_cell(
+        "forslag = gjennomgang.suggest_patterns()\n"
+        "forslag.head(10)"
+    ),
+    new_code_cell(
+        "if len(forslag):\n"
+        "    kopi = gjennomgang.accept_patterns(forslag.head(2), UT / \"min_kodebok.yaml\")\n"
+        "    print(\"ny kodebok:\", kopi)"
+    ),
+    new_markdown_cell(
+        "## 4. Hvor mye må leses?\n\n"
+        "`u.simulate_review` spiller gjennomgangen av mot hele håndkodingen: hvor stor andel av utsagnene som må "
+        "leses før kappa når 0,7 / 0,8 / 0,9 på alle temaer, ved siden av tilfeldig rekkefølge."
+    ),
+    new_code_cell(
+        "u.simulate_review(kodet, fasit, batch=5).pivot(index=\"order\", columns=\"target\", values=\"reviewed_share\")"
+    ),
+    new_code_cell("gjennomgang.save(UT / \"gjennomgang\")\nsorted(p.name for p in (UT / \"gjennomgang\").iterdir())"),
+]
+
+
 def write(name: str, cells) -> Path:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -194,3 +276,4 @@ def write(name: str, cells) -> Path:
 if __name__ == "__main__":
     print(write("01_utforsk_workshop.ipynb", EXPLORE))
     print(write("02_laer_av_koding.ipynb", LEARN))
+    print(write("03_gjennomgang_som_laerer.ipynb", REVIEW))

@@ -36,6 +36,7 @@ from .matrices import code_counts, cooccurrence, framework_matrix
 from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .refiqda import read_qdpx, write_qdc, write_qdpx
 from .review import review_queue, review_simulation, write_review_sheet
+from .reviewing import ReviewSession, simulate_review
 from .nlp import describe_pipeline, get_pipeline
 from .normalise import normalise, normalise_text
 
@@ -97,6 +98,8 @@ __all__ = [
     "review_queue",
     "write_review_sheet",
     "review_simulation",
+    "ReviewSession",
+    "simulate_review",
     "UtenforskapError",
     "InputError",
     "CodebookError",

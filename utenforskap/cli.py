@@ -98,6 +98,37 @@ def _cmd_analyse(args) -> None:
               f"check these possible names before sharing -> {written['name_check']}")
 
 
+def _cmd_review(args) -> None:
+    from .reviewing import ReviewSession, _STATE
+
+    folder = args.folder
+    if (folder / _STATE).exists():
+        if args.inputs:
+            raise UtenforskapError(f"a review already lives in {folder}; --from starts a new one (choose another folder)")
+        session = ReviewSession.load(folder)
+    else:
+        if not args.inputs:
+            raise UtenforskapError(f"no review in {folder} yet: start one with --from INPUT... (the workshop files)")
+        from .coding import code
+        from .ingest import read_workshop
+
+        session = ReviewSession(code(read_workshop(args.inputs, **_reading(args)), args.codebook, context=not args.no_context))
+        print(f"review started in {folder}: {len(session.ids)} statements")
+    if args.record:
+        n = session.record_sheet(args.record)
+        print(f"recorded {n} statement(s) from {args.record}")
+    if args.next:
+        sheets = sorted(folder.glob("gjennomgang_*.xlsx"))
+        path = folder / f"gjennomgang_{len(sheets) + 1:03d}.xlsx"
+        session.write_batch_sheet(path, args.next)
+        print(f"next {args.next} statement(s) to review -> {path}")
+    session.save(folder)
+    certainty = session.certainty()
+    rest = certainty[~certainty["reviewed"]]
+    sure = float((rest["certainty"] >= 0.8).mean()) if len(rest) else 1.0
+    print(f"{session.reviewed} of {len(certainty)} statements reviewed; of the rest, {sure:.0%} are coded with high certainty")
+
+
 def _cmd_kwic(args) -> None:
     from .export import write_csv
     from .ingest import read_workshop
@@ -185,6 +216,19 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public", type=Path, metavar="FILE", help="with --pseudonymise: public figures to keep, one full name per line")
     p.add_argument("--key", type=Path, metavar="KEY.csv", help="with --pseudonymise: the key file, outside the output folder (read and extended when it exists)")
     p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser(
+        "review", parents=[reading], help="review that learns: the next statements to check, and recording them",
+        description="A review lives in FOLDER. Start it with --from INPUT...; --next N writes the next N statements "
+        "to review as a coding sheet in FOLDER; --record SHEET records an edited sheet and refits.",
+    )
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="where the review lives")
+    p.add_argument("--from", dest="inputs", nargs="+", metavar="INPUT", help="start a review of these workshop files")
+    p.add_argument("--codebook", type=Path, metavar="FILE", help="with --from: YAML codebook (default: the bundled one)")
+    p.add_argument("--no-context", action="store_true", help="with --from: code the text alone")
+    p.add_argument("--next", type=int, metavar="N", help="write the next N statements to review as a sheet")
+    p.add_argument("--record", type=Path, metavar="SHEET", help="record an edited sheet")
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("kwic", parents=[reading], help="keyword in context: a pattern (as in the codebook) in its context")
     p.add_argument("inputs", metavar="INPUT", help="a workshop file or folder")

@@ -29,6 +29,7 @@ __all__ = [
     "codebook_of",
     "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",
     "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown", "to_taguette_csv",
+    "add_patterns",
 ]
 
 _CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
@@ -141,6 +142,18 @@ class Codebook:
 
     def label(self, code_id: str) -> str:
         return self.codes[code_id].label
+
+    def catches(self, code_id: str, word: str) -> bool:
+        """Whether a one-word pattern of the code (or of its sub-codes)
+        matches ``word`` (a lowercase lemma or form)."""
+        stack = [code_id]
+        while stack:
+            code = self.codes[stack.pop()]
+            stack.extend(code.children)
+            for pattern in code.patterns:
+                if len(pattern.words) == 1 and re.fullmatch(glob_regex(pattern.words[0]), word, flags=re.IGNORECASE):
+                    return True
+        return False
 
     def to_frame(self) -> pd.DataFrame:
         """One row per code: id, parent, theme, level, label, definition,
@@ -609,6 +622,52 @@ def read_quanteda_dictionary(path) -> Codebook:
     except FileNotFoundError:
         raise CodebookError("dictionary file not found", path) from None
     return from_quanteda_yaml(text, str(path))
+
+
+def add_patterns(codebook, additions: dict, path) -> Path:
+    """Write a copy of ``codebook`` to ``path`` (YAML) with ``additions``
+    (code id -> patterns) appended to the codes' patterns, and return the
+    path; loading it validates the result.  The bundled codebook is never
+    written: give a path of your own.  Comments of the original file are not
+    kept in the copy.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = add_patterns(load_codebook(), {"barriers": ["ventetid*"]}, pathlib.Path(tempfile.mkdtemp()) / "min.yaml")
+    >>> load_codebook(out).catches("barriers", "ventetiden")
+    True
+    """
+    import yaml
+
+    book = load_codebook(codebook)
+    path = Path(path)
+    if path.resolve() == default_codebook_path().resolve():
+        raise CodebookError("the bundled codebook is not changed: write the copy to a file of your own", path)
+    if not book.source or not Path(book.source).exists():
+        raise CodebookError("the codebook has no YAML file to copy (it was built in memory)", book.source or None)
+    data = yaml.safe_load(Path(book.source).read_text(encoding="utf-8"))
+
+    def find(codes: dict, code_id: str):
+        for key, node in (codes or {}).items():
+            if key == code_id:
+                return node
+            found = find((node or {}).get("codes"), code_id)
+            if found is not None:
+                return found
+        return None
+
+    for code_id, patterns in additions.items():
+        node = find(data.get("codes"), code_id)
+        if node is None:
+            raise CodebookError(f"no code {code_id!r} in the codebook", book.source)
+        present = {str(p).lower() for p in node.get("patterns", [])}
+        node["patterns"] = [*node.get("patterns", []), *(p for p in patterns if p.lower() not in present)]
+    from .export import write_text
+
+    write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), path)
+    load_codebook(path)  # validated like any codebook
+    return path
 
 
 def to_taguette_csv(codebook=None) -> str:

@@ -1,0 +1,133 @@
+"""Review that learns: the session's contract, its state across save/load,
+and the simulation against the bundled hand coding."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import utenforskap as u
+from utenforskap import UtenforskapError
+
+ROOT = Path(__file__).resolve().parents[1]
+THEMES = ["barriers", "opportunities", "user_participation"]
+
+
+@pytest.fixture(scope="module")
+def coded(statements):
+    return u.code(statements, context=False)  # text only: the structure would give the answers away
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+
+
+def answer(gold, ids):
+    return gold.set_index("segment_id").loc[ids, THEMES].astype(bool).reset_index()
+
+
+def test_review_session_contract(coded, gold):
+    session = u.ReviewSession(coded)
+    assert session.themes == THEMES
+    before = session.coding()
+    assert before.columns.tolist() == ["segment_id", *THEMES] and len(before) == 86
+    assert before[THEMES].equals(coded[THEMES].reset_index(drop=True))  # the rule coding to begin with
+    ids = session.next_batch(5)
+    assert len(ids) == len(set(ids)) == 5
+    certainty = session.certainty().set_index("segment_id")["certainty"]
+    assert certainty[ids].max() <= certainty.drop(ids).quantile(0.25)  # among the least certain
+    flipped = answer(gold, ids)
+    flipped[THEMES] = ~flipped[THEMES]  # deliberately against the gold: a recorded label is never changed
+    session.record(flipped)
+    after = session.coding().set_index("segment_id")
+    assert after.loc[ids, THEMES].equals(flipped.set_index("segment_id")[THEMES])
+    assert session.reviewed == 5
+    assert not set(session.next_batch(10)) & set(ids)
+
+
+def test_review_session_bad_labels(coded):
+    session = u.ReviewSession(coded)
+    with pytest.raises(UtenforskapError, match="is not one of the statements"):
+        session.record(pd.DataFrame({"segment_id": ["nope"], **{t: [True] for t in THEMES}}))
+    with pytest.raises(UtenforskapError, match="missing: user_participation"):
+        session.record(pd.DataFrame({"segment_id": [coded["segment_id"].iat[0]], "barriers": [True], "opportunities": [False]}))
+    with pytest.raises(UtenforskapError, match="n must be 1 or more"):
+        session.next_batch(0)
+
+
+def test_review_session_survives_save_and_load(coded, gold, tmp_path):
+    session = u.ReviewSession(coded)
+    for _ in range(3):
+        session.record(answer(gold, session.next_batch(5)))
+    session.save(tmp_path / "gjennomgang")
+    again = u.ReviewSession.load(tmp_path / "gjennomgang")
+    assert again.reviewed == 15 and again.history == session.history
+    pd.testing.assert_frame_equal(again.coding(), session.coding())
+    assert again.next_batch(5) == session.next_batch(5)
+    with pytest.raises(UtenforskapError, match="not a saved review"):
+        u.ReviewSession.load(tmp_path / "ingenting")
+
+
+def test_review_session_starts_from_an_earlier_review(coded, gold):
+    earlier = u.ReviewSession(coded)
+    for _ in range(6):
+        earlier.record(answer(gold, earlier.next_batch(5)))
+    fresh = u.ReviewSession(coded, prior=earlier)
+    plain = u.ReviewSession(coded)
+    # the earlier review's labels shape the predictions before anything new is reviewed
+    kappa = lambda s: u.agreement(s.coding(), gold, THEMES)["kappa"].min()  # noqa: E731
+    assert kappa(fresh) > kappa(plain)
+
+
+def test_simulate_review_learning_beats_a_random_order(coded, gold):
+    result = u.simulate_review(coded, gold, batch=5, targets=(0.8,))
+    share = result.set_index("order")["reviewed_share"]
+    assert share["learning, least certain first"] <= 0.35
+    assert share["learning, least certain first"] < share["no learning, random order"]
+
+
+def test_review_sheets_round_trip_and_suggested_patterns(coded, gold, tmp_path):
+    import openpyxl
+
+    session = u.ReviewSession(coded)
+    path = session.write_batch_sheet(tmp_path / "runde1.xlsx", 6)
+    ws = openpyxl.load_workbook(path)["Koding"]
+    header = [c.value for c in ws[1]]
+    ids = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert len(ids) == 6 and session.history == [ids]
+    # the researcher ticks user participation on the first statement
+    column = next(i for i, h in enumerate(header, start=1) if h and h.endswith("[user_participation]"))
+    ws.cell(2, column).value = "x"
+    ws.parent.save(path)
+    assert session.record_sheet(path) == 6
+    assert session.coding().set_index("segment_id").loc[ids[0], "user_participation"]
+    for _ in range(8):
+        session.record(answer(gold, session.next_batch(5)))
+    suggested = session.suggest_patterns()
+    assert list(suggested.columns) == ["theme", "pattern", "for", "against"]
+    assert (suggested["for"] > 2 * suggested["against"]).all()
+    book = u.codebook_of(coded)
+    assert not any(book.catches(r.theme, r.pattern) for r in suggested.itertuples())
+    if len(suggested):
+        out = session.accept_patterns(suggested.head(1), tmp_path / "min_kodebok.yaml")
+        assert u.load_codebook(out).catches(suggested["theme"].iat[0], suggested["pattern"].iat[0])
+    with pytest.raises(u.CodebookError, match="the bundled codebook is not changed"):
+        session.accept_patterns(suggested.head(1), book.source)
+
+
+def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
+    from utenforskap.cli import main
+
+    folder = tmp_path / "gjennomgang"
+    assert main(["review", str(folder), "--next", "5"]) == 2
+    assert "start one with --from" in capsys.readouterr().err
+    assert main(["review", str(folder), "--from", str(bundled_path), "--no-context", "--next", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "review started" in out and "0 of 86 statements reviewed" in out
+    sheet = folder / "gjennomgang_001.xlsx"
+    assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "recorded 5 statement(s)" in out and "5 of 86 statements reviewed" in out
+    assert (folder / "gjennomgang_002.xlsx").exists()
+    assert u.ReviewSession.load(folder).reviewed == 5

@@ -1,0 +1,504 @@
+"""Review that learns: the researcher corrects a few statements, the coder
+improves on the rest.
+
+A :class:`ReviewSession` starts from the rule coder's coding and its
+confidence.  It asks for the statements whose answer would help the whole set
+most (the least certain, spread over different wordings), and after each
+batch of reviewed statements it refits a model that combines the rule
+evidence with text features (the :class:`~utenforskap.SuggestCoder`
+features: lemma words and character n-grams) and re-predicts the statements
+not yet reviewed.  A recorded label is never changed.  This is the
+semi-automatic approach of Schonlau and others, and the active learning of
+screening tools such as ASReview.
+
+:func:`simulate_review` replays a review against a full hand coding to say
+how much reading makes the whole set trustworthy.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+from ._lazy import lazy_module
+from .codebook import codebook_of
+from .errors import UtenforskapError
+
+np = lazy_module("numpy")
+pd = lazy_module("pandas")
+
+__all__ = ["ReviewSession", "simulate_review"]
+
+#: Labels after which the model alone predicts (before, it is blended with the rule coder).
+_BLEND = 30
+#: Weight of the rule-evidence features beside the text features.
+_EVIDENCE_WEIGHT = 3.0
+_STATE = "session.json"
+_PLACE = ["group", "question", "section"]
+_STATEMENTS = "statements.csv"
+_LABELS = "reviewed.csv"
+
+
+def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
+    """What the rule coder saw for one theme: its confidence that the theme
+    applies, and the kinds of evidence (kept or set aside)."""
+    from .review import _rule_probability
+
+    related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
+    kept = [e for e in related if e["kept"]]
+    words = {e["lemma"] or e["matched"].lower() for e in kept if e["method"] == "pattern"}
+    p = _rule_probability(evidence, theme)
+    return [
+        float(np.log(p / (1 - p))),
+        float(any(e["code"] == theme for e in kept)),
+        float(len(words)),
+        float(any(e["method"] in ("section", "question") for e in kept)),
+        float(any(e["method"] in ("negation", "negated") for e in kept)),
+        float(any(not e["kept"] for e in related)),
+    ]
+
+
+class ReviewSession:
+    """A review of coded statements that learns from each batch.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Output of :func:`utenforskap.code` (its codebook comes with it).
+    prior : ReviewSession, optional
+        An earlier review (another workshop, same themes): its reviewed
+        statements are a starting point for the model.
+    random_state : int
+        Seed for the model and the order of ties.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> coded = u.code(u.read_workshop("data/raw"), context=False)
+    >>> session = ReviewSession(coded)
+    >>> ids = session.next_batch(5)
+    >>> labels = coded.set_index("segment_id").loc[ids, session.themes].reset_index()
+    >>> session.record(labels)
+    >>> session.coding().shape, session.reviewed
+    ((86, 4), 5)
+    """
+
+    def __init__(self, coded: pd.DataFrame, *, prior: "ReviewSession | None" = None, random_state: int = 0):
+        book = codebook_of(coded, None)
+        for needed in ("segment_id", "text", "evidence"):
+            if needed not in coded.columns:
+                raise UtenforskapError(f"a review needs the output of code(): the frame has no {needed!r} column")
+        if coded["segment_id"].duplicated().any():
+            raise UtenforskapError("the segment ids of the coded frame are not unique")
+        self.themes = [t for t in book.themes if t in coded.columns]
+        self.book = book
+        self.random_state = random_state
+        self.ids = coded["segment_id"].astype(str).tolist()
+        self.texts = coded["text"].astype(str).tolist()
+        # where each statement stands, for the review sheets
+        self.places = coded.reindex(columns=_PLACE).fillna("").astype(str).reset_index(drop=True)
+        self.rule_codes = [list(c) for c in coded["codes"]] if "codes" in coded.columns else [[] for _ in self.ids]
+        self.lemmas = coded["lemmas"].astype(str).tolist() if "lemmas" in coded.columns else None
+        self.rule = {t: coded[t].astype(bool).to_numpy() for t in self.themes}
+        self.evidence = {
+            t: np.array([_evidence_features(ev, t, book) for ev in coded["evidence"]], dtype=float) for t in self.themes
+        }
+        self.labels: dict[str, dict[str, bool]] = {}  # segment_id -> theme -> recorded label
+        self.history: list[list[str]] = []  # the batches, as asked
+        self.prior = prior
+        self._text_features = None
+        self._refit()
+
+    # ------------------------------------------------------------------
+    @property
+    def reviewed(self) -> int:
+        """How many statements have been reviewed."""
+        return len(self.labels)
+
+    def _features(self):
+        """Text features of every statement (TF-IDF of lemma words and
+        character n-grams, as the SuggestCoder uses), made once."""
+        if self._text_features is None:
+            from .learn import SuggestCoder
+
+            steps = SuggestCoder(random_state=self.random_state)._pipeline()
+            frame = pd.DataFrame({"text": self.texts, **({"lemmas": self.lemmas} if self.lemmas is not None else {})})
+            lemmas = steps.named_steps["lemmas"].transform(frame)
+            self._lemma_strings = lemmas
+            self._vectoriser = steps.named_steps["features"].fit(lemmas)
+            self._text_features = self._vectoriser.transform(lemmas)
+        return self._text_features
+
+    def _design(self, theme: str, rows=None):
+        from scipy.sparse import csr_matrix, hstack
+
+        text = self._features()
+        evidence = self.evidence[theme] * _EVIDENCE_WEIGHT  # the rule evidence counts for more than one word feature
+        if rows is not None:
+            text, evidence = text[rows], evidence[rows]
+        return hstack([text, csr_matrix(evidence)]).tocsr()
+
+    def _refit(self) -> None:
+        """Refit one model per theme on the reviewed statements (and the prior
+        review's); predict the rest.  A theme whose reviewed labels are all
+        the same keeps the rule coder's prediction, moved towards it."""
+        from sklearn.linear_model import LogisticRegression
+
+        self.proba = {}
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        rows = [index[s] for s in self.labels]
+        for t in self.themes:
+            rule_p = 1 / (1 + np.exp(-self.evidence[t][:, 0]))
+            y = [self.labels[s][t] for s in self.labels]
+            X_extra, y_extra = None, []
+            if self.prior is not None and t in self.prior.themes and self.prior.labels:
+                X_extra, y_extra = self.prior._training(t, self)
+            if len(set(y) | set(y_extra)) < 2:
+                self.proba[t] = rule_p
+                continue
+            from scipy.sparse import vstack
+
+            X = self._design(t, rows) if rows else None
+            if X_extra is not None:
+                X = X_extra if X is None else vstack([X, X_extra])
+            model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=self.random_state)
+            model.fit(X, np.array(y + y_extra, dtype=int))
+            learned = model.predict_proba(self._design(t))[:, 1]
+            # with few labels, lean on the rule coder; the model takes over as labels come in
+            weight = min(1.0, (len(y) + len(y_extra)) / _BLEND)
+            self.proba[t] = weight * learned + (1 - weight) * rule_p
+        for sid, labels in self.labels.items():
+            for t in self.themes:
+                self.proba[t][index[sid]] = float(labels[t])
+
+    def _training(self, theme: str, target: "ReviewSession"):
+        """This session's reviewed statements as training rows for ``target``
+        (in ``target``'s text features)."""
+        from scipy.sparse import csr_matrix, hstack
+
+        self._features()
+        target._features()
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        rows = [index[s] for s in self.labels]
+        text = target._vectoriser.transform([self._lemma_strings[i] for i in rows])
+        X = hstack([text, csr_matrix(self.evidence[theme][rows] * _EVIDENCE_WEIGHT)]).tocsr()
+        return X, [self.labels[s][theme] for s in self.labels]
+
+    # ------------------------------------------------------------------
+    def certainty(self) -> pd.DataFrame:
+        """Per statement: the current probability of each theme and how sure
+        the least certain theme is (0 = a coin toss, 1 = sure)."""
+        frame = pd.DataFrame({f"p_{t}": self.proba[t] for t in self.themes})
+        frame.insert(0, "segment_id", self.ids)
+        frame["certainty"] = np.min([np.abs(2 * self.proba[t] - 1) for t in self.themes], axis=0)
+        frame["reviewed"] = [s in self.labels for s in self.ids]
+        return frame
+
+    def next_batch(self, n: int = 5) -> list[str]:
+        """The ``n`` statements to review next: the least certain, spread over
+        different wordings (a batch is never near-copies of one statement).
+
+        Returns
+        -------
+        list of str
+            Segment ids, most useful first.
+        """
+        if n < 1:
+            raise UtenforskapError(f"n must be 1 or more, got {n!r}")
+        certainty = self.certainty()
+        open_rows = np.flatnonzero(~certainty["reviewed"].to_numpy())
+        if not len(open_rows):
+            return []
+        order = open_rows[np.lexsort((open_rows, certainty["certainty"].to_numpy()[open_rows]))]
+        pool = order[: max(5 * n, n)]
+        text = self._features()
+        picked: list[int] = []
+        scores = certainty["certainty"].to_numpy()
+        while len(picked) < min(n, len(pool)):
+            best, best_score = None, None
+            for i in pool:
+                if i in picked:
+                    continue
+                similar = max((float(text[i].multiply(text[j]).sum()) for j in picked), default=0.0)
+                score = scores[i] + 0.5 * similar
+                if best_score is None or score < best_score - 1e-12:
+                    best, best_score = i, score
+            picked.append(best)
+        batch = [self.ids[i] for i in picked]
+        self.history.append(batch)
+        return batch
+
+    def record(self, labels: pd.DataFrame) -> None:
+        """Record reviewed statements (``segment_id`` and one boolean column
+        per theme; sub-code columns are ignored) and refit.
+
+        Raises
+        ------
+        UtenforskapError
+            For an unknown segment id, a missing theme column or a value that
+            is not true/false.
+        """
+        if "segment_id" not in labels.columns:
+            raise UtenforskapError("the labels need a 'segment_id' column")
+        missing = [t for t in self.themes if t not in labels.columns]
+        if missing:
+            raise UtenforskapError(f"the labels need a column per theme; missing: {', '.join(missing)}")
+        known = set(self.ids)
+        for row in labels.itertuples(index=False):
+            sid = str(row.segment_id)
+            if sid not in known:
+                raise UtenforskapError(f"segment_id {sid!r} is not one of the statements of this review")
+            values = {}
+            for t in self.themes:
+                value = getattr(row, t)
+                if isinstance(value, str):
+                    value = value.strip().lower() in ("1", "true", "x", "ja", "yes")
+                if value is None or (isinstance(value, float) and np.isnan(value)):
+                    raise UtenforskapError(f"segment_id {sid!r}: no value for theme {t!r}")
+                values[t] = bool(value)
+            self.labels[sid] = values
+        self._refit()
+
+    def coding(self) -> pd.DataFrame:
+        """One row per statement: ``segment_id`` and a boolean per theme;
+        reviewed statements exactly as recorded, the others as now predicted."""
+        out = pd.DataFrame({"segment_id": self.ids})
+        for t in self.themes:
+            out[t] = self.proba[t] >= 0.5
+        for i, sid in enumerate(self.ids):
+            if sid in self.labels:
+                for t in self.themes:
+                    out.at[i, t] = self.labels[sid][t]
+        return out
+
+    # ------------------------------------------------------------------
+    def _sheet_frame(self, ids: list[str]) -> pd.DataFrame:
+        """The statements ``ids`` as a frame for a coding sheet, pre-filled
+        with the current coding (themes as predicted, the rule coder's
+        sub-codes under a theme that stays)."""
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        rows = []
+        for sid in ids:
+            i = index[sid]
+            themes = [t for t in self.themes if self.proba[t][i] >= 0.5]
+            subs = [c for c in self.rule_codes[i] if c in self.book.codes and self.book.codes[c].parent in themes]
+            rows.append({"segment_id": sid, **self.places.iloc[i].to_dict(), "text": self.texts[i], "codes": themes + subs})
+        return pd.DataFrame(rows)
+
+    def write_batch_sheet(self, path, n: int = 20) -> Path:
+        """Write the next ``n`` statements to review as a coding sheet (the
+        format of :func:`utenforskap.write_coding_sheet`, pre-filled with the
+        current coding); read it back with :meth:`record_sheet`."""
+        from .review import write_review_sheet
+
+        ids = self.next_batch(n)
+        frame = self._sheet_frame(ids)
+        certainty = self.certainty().set_index("segment_id").loc[ids]
+        queue = frame.assign(
+            confidence=certainty["certainty"].to_numpy(),
+            uncertain=[min(self.themes, key=lambda t: abs(2 * certainty.loc[sid, f"p_{t}"] - 1)) for sid in ids],
+            evidence_for="", evidence_against="",
+        )
+        queue.attrs["codebook"] = self.book
+        return write_review_sheet(queue, path, self.book)
+
+    def record_sheet(self, path) -> int:
+        """Record a sheet written by :meth:`write_batch_sheet` and edited (read
+        and checked as :func:`utenforskap.read_manual_coding` does); returns
+        how many statements it held."""
+        from .manual import read_manual_coding
+
+        statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
+        statements.attrs["codebook"] = self.book
+        with warnings.catch_warnings():  # a batch sheet holds a few statements, not all of them
+            warnings.filterwarnings("ignore", message=".*are not in the sheet")
+            sheet = read_manual_coding(path, statements, codebook=self.book)
+        self.record(sheet[["segment_id", *self.themes]])
+        return len(sheet)
+
+    def suggest_patterns(self, min_count: int = 2) -> pd.DataFrame:
+        """Words that mark a theme among the reviewed statements and that the
+        codebook does not yet catch: lemmas found in at least ``min_count``
+        statements reviewed as having the theme, more often than in those
+        reviewed without it, and not matched by the theme's patterns there.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``theme``, ``pattern`` (the lemma), ``for`` and ``against``
+            (reviewed statements with and without the theme that hold it),
+            strongest first.
+        """
+        self._features()
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        stop = _stop_words()
+        rows = []
+        for t in self.themes:
+            has, lacks = {}, {}
+            for sid, labels in self.labels.items():
+                words = {w for w in self._lemma_strings[index[sid]].split() if len(w) > 2 and w.isalpha() and w not in stop}
+                target = has if labels[t] else lacks
+                for w in words:
+                    target[w] = target.get(w, 0) + 1
+            for word, count in has.items():
+                against = lacks.get(word, 0)
+                if count >= min_count and count > 2 * against and not self.book.catches(t, word):
+                    rows.append({"theme": t, "pattern": word, "for": count, "against": against})
+        out = pd.DataFrame(rows, columns=["theme", "pattern", "for", "against"])
+        return out.sort_values(["for", "against", "pattern"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+    def accept_patterns(self, accepted: pd.DataFrame, path) -> Path:
+        """Write a copy of the session's codebook to ``path`` with the accepted
+        patterns (rows of :meth:`suggest_patterns`) added to their themes.
+        The bundled codebook file is never changed."""
+        from .codebook import add_patterns
+
+        return add_patterns(self.book, {t: list(part["pattern"]) for t, part in accepted.groupby("theme", sort=False)}, path)
+
+    # ------------------------------------------------------------------
+    def save(self, folder) -> Path:
+        """Save the review (statements, rule evidence, recorded labels, the
+        batches asked) to ``folder``; :meth:`load` takes it up again."""
+        from .export import write_csv, write_text
+
+        folder = Path(folder)
+        statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
+        if self.lemmas is not None:
+            statements["lemmas"] = self.lemmas
+        for column in _PLACE:
+            statements[column] = self.places[column]
+        statements["rule_codes"] = [";".join(c) for c in self.rule_codes]
+        for t in self.themes:
+            statements[f"rule_{t}"] = self.rule[t]
+            statements[f"evidence_{t}"] = [json.dumps(list(map(float, row))) for row in self.evidence[t]]
+        write_csv(statements, folder / _STATEMENTS)
+        reviewed = pd.DataFrame([{"segment_id": s, **v} for s, v in self.labels.items()], columns=["segment_id", *self.themes])
+        write_csv(reviewed, folder / _LABELS)
+        state = {"themes": self.themes, "codebook": self.book.title, "codebook_source": self.book.source,
+                 "random_state": self.random_state, "history": self.history}
+        write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n", folder / _STATE)
+        return folder
+
+    @classmethod
+    def load(cls, folder) -> "ReviewSession":
+        """A review saved with :meth:`save`."""
+        from .codebook import load_codebook
+
+        folder = Path(folder)
+        try:
+            state = json.loads((folder / _STATE).read_text(encoding="utf-8"))
+            statements = pd.read_csv(folder / _STATEMENTS, encoding="utf-8-sig", dtype={"segment_id": str}, keep_default_na=False)
+            reviewed = pd.read_csv(folder / _LABELS, encoding="utf-8-sig", dtype={"segment_id": str})
+        except FileNotFoundError as exc:
+            raise UtenforskapError(f"not a saved review ({exc.filename} is missing)", folder) from None
+        session = cls.__new__(cls)
+        source = state.get("codebook_source") or None
+        try:
+            session.book = load_codebook(source)
+        except Exception:  # the codebook file moved: the bundled one names the themes
+            session.book = load_codebook()
+        session.themes = state["themes"]
+        session.random_state = state["random_state"]
+        session.ids = statements["segment_id"].tolist()
+        session.texts = statements["text"].astype(str).tolist()
+        session.lemmas = statements["lemmas"].astype(str).tolist() if "lemmas" in statements.columns else None
+        session.places = statements.reindex(columns=_PLACE).fillna("").astype(str)
+        session.rule_codes = [[c for c in str(v).split(";") if c] for v in statements.get("rule_codes", [""] * len(statements))]
+        session.rule = {t: statements[f"rule_{t}"].astype(str).str.lower().eq("true").to_numpy() for t in session.themes}
+        session.evidence = {t: np.array([json.loads(v) for v in statements[f"evidence_{t}"]], dtype=float) for t in session.themes}
+        session.labels = {
+            str(r["segment_id"]): {t: str(r[t]).lower() in ("true", "1") for t in session.themes} for _, r in reviewed.iterrows()
+        }
+        session.history = state.get("history", [])
+        session.prior = None
+        session._text_features = None
+        session._refit()
+        return session
+
+
+def _stop_words() -> frozenset:
+    from .nlp import get_pipeline
+
+    return frozenset(get_pipeline().Defaults.stop_words)
+
+
+def _kappas(coding: pd.DataFrame, gold: pd.DataFrame, themes) -> list[float]:
+    from sklearn.metrics import cohen_kappa_score
+
+    merged = coding.merge(gold[["segment_id", *themes]], on="segment_id", suffixes=("", "_gold"))
+    out = []
+    for t in themes:
+        a, b = merged[t].astype(int), merged[f"{t}_gold"].astype(int)
+        out.append(1.0 if (a == b).all() else float(cohen_kappa_score(a, b)))
+    return out
+
+
+def simulate_review(coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets=(0.7, 0.8, 0.9), random_state: int = 0) -> pd.DataFrame:
+    """Replay a review against a full hand coding.
+
+    Three orders are replayed: the session's (least certain first, learning
+    after each batch), a random order with the same learning, and a random
+    order without learning (reviewed statements fixed, the rest as the rule
+    coder has them).
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Output of :func:`utenforskap.code`.
+    gold : pandas.DataFrame
+        ``segment_id`` and a 0/1 or boolean column per theme.
+    batch : int
+        Statements per batch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per order and target kappa: ``order``, ``target``,
+        ``reviewed_share`` (the share of statements reviewed before every
+        theme reached the target; 1.0 when only the whole set does) and
+        ``reviewed``.
+    """
+    themes = [t for t in codebook_of(coded).themes if t in coded.columns and t in gold.columns]
+    gold = gold.assign(segment_id=gold["segment_id"].astype(str))
+    truth = gold.set_index("segment_id")
+    n = len(coded)
+    rows = []
+    rng = np.random.default_rng(random_state)
+    random_order = list(coded["segment_id"].astype(str).to_numpy()[rng.permutation(n)])
+    for order in ("learning, least certain first", "learning, random order", "no learning, random order"):
+        session = ReviewSession(coded, random_state=random_state)
+        reached: dict[float, int] = {}
+        done = 0
+        while True:
+            kappas = _kappas(session.coding() if order != "no learning, random order" else _fixed(session, coded, themes), gold, themes)
+            for target in targets:
+                if target not in reached and min(kappas) >= target:
+                    reached[target] = done
+            if len(reached) == len(targets) or done >= n:
+                break
+            if order == "learning, least certain first":
+                ids = session.next_batch(batch)
+            else:
+                ids = random_order[done : done + batch]
+            labels = truth.loc[ids, themes].astype(bool).reset_index()
+            if order == "no learning, random order":
+                session.labels.update({r.segment_id: {t: bool(getattr(r, t)) for t in themes} for r in labels.itertuples(index=False)})
+            else:
+                session.record(labels)
+            done += len(ids)
+        for target in targets:
+            count = reached.get(target, n)
+            rows.append({"order": order, "target": target, "reviewed_share": round(count / n, 3), "reviewed": count})
+    return pd.DataFrame(rows)
+
+
+def _fixed(session: ReviewSession, coded: pd.DataFrame, themes) -> pd.DataFrame:
+    """The rule coding with the reviewed statements as recorded."""
+    out = coded[["segment_id", *themes]].copy()
+    out["segment_id"] = out["segment_id"].astype(str)
+    for i, sid in enumerate(out["segment_id"]):
+        if sid in session.labels:
+            for t in themes:
+                out.at[out.index[i], t] = session.labels[sid][t]
+    return out
