@@ -1,7 +1,6 @@
 """Manual coding round-trip through an Excel coding sheet."""
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from utenforskap import InputError, agreement, code, read_manual_coding, write_coding_sheet
