@@ -26,7 +26,8 @@ th{background:#f2f2f2}td.num{text-align:right}
 .framework td{min-width:14em}.framework ul{margin:0;padding-left:1.1em}
 .framework li{margin-bottom:.4em}.sid{color:#777;font-size:.8em;display:block}
 .meta{color:#555;font-size:.9em}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}
-nav.toc ol{columns:2;font-size:.95em}
+nav.toc ol{columns:2;font-size:.95em}nav.toc li{break-inside:avoid}
+@media (max-width:600px){nav.toc ol{columns:1}body{margin:1em auto}}
 @media print{
  body{max-width:none;margin:0;font-size:10pt}
  .wide{overflow:visible}
