@@ -33,6 +33,7 @@ from .export import write_parquet
 from .kwic import kwic
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
+from .patterns import codebook_pattern_problems, pattern_matches
 from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .refiqda import read_qdpx, write_qdc, write_qdpx
 from .review import review_queue, review_simulation, write_review_sheet
@@ -85,6 +86,8 @@ __all__ = [
     "from_quanteda_yaml",
     "read_quanteda_dictionary",
     "codebook_markdown",
+    "pattern_matches",
+    "codebook_pattern_problems",
     "write_parquet",
     "SuggestCoder",
     "evaluate",
