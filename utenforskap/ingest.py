@@ -141,7 +141,6 @@ class _Table:
     rows: list[Row] = field(default_factory=list)
     name: str = ""
     report_export: bool = False  # " - " inside a list separates statements
-    transposed: bool = False
 
     def text_size(self) -> int:
         return sum(len(c) for r in self.rows for c in r.cells[1:])
@@ -217,7 +216,6 @@ def _build_table(path: Path, grid: Grid) -> _Table:
     width = len(header.cells)
     while width > 2 and _is_blank(header.cells[width - 1]):
         width -= 1
-    transposed = False
     firsts = [r.cells[0] for r in data if r.cells and not _is_blank(r.cells[0])]
     if (
         firsts
@@ -230,7 +228,6 @@ def _build_table(path: Path, grid: Grid) -> _Table:
             widest -= 1
         header, data = _transpose(header, data, widest)
         width = len(header.cells)
-        transposed = True
     header = Row(header.line, header.line_end, header.cells[:width], header.lines)
     preamble = [" ".join(_strip_markup(c) for c in r.cells).strip() for r in rows[:header_at]]
     title = next((p for p in preamble if p), "") or grid.title
@@ -250,19 +247,18 @@ def _build_table(path: Path, grid: Grid) -> _Table:
                 r.line,
             )
         table.append(Row(r.line, r.line_end, cells, r.lines))
-    return _Table(path=path, title=title, header=header, rows=table, name=grid.name, transposed=transposed)
+    return _Table(path=path, title=title, header=header, rows=table, name=grid.name)
 
 
-def _choose(path: Path, grids: list[Grid], chosen: bool) -> _Table:
-    """The grid that is the workshop table.
+def _choose(path: Path, grids: list[Grid]) -> _Table:
+    """The grid that is the workshop table, when the user chose none.
 
-    With one grid chosen by the user, that one.  Otherwise hidden sheets are
-    skipped and, of the tables that can be read, the one whose header reads as
-    questions and that holds the most text is taken; two such tables of
-    similar size are ambiguous and raise an error listing them.
+    Hidden sheets are skipped and, of the tables that can be read, the one
+    whose header reads as questions and that holds the most text is taken;
+    two such tables of similar size are ambiguous and raise an error listing
+    them.
     """
-    if chosen:
-        return _build_table(path, grids[0])
+    option = "sheet" if path.suffix.lower() in (".xlsx", ".xlsm") else "table"
     visible = [g for g in grids if not g.hidden]
     hidden = [g.name for g in grids if g.hidden]
     tables, failures = [], []
@@ -279,10 +275,8 @@ def _choose(path: Path, grids: list[Grid], chosen: bool) -> _Table:
     pool = sorted(plausible or tables, key=lambda t: -t.text_size())
     if not pool:
         extra = f" (hidden sheets: {', '.join(hidden)}; read one with sheet=...)" if hidden else ""
-        what = "sheet" if path.suffix.lower() in (".xlsx", ".xlsm") else "table"
-        raise InputError(f"no workshop table found in any {'visible ' if hidden else ''}{what}{extra}", path)
+        raise InputError(f"no workshop table found in any {'visible ' if hidden else ''}{option}{extra}", path)
     if len(pool) > 1 and plausible and 2 * pool[1].text_size() >= pool[0].text_size():
-        option = "sheet" if path.suffix.lower() in (".xlsx", ".xlsm") else "table"
         listed = "; ".join(t.describe() for t in pool)
         raise InputError(
             f"more than one table looks like a workshop: {listed}; choose one with "
@@ -320,7 +314,7 @@ def _delimiter_score(rows: list[Row]) -> tuple[float, int]:
     return (round(multi.count(modal) / len(widths), 2), modal)
 
 
-def _read_text_table(path: Path, data: bytes) -> list[Grid]:
+def _read_text_table(path: Path, data: bytes) -> Grid:
     text = _decode(data, path)
     first_line = 1
     delimiter = "\t"
@@ -341,7 +335,7 @@ def _read_text_table(path: Path, data: bytes) -> list[Grid]:
         raise InputError(f"cannot read the table: {exc}", path) from None
     finally:
         csv.field_size_limit(limit)
-    return [Grid(name="", rows=rows)]
+    return Grid(name="", rows=rows)
 
 
 _READERS = {
@@ -361,8 +355,7 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         for name, value in (("sheet", sheet), ("table", table)):
             if value is not None:
                 warnings.warn(f"{path}: {name}={value!r} has no effect on a {path.suffix} file", stacklevel=4)
-        grid = _read_text_table(path, data)[0]
-        built = _build_table(path, grid)
+        built = _build_table(path, _read_text_table(path, data))
         if "segment_id" in (_strip_markup(c) for c in built.header.cells):
             raise InputError(
                 "this is a table of statements written by utenforskap (it has a segment_id column), "
@@ -378,7 +371,7 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         grids = read_xlsx(path, data, limit, sheet=sheet)
         if not grids:
             raise InputError("no sheet found in the workbook", path)
-        return _choose(path, grids, chosen=sheet is not None)
+        return _build_table(path, grids[0]) if sheet is not None else _choose(path, grids)
     if sheet is not None:
         warnings.warn(f"{path}: sheet={sheet!r} has no effect on a Word document (use table=)", stacklevel=4)
     grids = read_docx(path, data, limit)
@@ -387,11 +380,11 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         wanted = numbered.get(f"table {table}")
         if wanted is None:
             raise InputError(f"no table {table!r} in the document; it has {len(grids)} table(s), numbered from 1", path)
-        return _choose(path, [wanted], chosen=True)
+        return _build_table(path, wanted)
     grids = [g for g in grids if max((len(r.cells) for r in g.rows), default=0) >= 2]
     if not grids:
         raise InputError("no table with two or more columns found in the document", path)
-    return _choose(path, grids, chosen=False)
+    return _choose(path, grids)
 
 
 # --------------------------------------------------------------------------
@@ -537,6 +530,28 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-_") or "x"
 
 
+def workshop_id(file_name: str) -> str:
+    """The workshop id of a file: its stem (NFC), lower case, as a slug.
+
+    Examples
+    --------
+    >>> workshop_id("Møte 2.docx")
+    'møte-2'
+    """
+    return _slug(_nfc(Path(file_name).stem))
+
+
+def segment_id(workshop: str, group, question, position) -> str:
+    """The id of a statement: ``<workshop>-g<group>-q<question>-<position>``.
+
+    Examples
+    --------
+    >>> segment_id("ws", "Gruppe A", 2, 3)
+    'ws-ggruppe-a-q2-03'
+    """
+    return f"{workshop}-g{_slug(str(group))}-q{question}-{int(position):02d}"
+
+
 def _question_numbers(header: list[str]) -> list[int]:
     found = []
     for cell in header:
@@ -628,7 +643,7 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
     frame.insert(
         0,
         "segment_id",
-        [f"{workshop}-g{_slug(r['group'])}-q{r['question']}-{r['position']:02d}" for r in records],
+        [segment_id(workshop, r["group"], r["question"], r["position"]) for r in records],
     )
     duplicated = frame["segment_id"].duplicated(keep=False)
     if duplicated.any():
@@ -664,7 +679,7 @@ def _read_file(path: Path, sheet=None, table=None, max_part_mb: float = 200) -> 
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path) from None
     built = _read_table(path, data, sheet=sheet, table=table, max_part_mb=max_part_mb)
-    frame = _assemble(built, _slug(_nfc(path.stem)))
+    frame = _assemble(built, workshop_id(path.name))
     if frame.empty:
         raise InputError("the table has no statements", path)
     log.info("%s: %d statements", path, len(frame))
@@ -790,7 +805,7 @@ def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> 
         raise InputError("no input files given", ".")
     seen: dict[str, Path] = {}
     for f in files:
-        workshop = _slug(_nfc(f.stem))
+        workshop = workshop_id(f.name)
         if workshop in seen:
             raise InputError(
                 f"{seen[workshop]} and {f} give the same workshop id {workshop!r}; rename one", f

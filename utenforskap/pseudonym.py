@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .identifiers import KINDS, find_identifiers
+from .ingest import segment_id, workshop_id
 
 pd = lazy_module("pandas")
 
@@ -447,24 +448,17 @@ def pseudonymise(
             pieces.append(text[last:])
             new_values.append("".join(pieces))
         out[column] = pd.Series(new_values, index=frame.index, dtype=object)
-    if "group" in columns and "segment_id" in frame.columns and {"workshop", "question", "position"} <= set(frame.columns):
-        from .ingest import _slug
-
+    if "source" in columns and "workshop" in frame.columns:
+        # a file name with a name in it gives a workshop id with that name in it
+        out["workshop"] = [workshop_id(new) if new != old else w for w, old, new in zip(out["workshop"], frame["source"], out["source"])]
+    if "segment_id" in frame.columns and {"workshop", "group", "question", "position"} <= set(frame.columns):
+        # the ids made from a group label or workshop id that held a name are made again
         out["segment_id"] = [
-            f"{w}-g{_slug(str(g))}-q{q}-{int(p):02d}" for w, g, q, p in zip(out["workshop"], out["group"], out["question"], out["position"])
+            segment_id(w, g, q, p) if (w, g) != (old_w, old_g) else sid
+            for sid, w, g, q, p, old_w, old_g in zip(
+                frame["segment_id"], out["workshop"], out["group"], out["question"], out["position"], frame["workshop"], frame["group"]
+            )
         ]
-    if "source" in columns and "workshop" in frame.columns and "source" in frame.columns:
-        from pathlib import PurePath
-
-        from .ingest import _slug
-
-        renamed = {old: _slug(PurePath(new).stem) for old, new in zip(frame["source"], out["source"]) if old != new}
-        if renamed:
-            by_source = dict(zip(frame["source"], out["source"]))
-            new_workshop = [_slug(PurePath(by_source[s]).stem) if s in renamed else w for s, w in zip(frame["source"], out["workshop"])]
-            if "segment_id" in out.columns:
-                out["segment_id"] = [sid.replace(old, new, 1) if sid.startswith(f"{old}-") else sid for sid, old, new in zip(out["segment_id"], out["workshop"], new_workshop)]
-            out["workshop"] = new_workshop
     out["pseudonymised"] = counts
     if kinds_found.get("fnr"):
         warnings.warn(
