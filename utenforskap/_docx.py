@@ -20,10 +20,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 
-# elements whose children are read as if they stood in their place
+# elements whose children are read as if they stood in their place (anything
+# else not read below, such as w:del and w:moveFrom, is not shown by Word)
 _WRAPPERS = {W + "ins", W + "hyperlink", W + "smartTag", W + "fldSimple", W + "customXml", W + "bdo", W + "dir", W + "moveTo"}
-# elements whose text is not part of what Word shows
-_DROPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "sdtPr", W + "sdtEndPr", W + "tcPr", W + "trPr", W + "tblPr", W + "tblGrid"}
 _UNREADABLE = {W + "object": "an embedded object", W + "altChunk": "an imported document chunk"}
 
 
@@ -42,6 +41,25 @@ def _sdt_content(elem):
     return elem.find(W + "sdtContent")
 
 
+def _expanded(parent):
+    """The children of ``parent`` as Word shows them: a content control, an
+    alternate content (its first choice) or a wrapper is replaced by what it
+    holds."""
+    for child in parent:
+        tag = child.tag
+        if tag == W + "sdt":
+            inner = _sdt_content(child)
+        elif tag == MC + "AlternateContent":
+            inner = _alternate(child)
+        elif tag in _WRAPPERS:
+            inner = child
+        else:
+            yield child
+            continue
+        if inner is not None:
+            yield from _expanded(inner)
+
+
 class _Cells:
     """Reads the text of table cells; collects what it cannot read."""
 
@@ -51,23 +69,13 @@ class _Cells:
 
     # -- block level: paragraphs, tables, controls -------------------------
     def blocks(self, parent, lines: list[str]) -> None:
-        for child in parent:
+        for child in _expanded(parent):
             tag = child.tag
             if tag == W + "p":
                 self.paragraph(child, lines)
             elif tag == W + "tbl":
                 for tc in _cells_of(child):
                     self.blocks(tc, lines)
-            elif tag == W + "sdt":
-                content = _sdt_content(child)
-                if content is not None:
-                    self.blocks(content, lines)
-            elif tag == MC + "AlternateContent":
-                choice = _alternate(child)
-                if choice is not None:
-                    self.blocks(choice, lines)
-            elif tag in _WRAPPERS:
-                self.blocks(child, lines)
             elif tag in _UNREADABLE:
                 self.unreadable.append(_UNREADABLE[tag])
 
@@ -95,22 +103,10 @@ class _Cells:
 
     # -- inline level: runs and what wraps them ----------------------------
     def inline(self, parent, out: list[str], fields: list[str], boxes: list[str]) -> None:
-        for child in parent:
+        for child in _expanded(parent):
             tag = child.tag
             if tag == W + "r":
                 self.run(child, out, fields, boxes)
-            elif tag in _DROPPED:
-                continue
-            elif tag == W + "sdt":
-                content = _sdt_content(child)
-                if content is not None:
-                    self.inline(content, out, fields, boxes)
-            elif tag == MC + "AlternateContent":
-                choice = _alternate(child)
-                if choice is not None:
-                    self.inline(choice, out, fields, boxes)
-            elif tag in _WRAPPERS:
-                self.inline(child, out, fields, boxes)
             elif tag in (M + "oMath", M + "oMathPara"):
                 out.append("".join(t.text or "" for t in child.iter(M + "t")))
             elif tag in _UNREADABLE:

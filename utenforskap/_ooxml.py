@@ -12,6 +12,7 @@ part.
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from typing import Iterator
 from xml.etree.ElementTree import Element, ParseError
@@ -23,6 +24,8 @@ from .errors import InputError
 
 #: Largest uncompressed size of one part of a .docx/.xlsx, in bytes (200 MB).
 MAX_PART_BYTES = 200 * 2**20
+# what a damaged or hostile part raises while it is inflated and parsed
+_BROKEN = (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError)
 #: Largest compression ratio of a part over 10 MB (real sheets stay under ~30).
 MAX_RATIO = 100
 _RATIO_FROM = 10 * 2**20
@@ -93,7 +96,7 @@ class Package:
         with self._open(name) as stream:
             try:
                 return safe_et.parse(stream, forbid_dtd=True).getroot()
-            except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            except _BROKEN as exc:
                 raise self._failed(name, exc) from None
 
     def iterparse(self, name: str, events=("start", "end"), wrap=None) -> Iterator[tuple[str, Element]]:
@@ -102,7 +105,7 @@ class Package:
         with self._open(name) as stream:
             try:
                 yield from safe_et.iterparse(wrap(stream) if wrap else stream, events=events, forbid_dtd=True)
-            except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            except _BROKEN as exc:
                 raise self._failed(name, exc) from None
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
@@ -120,7 +123,7 @@ class Package:
             if target.startswith("/"):
                 target = target[1:]
             elif folder:
-                target = _join(folder, target)
+                target = posixpath.normpath(posixpath.join(folder, target))
             out[rel.get("Id", "")] = (target, rel.get("Type", "").rsplit("/", 1)[-1])
         return out
 
@@ -134,13 +137,3 @@ class Package:
     def close(self) -> None:
         self.zip.close()
 
-
-def _join(folder: str, target: str) -> str:
-    parts = folder.split("/")
-    for piece in target.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 from ._grid import Grid, Row
 from ._ooxml import Package
 from .errors import InputError
@@ -24,21 +26,6 @@ _DATE_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _unescape(text: str) -> str:
@@ -186,7 +173,7 @@ class _Sheet:
             return _date(value, self.epoch)
         return _number(value)
 
-    def read(self, part: str) -> tuple[dict[int, dict[int, str]], list[tuple[int, int, int, int]]]:
+    def read(self, part: str) -> tuple[dict[int, dict[int, str]], list[tuple[int, int, int]]]:
         """Non-empty cells as {row: {column: text}} and merged ranges, streaming."""
         cells: dict[int, dict[int, str]] = {}
         merged = []
@@ -206,13 +193,11 @@ class _Sheet:
             if name == "c":
                 ref = elem.get("r") or ""
                 m = _REF.match(ref)
-                if m:
-                    column, row = _column_number(m.group(1)), int(m.group(2))
-                    if row != row_number:  # a cell reference outside its row element
-                        row_number = row
+                if m:  # the reference wins over the row element's number
+                    column, row_number = column_index_from_string(m.group(1)), int(m.group(2))
                 else:
                     column += 1
-                    ref = f"{_column_letters(column)}{row_number}"
+                    ref = f"{get_column_letter(column)}{row_number}"
                 text = self._value(elem, ref)
                 if text.strip():
                     cells.setdefault(row_number, {})[column] = text
@@ -224,9 +209,8 @@ class _Sheet:
             elif name == "mergeCell":
                 bounds = (elem.get("ref") or "").split(":")
                 ends = [_REF.match(b) for b in bounds]
-                if len(ends) == 2 and all(ends):
-                    (c1, r1), (c2, r2) = ((_column_number(e.group(1)), int(e.group(2))) for e in ends)
-                    merged.append((r1, r2, c1, c2))
+                if len(ends) == 2 and all(ends):  # (first row, last row, first column)
+                    merged.append((int(ends[0].group(2)), int(ends[1].group(2)), column_index_from_string(ends[0].group(1))))
         return cells, merged
 
 
@@ -241,7 +225,7 @@ def _grid(name: str, cells: dict[int, dict[int, str]], merged, hidden: bool) -> 
         for c, text in row.items():
             values[index[c]] = text
         rows.append(Row(number, number, values))
-    spans = [(r1, r2, index[c1]) for r1, r2, c1, _c2 in merged if r2 > r1 and c1 in index]
+    spans = [(r1, r2, index[c1]) for r1, r2, c1 in merged if r2 > r1 and c1 in index]
     return Grid(name=f"sheet {name!r}", rows=rows, merged=spans, hidden=hidden)
 
 

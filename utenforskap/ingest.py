@@ -26,10 +26,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._docx import read_docx
 from ._grid import Grid, Row
 from ._lazy import lazy_module
-from ._xlsx import read_xlsx
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -366,6 +364,8 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         built.report_export = path.suffix.lower() == ".txt"
         return built
     if kind == "xlsx":
+        from ._xlsx import read_xlsx  # loaded for workbooks only: openpyxl's utilities are slow to import
+
         if table is not None:
             warnings.warn(f"{path}: table={table!r} has no effect on a workbook (use sheet=)", stacklevel=4)
         grids = read_xlsx(path, data, limit, sheet=sheet)
@@ -374,6 +374,8 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         return _build_table(path, grids[0]) if sheet is not None else _choose(path, grids)
     if sheet is not None:
         warnings.warn(f"{path}: sheet={sheet!r} has no effect on a Word document (use table=)", stacklevel=4)
+    from ._docx import read_docx
+
     grids = read_docx(path, data, limit)
     if table is not None:
         numbered = {g.name: g for g in grids}
