@@ -331,6 +331,7 @@ def analyse(
     from .refiqda import write_qdc, write_qdpx
     from .report import render_report
     from .review import review_queue, write_review_sheet
+    from .pseudonym import name_check_path
     from .word_report import write_word_report
 
     final = Path(output_dir)
@@ -427,7 +428,7 @@ def analyse(
         if pseudonymise:
             # the key and the list of possible names hold personal data: beside the key, never in the output
             written["key"] = write_csv(key_frame, key_path)
-            written["name_check"] = write_csv(name_check, _name_check_path(key_path))
+            written["name_check"] = write_csv(name_check, name_check_path(key_path))
     finally:
         worker.close()
         shutil.rmtree(out, ignore_errors=True)
@@ -453,24 +454,12 @@ def _check_key(key, output: Path) -> Path:
     return path
 
 
-def _name_check_path(key: Path) -> Path:
-    return key.with_name(f"{key.stem}_mulige_navn.csv")
-
-
 def _pseudonymised(statements, names, public, key_path: Path):
     """The statements with names and identifiers replaced in every column
     that can hold them; the (extended) key; words that may still be names."""
-    from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
+    from .pseudonym import NAME_COLUMNS, pseudonymise, read_key, unreplaced_names
 
-    earlier = None
-    if key_path.exists():
-        try:
-            earlier = pd.read_csv(key_path, encoding="utf-8-sig", dtype=str)
-        except (OSError, ValueError) as exc:
-            raise UtenforskapError(f"cannot read the key ({exc})", key_path) from None
-        if not {"pseudonym", "kind", "value"} <= set(earlier.columns):
-            raise UtenforskapError("this is not a key written by utenforskap (columns pseudonym, kind, value)", key_path)
-    out, key_frame, _report = pseudonymise(statements, names=names, public=public, columns=NAME_COLUMNS, key=earlier)
+    out, key_frame, _report = pseudonymise(statements, names=names, public=public, columns=NAME_COLUMNS, key=read_key(key_path))
     return out.drop(columns=["pseudonymised"]), key_frame, unreplaced_names(out, columns=NAME_COLUMNS)
 
 

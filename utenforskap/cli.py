@@ -144,25 +144,19 @@ def _cmd_kwic(args) -> None:
 
 
 def _cmd_pseudonymise(args) -> None:
-    from .analyse import _name_check_path
     from .export import write_csv
     from .ingest import read_workshop
-    from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
+    from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
 
     if args.key.resolve() == args.output.resolve():
         raise UtenforskapError("--key and -o are the same file: the key would overwrite the export", args.key)
-    earlier = None
-    if args.key.exists():
-        import pandas as pd
-
-        earlier = pd.read_csv(args.key, encoding="utf-8-sig", dtype=str)
     out, key, report = pseudonymise(
         read_workshop(args.inputs, **_reading(args)), names=_listed(args.names) or (), public=_listed(args.public),
-        method=args.method, columns=NAME_COLUMNS, key=earlier,
+        method=args.method, columns=NAME_COLUMNS, key=read_key(args.key),
     )
     write_csv(out, args.output)
     write_csv(key, args.key)
-    check = write_csv(unreplaced_names(out, columns=NAME_COLUMNS), _name_check_path(args.key))
+    check = write_csv(unreplaced_names(out, columns=NAME_COLUMNS), name_check_path(args.key))
     for row in report.itertuples(index=False):
         found = f"; identifiers: {row.identifiers}" if row.identifiers else ""
         print(f"{row.source}: {row.replacements} replacement(s) ({row.method}){found}")

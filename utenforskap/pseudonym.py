@@ -41,7 +41,7 @@ from .ingest import segment_id, workshop_id
 
 pd = lazy_module("pandas")
 
-__all__ = ["pseudonymise", "unreplaced_names", "FIRST_NAMES", "PUBLIC_FIGURES", "NAME_COLUMNS"]
+__all__ = ["pseudonymise", "unreplaced_names", "read_key", "name_check_path", "FIRST_NAMES", "PUBLIC_FIGURES", "NAME_COLUMNS"]
 
 #: Columns of a statements frame that can hold a name.
 NAME_COLUMNS = ("text", "group", "section", "workshop_title", "question_text", "source")
@@ -149,7 +149,6 @@ def _sentence_start(text: str, start: int) -> bool:
 
 @dataclass
 class _Person:
-    pseudonym: str
     full: str
     parts: set[str] = field(default_factory=set)  # lower-case forms that name this person
 
@@ -208,19 +207,18 @@ def _people(names) -> list[_Person]:
         for w in words:
             parts.update(p.lower() for p in w.split("-") if len(p) > 1)
             parts.add(w.lower())
-        people.append(_Person(pseudonym="", full=full, parts=parts))
+        people.append(_Person(full=full, parts=parts))
     return people
 
 
 class _Finder:
     """Finds the person names of one text."""
 
-    def __init__(self, people: list[_Person], public: set[str], use_gazetteer: bool):
-        self.people = people
+    def __init__(self, people: list[_Person], public: set[str]):
         self.public = {p.lower() for p in public}
-        self.first, self.last = _gazetteer() if use_gazetteer else (frozenset(), frozenset())
-        self.first_lower = {n.lower() for n in self.first}
-        self.last_lower = {n.lower() for n in self.last}
+        first, last = _gazetteer()
+        self.first_lower = {n.lower() for n in first}
+        self.last_lower = {n.lower() for n in last}
         # listed forms, longest first, each mapped to its person (the first listed wins a shared form)
         self.forms: dict[str, _Person] = {}
         for person in people:
@@ -401,7 +399,7 @@ def pseudonymise(
     used = "ner" if (method == "ner" or (method == "auto" and has_ner)) else "heuristic"
     people = _people(names)
     public = set(PUBLIC_FIGURES if public is None else public)
-    finder = _Finder(people, public, use_gazetteer=True)
+    finder = _Finder(people, public)
     book = _Key(key)
     out = frame.copy()
     columns = [c for c in dict.fromkeys(columns) if c in frame.columns]
@@ -418,7 +416,7 @@ def pseudonymise(
                 if not any(o.start < s.end and s.start < o.end for o in spans):
                     spans.append(s)
             for s, e in extra:
-                if not any(o.start < e and s < o.end for o in spans) and text[s:e].lower() not in {p.lower() for p in public}:
+                if not any(o.start < e and s < o.end for o in spans) and text[s:e].lower() not in finder.public:
                     base, ending = _genitive_base(text[s:e])
                     spans.append(_Span(s, s + len(base), "person", base, ending))
             found[column].append(sorted(spans, key=lambda s: s.start))
@@ -473,6 +471,36 @@ def pseudonymise(
         .assign(method=used, identifiers=", ".join(f"{KINDS.get(k, 'PERSON')}={n}" for k, n in sorted(kinds_found.items()) if k != "person"))
     )
     return out, book.frame(), report
+
+
+def read_key(path) -> pd.DataFrame | None:
+    """The key of an earlier run (None when the file does not exist yet).
+
+    Raises
+    ------
+    UtenforskapError
+        When the file cannot be read or is not a key written by utenforskap.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        key = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    except (OSError, ValueError) as exc:
+        raise UtenforskapError(f"cannot read the key ({exc})", path) from None
+    if not {"pseudonym", "kind", "value"} <= set(key.columns):
+        raise UtenforskapError("this is not a key written by utenforskap (columns pseudonym, kind, value)", path)
+    return key
+
+
+def name_check_path(key):
+    """Where the list of possible names goes: beside the key, as personal as it."""
+    from pathlib import Path
+
+    key = Path(key)
+    return key.with_name(f"{key.stem}_mulige_navn.csv")
 
 
 def _canonical_person(name: str, finder: _Finder) -> str:
