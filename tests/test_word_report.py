@@ -9,7 +9,7 @@ import docx
 import pytest
 
 import utenforskap as u
-from utenforskap.word_report import uncoded
+from utenforskap.display import uncoded
 
 
 @pytest.fixture(scope="module")

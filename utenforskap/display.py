@@ -15,7 +15,8 @@ from ._lazy import lazy_module
 
 pd = lazy_module("pandas")
 
-__all__ = ["COLUMN_LABELS", "OUTPUT_FILES", "CHART_FILES", "CHART_FOLDER", "TABLE_TITLES", "chart_file", "display_table", "note_nb", "why_nb", "pipeline_nb"]
+__all__ = ["COLUMN_LABELS", "OUTPUT_FILES", "CHART_FILES", "CHART_FOLDER", "TABLE_TITLES", "chart_file",
+           "short_id", "uncoded", "workshop_numbers", "report_titles", "question_lines", "display_table", "note_nb", "why_nb", "pipeline_nb"]
 
 #: Column and index names as a researcher reads them.
 COLUMN_LABELS = {
@@ -127,6 +128,56 @@ def chart_file(name: str, book=None) -> str:
     theme = name.removeprefix("subcodes_")
     label = book.label(theme) if book is not None and theme in book.codes else theme
     return f"underkoder_{ascii_slug(label)}"
+
+
+def short_id(segment_id: str, workshop: str, number: int | None = None) -> str:
+    """A quote id short enough to read: the segment id without its workshop
+    prefix, with the workshop's number in a series (``W2 g3-q3-01``).
+
+    Examples
+    --------
+    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023")
+    'g3-q3-01'
+    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023", 2)
+    'W2 g3-q3-01'
+    """
+    text = str(segment_id)
+    text = text[len(workshop) + 1 :] if text.startswith(f"{workshop}-") else text
+    return f"W{number} {text}" if number is not None else text
+
+
+def uncoded(coded: pd.DataFrame) -> pd.DataFrame:
+    """The statements that got no code at all."""
+    if "codes" not in coded.columns:
+        return coded.iloc[0:0]
+    return coded[coded["codes"].map(len) == 0]
+
+
+def workshop_numbers(coded: pd.DataFrame) -> dict:
+    """Workshop -> its number in a series (W1, W2 ...); empty for one workshop."""
+    workshops = list(dict.fromkeys(coded["workshop"])) if "workshop" in coded.columns else []
+    return {w: i for i, w in enumerate(workshops, start=1)} if len(workshops) > 1 else {}
+
+
+def report_titles(coded: pd.DataFrame) -> tuple[str, list[str]]:
+    """The report's title (the workshop's, or a general one for a series)
+    and the further workshop titles to list under it."""
+    titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
+    if len(titles) == 1:
+        return titles[0], []
+    return "Analyse av workshopinnspill", titles[1:]
+
+
+def question_lines(coded: pd.DataFrame, numbers: dict) -> list[str]:
+    """One line per question as asked (``W2: Spm. 1: ...`` in a series)."""
+    if "question_text" not in coded.columns:
+        return []
+    keys = ["workshop", "question"] if "workshop" in coded.columns else ["question"]
+    lines = []
+    for key, text in coded.groupby(keys, sort=False)["question_text"].first().items():
+        prefix = f"W{numbers[key[0]]}: " if numbers and isinstance(key, tuple) else ""
+        lines.append(f"{prefix}{text}")
+    return lines
 
 
 def _labels(book) -> dict:

@@ -165,9 +165,9 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, shor
 
 
 def _uncoded(coded: pd.DataFrame, short, section) -> str:
-    from .word_report import uncoded
+    from .display import uncoded
 
-    rest = uncoded(coded) if "codes" in coded.columns else coded.iloc[0:0]
+    rest = uncoded(coded)
     parts = [section("Utsagn uten kode")]
     if rest.empty:
         parts.append("<p>Alle utsagn fikk minst én kode.</p>")
@@ -206,12 +206,11 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
-    from .display import COLUMN_LABELS, pipeline_nb
-    from .word_report import _numbers, short_id
+    from .display import COLUMN_LABELS, pipeline_nb, question_lines, report_titles, short_id, workshop_numbers
 
     book = codebook_of(coded, codebook)
     labels = {**COLUMN_LABELS, **{c: book.label(c) for c in book.codes}}
-    numbers = _numbers(coded)
+    numbers = workshop_numbers(coded)
     workshop_of = dict(zip(coded["segment_id"], coded["workshop"])) if "workshop" in coded.columns else {}
 
     def short(sid: str) -> str:
@@ -219,10 +218,9 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
         return short_id(sid, workshop, numbers.get(workshop))
 
     section = _Sections()
-    titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
-    title = titles[0] if len(titles) == 1 else "Analyse av workshopinnspill"
+    title, listed = report_titles(coded)
     head = [f"<h1>{_e(title)}</h1>"]
-    for extra in titles[1:] if len(titles) > 1 else []:
+    for extra in listed:
         head.append(f"<p>{_e(extra)}</p>")
     sources = ", ".join(dict.fromkeys(coded.get("source", pd.Series(dtype=str)).astype(str)))
     head.append(
@@ -232,14 +230,10 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
         f"Kontekst (overskrifter og spørsmål) {'brukt' if coded.attrs.get('context', True) else 'ikke brukt'}.</p>"
     )
     parts = []
-    if "question_text" in coded.columns:
+    questions = question_lines(coded, numbers)
+    if questions:
         parts.append(section("Spørsmål"))
-        keys = ["workshop", "question"] if "workshop" in coded.columns else ["question"]
-        parts.append("<ol>")
-        for key, text in coded.groupby(keys, sort=False)["question_text"].first().items():
-            prefix = f"W{numbers[key[0]]}: " if numbers and isinstance(key, tuple) else ""
-            parts.append(f"<li>{_e(prefix + str(text))}</li>")
-        parts.append("</ol>")
+        parts.extend(["<ol>", *(f"<li>{_e(line)}</li>" for line in questions), "</ol>"])
     figures = dict(figures)
     several = bool(numbers)
     if several:

@@ -11,37 +11,11 @@ from pathlib import Path
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
-from .display import TABLE_TITLES, display_table, pipeline_nb
+from .display import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
 
 pd = lazy_module("pandas")
 
-__all__ = ["write_word_report", "short_id", "uncoded"]
-
-
-def short_id(segment_id: str, workshop: str, number: int | None = None) -> str:
-    """A quote id short enough to read: the segment id without its workshop
-    prefix, with the workshop's number in a series (``W2 g3-q3-01``).
-
-    Examples
-    --------
-    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023")
-    'g3-q3-01'
-    >>> short_id("ungt_2023-g3-q3-01", "ungt_2023", 2)
-    'W2 g3-q3-01'
-    """
-    text = str(segment_id)
-    text = text[len(workshop) + 1 :] if text.startswith(f"{workshop}-") else text
-    return f"W{number} {text}" if number is not None else text
-
-
-def uncoded(coded: pd.DataFrame) -> pd.DataFrame:
-    """The statements that got no code at all."""
-    return coded[coded["codes"].map(len) == 0]
-
-
-def _numbers(coded: pd.DataFrame) -> dict:
-    workshops = list(dict.fromkeys(coded["workshop"])) if "workshop" in coded.columns else []
-    return {w: i for i, w in enumerate(workshops, start=1)} if len(workshops) > 1 else {}
+__all__ = ["write_word_report"]
 
 
 def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
@@ -114,25 +88,24 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
     from .export import atomic_write
 
     book = codebook_of(coded, codebook)
-    numbers = _numbers(coded)
+    numbers = workshop_numbers(coded)
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(10)
     styles = _styles(document)
-    titles = [t for t in dict.fromkeys(coded.get("workshop_title", pd.Series(dtype=str)).fillna("")) if t]
-    document.add_heading(titles[0] if len(titles) == 1 else "Analyse av workshopinnspill", level=0)
-    for extra in titles[1:] if len(titles) > 1 else []:
+    title, listed = report_titles(coded)
+    document.add_heading(title, level=0)
+    for extra in listed:
         document.add_paragraph(extra)
     document.add_paragraph(
         f"{len(coded)} utsagn, kodet med kodeboken «{book.title}» og "
         f"spaCy-pipelinen {pipeline_nb(coded.attrs.get('pipeline', ''))}."
     )
 
-    if "question_text" in coded.columns:
+    questions = question_lines(coded, numbers)
+    if questions:
         document.add_heading("Spørsmål", level=1)
-        keys = ["workshop", "question"] if "workshop" in coded.columns else ["question"]
-        for key, text in coded.groupby(keys, sort=False)["question_text"].first().items():
-            prefix = f"W{numbers[key[0]]}: " if numbers and isinstance(key, tuple) else ""
-            document.add_paragraph(f"{prefix}{text}", style=styles["List Paragraph"])
+        for line in questions:
+            document.add_paragraph(line, style=styles["List Paragraph"])
 
     captions = {name: caption for name, (_, caption) in _figure_recipes(book).items()}
     if charts:
