@@ -99,10 +99,10 @@ def _cmd_analyse(args) -> None:
 
 
 def _cmd_review(args) -> None:
-    from .reviewing import ReviewSession, _STATE
+    from .reviewing import ReviewSession
 
     folder = args.folder
-    if (folder / _STATE).exists():
+    if ReviewSession.saved_in(folder):
         if args.inputs:
             raise UtenforskapError(f"a review already lives in {folder}; --from starts a new one (choose another folder)")
         session = ReviewSession.load(folder)

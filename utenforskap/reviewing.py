@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
-from .errors import UtenforskapError
+from .errors import CodebookError, UtenforskapError
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -95,12 +95,12 @@ class ReviewSession:
         self.book = book
         self.random_state = random_state
         self.ids = coded["segment_id"].astype(str).tolist()
+        self.index = {sid: i for i, sid in enumerate(self.ids)}
         self.texts = coded["text"].astype(str).tolist()
         # where each statement stands, for the review sheets
         self.places = coded.reindex(columns=_PLACE).fillna("").astype(str).reset_index(drop=True)
         self.rule_codes = [list(c) for c in coded["codes"]] if "codes" in coded.columns else [[] for _ in self.ids]
         self.lemmas = coded["lemmas"].astype(str).tolist() if "lemmas" in coded.columns else None
-        self.rule = {t: coded[t].astype(bool).to_numpy() for t in self.themes}
         self.evidence = {
             t: np.array([_evidence_features(ev, t, book) for ev in coded["evidence"]], dtype=float) for t in self.themes
         }
@@ -146,8 +146,7 @@ class ReviewSession:
         from sklearn.linear_model import LogisticRegression
 
         self.proba = {}
-        index = {sid: i for i, sid in enumerate(self.ids)}
-        rows = [index[s] for s in self.labels]
+        rows = [self.index[s] for s in self.labels]
         for t in self.themes:
             rule_p = 1 / (1 + np.exp(-self.evidence[t][:, 0]))
             y = [self.labels[s][t] for s in self.labels]
@@ -170,7 +169,7 @@ class ReviewSession:
             self.proba[t] = weight * learned + (1 - weight) * rule_p
         for sid, labels in self.labels.items():
             for t in self.themes:
-                self.proba[t][index[sid]] = float(labels[t])
+                self.proba[t][self.index[sid]] = float(labels[t])
 
     def _training(self, theme: str, target: "ReviewSession"):
         """This session's reviewed statements as training rows for ``target``
@@ -179,8 +178,7 @@ class ReviewSession:
 
         self._features()
         target._features()
-        index = {sid: i for i, sid in enumerate(self.ids)}
-        rows = [index[s] for s in self.labels]
+        rows = [self.index[s] for s in self.labels]
         text = target._vectoriser.transform([self._lemma_strings[i] for i in rows])
         X = hstack([text, csr_matrix(self.evidence[theme][rows] * _EVIDENCE_WEIGHT)]).tocsr()
         return X, [self.labels[s][theme] for s in self.labels]
@@ -265,11 +263,7 @@ class ReviewSession:
         reviewed statements exactly as recorded, the others as now predicted."""
         out = pd.DataFrame({"segment_id": self.ids})
         for t in self.themes:
-            out[t] = self.proba[t] >= 0.5
-        for i, sid in enumerate(self.ids):
-            if sid in self.labels:
-                for t in self.themes:
-                    out.at[i, t] = self.labels[sid][t]
+            out[t] = self.proba[t] >= 0.5  # a recorded label is its own probability (see _refit)
         return out
 
     # ------------------------------------------------------------------
@@ -277,10 +271,9 @@ class ReviewSession:
         """The statements ``ids`` as a frame for a coding sheet, pre-filled
         with the current coding (themes as predicted, the rule coder's
         sub-codes under a theme that stays)."""
-        index = {sid: i for i, sid in enumerate(self.ids)}
         rows = []
         for sid in ids:
-            i = index[sid]
+            i = self.index[sid]
             themes = [t for t in self.themes if self.proba[t][i] >= 0.5]
             subs = [c for c in self.rule_codes[i] if c in self.book.codes and self.book.codes[c].parent in themes]
             rows.append({"segment_id": sid, **self.places.iloc[i].to_dict(), "text": self.texts[i], "codes": themes + subs})
@@ -331,13 +324,12 @@ class ReviewSession:
             strongest first.
         """
         self._features()
-        index = {sid: i for i, sid in enumerate(self.ids)}
         stop = _stop_words()
         rows = []
         for t in self.themes:
             has, lacks = {}, {}
             for sid, labels in self.labels.items():
-                words = {w for w in self._lemma_strings[index[sid]].split() if len(w) > 2 and w.isalpha() and w not in stop}
+                words = {w for w in self._lemma_strings[self.index[sid]].split() if len(w) > 2 and w.isalpha() and w not in stop}
                 target = has if labels[t] else lacks
                 for w in words:
                     target[w] = target.get(w, 0) + 1
@@ -370,7 +362,6 @@ class ReviewSession:
             statements[column] = self.places[column]
         statements["rule_codes"] = [";".join(c) for c in self.rule_codes]
         for t in self.themes:
-            statements[f"rule_{t}"] = self.rule[t]
             statements[f"evidence_{t}"] = [json.dumps(list(map(float, row))) for row in self.evidence[t]]
         write_csv(statements, folder / _STATEMENTS)
         reviewed = pd.DataFrame([{"segment_id": s, **v} for s, v in self.labels.items()], columns=["segment_id", *self.themes])
@@ -379,6 +370,11 @@ class ReviewSession:
                  "random_state": self.random_state, "history": self.history}
         write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n", folder / _STATE)
         return folder
+
+    @staticmethod
+    def saved_in(folder) -> bool:
+        """Whether ``folder`` holds a review saved with :meth:`save`."""
+        return (Path(folder) / _STATE).exists()
 
     @classmethod
     def load(cls, folder) -> "ReviewSession":
@@ -396,16 +392,16 @@ class ReviewSession:
         source = state.get("codebook_source") or None
         try:
             session.book = load_codebook(source)
-        except Exception:  # the codebook file moved: the bundled one names the themes
+        except CodebookError:  # the codebook file moved: the bundled one names the themes
             session.book = load_codebook()
         session.themes = state["themes"]
         session.random_state = state["random_state"]
         session.ids = statements["segment_id"].tolist()
+        session.index = {sid: i for i, sid in enumerate(session.ids)}
         session.texts = statements["text"].astype(str).tolist()
         session.lemmas = statements["lemmas"].astype(str).tolist() if "lemmas" in statements.columns else None
         session.places = statements.reindex(columns=_PLACE).fillna("").astype(str)
         session.rule_codes = [[c for c in str(v).split(";") if c] for v in statements.get("rule_codes", [""] * len(statements))]
-        session.rule = {t: statements[f"rule_{t}"].astype(str).str.lower().eq("true").to_numpy() for t in session.themes}
         session.evidence = {t: np.array([json.loads(v) for v in statements[f"evidence_{t}"]], dtype=float) for t in session.themes}
         session.labels = {
             str(r["segment_id"]): {t: str(r[t]).lower() in ("true", "1") for t in session.themes} for _, r in reviewed.iterrows()
