@@ -112,3 +112,11 @@ def test_series_output_files_follow_the_umask(tmp_path):
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "ut").rglob("*")}
     assert modes["rapport.html"] == 0o644 and modes["figurer"] == 0o755
     assert set(modes.values()) <= {0o644, 0o755}
+
+
+def test_series_figures_of_a_frame_without_a_workshop_column():
+    import utenforskap as u
+
+    coded = u.code(["Penger er en hindring.", "Mer samarbeid på tvers."]).assign(group="1", question=1)
+    figures = u.build_figures(coded)
+    assert "workshop_theme_bars" not in figures and "group_theme_heatmap" in figures

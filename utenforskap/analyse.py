@@ -18,7 +18,7 @@ from .coding import code, coding_table
 from .display import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
 from .errors import UtenforskapError
 from .ingest import read_workshop
-from .matrices import code_counts, cooccurrence, framework_matrix
+from .matrices import code_counts, cooccurrence, framework_matrix, several_workshops
 
 pd = lazy_module("pandas")
 
@@ -54,7 +54,7 @@ def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
         "framework": framework_matrix(coded, "group", codebook=book),
         "framework_question": framework_matrix(coded, "question", codebook=book),
     }
-    if "workshop" in coded.columns and coded["workshop"].nunique() > 1:
+    if several_workshops(coded):
         tables = {
             "workshop_theme": code_counts(coded, "workshop", codebook=book),
             "workshop_theme_share": code_counts(coded, "workshop", share=True, codebook=book),
@@ -71,7 +71,7 @@ def _figure_recipes(book) -> dict:
 
     recipes = {
         "workshop_theme_bars": (
-            lambda coded: charts.workshop_bars(coded, codebook=book) if coded["workshop"].nunique() > 1 else None,
+            lambda coded: charts.workshop_bars(coded, codebook=book) if several_workshops(coded) else None,
             "Andel av hver workshops utsagn som har temaet (n = antall utsagn)",
         ),
         "group_theme_heatmap": (
@@ -467,12 +467,12 @@ def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, 
     """Move the files written in ``staging`` to ``final`` (a new folder is
     renamed whole; into an existing one each file replaces its namesake,
     other files there are left alone); their new paths, by name."""
-    from .export import _umask
+    from .export import current_umask
 
     moved = {name: final / path.relative_to(staging) for name, path in written.items()}
     if not final.exists():
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            os.chmod(folder, 0o777 & ~_umask())  # mkdtemp made it 0700
+            os.chmod(folder, 0o777 & ~current_umask())  # mkdtemp made it 0700
         os.replace(staging, final)
         return moved
     for name, path in written.items():

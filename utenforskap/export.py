@@ -25,7 +25,7 @@ __all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "wri
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask, read without changing it where Linux allows."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -67,7 +67,7 @@ def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8", newline:
         with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
             yield fh
         # mkstemp creates the file 0600; a written file follows the umask like any other
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

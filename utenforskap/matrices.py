@@ -58,10 +58,10 @@ def _row_keys(coded: pd.DataFrame, by: str) -> list[str]:
     for needed in (column, "segment_id"):
         if needed not in coded.columns:
             raise UtenforskapError(f"the coded frame has no {needed!r} column")
-    return ["workshop", column] if _several(coded) and column != "workshop" else [column]
+    return ["workshop", column] if several_workshops(coded) and column != "workshop" else [column]
 
 
-def _several(coded: pd.DataFrame) -> bool:
+def several_workshops(coded: pd.DataFrame) -> bool:
     """Whether the frame holds more than one workshop."""
     return "workshop" in coded.columns and coded["workshop"].nunique() > 1
 
@@ -170,7 +170,7 @@ def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebo
     codes = select_codes(coded, codes, codebook)
     if measure not in ("count", "jaccard"):
         raise UtenforskapError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    if per_workshop or (per_workshop is None and _several(coded)):
+    if per_workshop or (per_workshop is None and several_workshops(coded)):
         blocks = {w: cooccurrence(part, codes, measure, codebook, per_workshop=False) for w, part in coded.groupby("workshop", sort=False)}
         return pd.concat(blocks, names=["workshop"])
     x = _indicators(coded, codes).to_numpy()
