@@ -222,3 +222,74 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+# Classes of statements the first codebook missed on real text (issue 14), in
+# sentences written here (tuning data: they show the rule works, not how well
+# it generalises; the dev set in ../shared/dev measures that).
+@pytest.mark.parametrize(
+    "text, themes",
+    [
+        # problems named without a problem word: cost, harm, missing, worse, gaps, cuts
+        ("Busskortet koster for mye for mange familier.", {"barriers"}),
+        ("Mange har ikkje råd til fritidsaktivitetar.", {"barriers"}),
+        ("Mange unge kjenner seg ensomme og blir mobbet.", {"barriers"}),
+        ("Dei unge fortel om stress og press på skulen.", {"barriers"}),
+        ("Stadig flere unge står uten jobb.", {"barriers"}),
+        ("Det er store forskjeller mellom kommunene.", {"barriers"}),
+        ("Tilskuddet ble kuttet i fjor.", {"barriers"}),
+        ("Reglane for stønad er utydelege.", {"barriers"}),
+        # proposals as imperatives, noun phrases and questions
+        ("Gjør leksehjelpen tilgjengelig for alle.", {"opportunities"}),
+        ("Fleire gratis tilbod på kveldstid.", {"opportunities"}),
+        ("Korleis kan vi nå dei som ikkje søkjer hjelp?", {"opportunities"}),
+        ("Vi anbefaler at kontoret har faste kontaktpersoner.", {"opportunities"}),
+        ("Det er avgjørende å starte tidlig.", {"opportunities"}),
+        # users' views reaching decisions
+        ("Elevrådet gir råd til rektor før budsjettet vedtas.", {"user_participation"}),
+        ("Brukerrepresentantene deltar når tiltaket planlegges.", {"user_participation"}),
+        ("Ungdommen skal få påvirke politikerne i kommunen.", {"user_participation"}),
+        # descriptions and praise get no code
+        ("Ungdomsteamet ble etablert i 2019.", set()),
+        ("Kommunen inviterte til et seminar i mars.", set()),
+        ("Det fungerer bra, og samarbeidet er godt.", set()),
+        ("Talet på deltakarar har auka med meir enn ti prosent.", set()),
+    ],
+)
+def test_coding_classes_seen_on_new_text(text, themes):
+    row = one(text, context=False)
+    assert {t for t in THEMES if row[t]} == themes, row["why"]
+
+
+def test_lack_rule_stays_quiet_in_a_proposal():
+    # a negated sentence that proposes something is not a description of a lack
+    assert not one("For at elevene ikke skal gi opp, bør skolen tilby leksehjelp.")["barriers"]
+    assert one("Kontoret gir ikke oppfølging etter kurset.")["barriers"]
+
+
+# One Nynorsk sentence per code of the bundled codebook (written here: tuning data).
+NYNORSK = {
+    "barriers": "Det er ei stor utfordring at dei unge manglar tilbod.",
+    "funding_resources": "Kommunen har for lite pengar til tiltaka.",
+    "leadership_culture": "Ledarane held fast på ein gammal kultur som hindrar endring.",
+    "laws_regulations": "Regelverket er eit hinder for samarbeidet.",
+    "organisation_silos": "Tenestene er fragmenterte og det er vanskeleg å samordne dei.",
+    "knowledge_gaps": "Det manglar kunnskap om kva som verkar.",
+    "stigma_exclusion": "Mange opplever stigma når dei går på NAV.",
+    "opportunities": "Vi bør styrkje moglegheitene for lærlingplassar.",
+    "collaboration": "Vi bør styrkje samarbeidet mellom skulen og NAV.",
+    "research_knowledge": "Forskarane kan evaluere tiltaka saman med kontoret.",
+    "services_access": "Tenestene bør vere meir tilgjengelege for dei unge.",
+    "education_work": "Det bør bli fleire lærlingplassar i kommunen.",
+    "prevention_early": "Vi må førebyggje fråfall tidlegare.",
+    "user_participation": "Brukarmedverknad må sikrast i alle nye tiltak.",
+    "involvement": "Ungdomsrådet bør vere med å bestemme korleis tilbodet blir.",
+    "user_needs": "Vi må kartleggje ønskja til kvar einskild ungdom.",
+    "rights_information": "Dei unge må få informasjon om rettane sine.",
+}
+
+
+@pytest.mark.parametrize("code_id", list(NYNORSK))
+def test_every_code_has_nynorsk_forms(code_id):
+    row = one(NYNORSK[code_id], context=False)
+    assert code_id in row["codes"], row["why"]

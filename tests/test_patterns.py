@@ -25,3 +25,16 @@ def test_bundled_codebook_globs_catch_no_frequent_unrelated_word():
     problems = u.codebook_pattern_problems()
     left = problems[[(p, w) not in ACCEPTED for p, w in zip(problems["pattern"], problems["word"])]]
     assert left.empty, left.to_string()
+
+
+def test_nynorsk_variants_follow_the_spelling_rules():
+    variants = u.nynorsk_variants("tilgjengelig*").set_index("variant")
+    assert "tilgjengeleg*" in variants.index
+    assert "tilgjengelege" in variants.loc["tilgjengeleg*", "examples"]
+    # no variant where Nynorsk spells the word the same way
+    assert u.nynorsk_variants("samarbeid*").empty
+
+
+def test_bundled_codebook_has_its_nynorsk_variants():
+    gaps = u.codebook_nynorsk_gaps()
+    assert gaps.empty, gaps.to_string()

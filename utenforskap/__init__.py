@@ -33,7 +33,7 @@ from .export import write_parquet
 from .kwic import kwic
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
-from .patterns import codebook_pattern_problems, pattern_matches
+from .patterns import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
 from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .refiqda import read_qdpx, write_qdc, write_qdpx
 from .review import review_queue, review_simulation, write_review_sheet
@@ -88,6 +88,8 @@ __all__ = [
     "codebook_markdown",
     "pattern_matches",
     "codebook_pattern_problems",
+    "nynorsk_variants",
+    "codebook_nynorsk_gaps",
     "write_parquet",
     "SuggestCoder",
     "evaluate",

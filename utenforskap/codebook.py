@@ -38,7 +38,7 @@ _CODE_KEYS = {
     "sections", "questions", "when_negated", "standalone", "codes",
 }
 _NEGATION_KEYS = {"words", "exceptions", "window", "after", "scope_breaks", "lack"}
-_LACK_KEYS = {"words", "code"}
+_LACK_KEYS = {"words", "code", "unless"}
 _CONTEXT_KEYS = {"sections", "questions"}
 _ID = re.compile(r"^[^\W\d]\w*$")
 _TOKEN = re.compile(r"^[\w*?'.\-]+$")
@@ -104,6 +104,7 @@ class Codebook:
     negation_scope_breaks: frozenset = frozenset()
     lack_words: tuple[str, ...] = ()
     lack_code: str | None = None
+    lack_unless: frozenset = frozenset()
     use_sections: bool = True
     use_questions: bool = True
     source: str = ""
@@ -402,6 +403,10 @@ def _parse(text: str, path: str) -> Codebook:
             _check_keys(lack, _LACK_KEYS, ["negation", "lack"], path)
             if "words" in lack.value:
                 book.lack_words = tuple(s.lower() for s, _ in _strings(lack.value["words"], ["negation", "lack", "words"], path))
+            if "unless" in lack.value:
+                book.lack_unless = frozenset(
+                    s.lower() for s, _ in _strings(lack.value["unless"], ["negation", "lack", "unless"], path)
+                )
             code_id = _text(lack.value.get("code"), ["negation", "lack", "code"], path)
             if code_id not in codes:
                 raise CodebookError(f"[negation -> lack -> code] {code_id!r} is not a code id", path, lack.line)

@@ -280,6 +280,17 @@ def _lexical(st: _Statement, lexicon: _Lexicon, book: Codebook) -> list[dict]:
     return out
 
 
+def _sentence_of(st: _Statement, i: int) -> list[str]:
+    """The lowercase words of the sentence token ``i`` stands in."""
+    start = i
+    while start > 0 and st.words[start - 1].form not in _SENTENCE_END:
+        start -= 1
+    end = i
+    while end < len(st.words) and st.words[end].form not in _SENTENCE_END:
+        end += 1
+    return st.lowers[start:end]
+
+
 def _lack(st: _Statement, book: Codebook, claims: list[tuple[int, int]]) -> list[dict]:
     """Evidence from a negated declarative sentence whose negation does not
     negate a code's own match ("snakker ikke sammen")."""
@@ -291,6 +302,8 @@ def _lack(st: _Statement, book: Codebook, claims: list[tuple[int, int]]) -> list
             continue
         if _in_question(st, i + 1):
             continue
+        if book.lack_unless and not book.lack_unless.isdisjoint(_sentence_of(st, i)):
+            continue  # "det er ikke nok at ...; de må også ...": a proposal, not a lack
         # does this negation reach a claim of the codebook (then that match's own policy applies)?
         reach = []
         for j in range(i + 1, min(len(st.words), i + 1 + book.negation_window)):

@@ -9,6 +9,12 @@ frequency lists) with their lemma, and marks as *unrelated* a word whose
 lemma neither contains the pattern's letters nor is the lemma of the
 pattern's own word: such a word is caught only through an inflected form
 that happens to start the same way.
+
+:func:`nynorsk_variants` derives a pattern's Nynorsk spellings by the regular
+Bokmål -> Nynorsk correspondences ("-lig" -> "-leg", "tjeneste" ->
+"teneste", "forsker" -> "forskar" ...), kept only where simplemma's Nynorsk
+dictionary has words the variant catches and the pattern does not;
+:func:`codebook_nynorsk_gaps` lists the variants a codebook lacks.
 """
 
 from __future__ import annotations
@@ -22,7 +28,18 @@ from .errors import UtenforskapError
 
 pd = lazy_module("pandas")
 
-__all__ = ["pattern_matches", "codebook_pattern_problems"]
+__all__ = ["pattern_matches", "codebook_pattern_problems", "nynorsk_variants", "codebook_nynorsk_gaps"]
+
+#: Regular Bokmål -> Nynorsk spelling correspondences, applied one at a time
+#: to a pattern's letters.  "er*" -> "ar*": agent nouns and plurals
+#: ("forsker*" -> "forskar*"); "gge"/"kke"/"ke" -> "-je" verbs ("bygge" ->
+#: "byggje", "styrke" -> "styrkje").
+NYNORSK_SPELLINGS = (
+    ("lig", "leg"), ("het", "heit"), ("tjen", "ten"), ("bud", "bod"), ("ikke", "ikkje"), ("hv", "kv"),
+    ("øk", "auk"), ("forebygg", "førebygg"), ("mulig", "mogleg"), ("er*", "ar*"), ("ere*", "are*"),
+    ("gge", "ggje"), ("kke", "kkje"), ("ke", "kje"), ("lønn", "løn"), ("mer", "meir"), ("ene", "ane"),
+    ("ende", "ande"),
+)
 
 
 @functools.lru_cache(maxsize=4)
@@ -104,3 +121,80 @@ def codebook_pattern_problems(codebook=None, min_zipf: float = 3.0, vocabulary: 
             for hit in hits[(~hits["related"]) & (hits["zipf"] >= min_zipf)].itertuples(index=False):
                 rows.append({"code": code_id, "pattern": p.text, "word": hit.word, "zipf": hit.zipf, "lemma": hit.lemma})
     return pd.DataFrame(rows, columns=["code", "pattern", "word", "zipf", "lemma"])
+
+
+@functools.lru_cache(maxsize=1)
+def _nynorsk_only_words() -> tuple[str, ...]:
+    """Forms and lemmas of simplemma's Nynorsk dictionary that its Bokmål
+    dictionary does not list."""
+    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
+
+    nn = DEFAULT_DICTIONARY_FACTORY.get_dictionary("nn")
+    nb = DEFAULT_DICTIONARY_FACTORY.get_dictionary("nb")
+    words = {w for pair in nn.items() for w in pair if w.isalpha()}
+    return tuple(sorted(w for w in words if w not in nb))
+
+
+def nynorsk_variants(pattern: str, min_letters: int = 4) -> pd.DataFrame:
+    """Nynorsk spellings of a one-word Bokmål pattern that catch Nynorsk
+    words the pattern misses.
+
+    Parameters
+    ----------
+    pattern : str
+        A word glob as in the codebook.
+    min_letters : int
+        Variants with fewer letters (globs left out) are not proposed: they
+        catch too much.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``variant``, ``words`` (how many Nynorsk-only words of simplemma's
+        dictionary it catches that the pattern does not) and ``examples``.
+
+    Examples
+    --------
+    >>> nynorsk_variants("tjeneste*")["variant"].tolist()
+    ['teneste*']
+    """
+    glob = pattern.strip().lower()
+    if not glob or " " in glob:
+        raise UtenforskapError(f"nynorsk_variants takes one word glob, got {pattern!r}")
+    own = re.compile(glob_regex(glob))
+    rows = []
+    candidates = dict.fromkeys(
+        glob[: m.start()] + nn + glob[m.end() :] for nb, nn in NYNORSK_SPELLINGS for m in re.finditer(re.escape(nb), glob)
+    )
+    for variant in candidates:
+        if variant == glob or len(variant.replace("*", "").replace("?", "")) < min_letters:
+            continue
+        rx = re.compile(glob_regex(variant))
+        caught = [w for w in _nynorsk_only_words() if rx.fullmatch(w) and not own.fullmatch(w)]
+        if caught:
+            rows.append({"variant": variant, "words": len(caught), "examples": ", ".join(caught[:5])})
+    return pd.DataFrame(rows, columns=["variant", "words", "examples"])
+
+
+def codebook_nynorsk_gaps(codebook=None) -> pd.DataFrame:
+    """The Nynorsk variants (:func:`nynorsk_variants`) of a codebook's
+    one-word patterns that the same code does not list.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``pattern``, ``variant``, ``words`` and ``examples``.
+    """
+    from .codebook import load_codebook
+
+    book = load_codebook(codebook)
+    rows = []
+    for code_id, code in book.codes.items():
+        listed = {w for p in code.patterns if len(p.words) == 1 for w in p.words}
+        for p in code.patterns:
+            if len(p.words) != 1 or not p.words[0].islower():
+                continue
+            for hit in nynorsk_variants(p.words[0]).itertuples(index=False):
+                if hit.variant not in listed:
+                    rows.append({"code": code_id, "pattern": p.text, **hit._asdict()})
+    return pd.DataFrame(rows, columns=["code", "pattern", "variant", "words", "examples"])
