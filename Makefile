@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINTED := utenforskap tests benchmarks tools
 
 .PHONY: run test bench quality clean
 
@@ -18,7 +19,9 @@ run: $(STAMP)
 	$(BIN)/utenforskap analyse data/raw -o data/processed
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/python -m pytest -m "slow or not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -29,7 +29,11 @@ START, END = "<!-- quality-table:start -->", "<!-- quality-table:end -->"
 def _gold_from_jsonl(path: Path) -> pd.DataFrame:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return pd.DataFrame(
-        {"segment_id": [r["id"] for r in rows], "text": [r["text"] for r in rows], **{t: [int(t in r["themes"]) for r in rows] for t in THEMES}}
+        {
+            "segment_id": [r["id"] for r in rows],
+            "text": [r["text"] for r in rows],
+            **{t: [int(t in r["themes"]) for r in rows] for t in THEMES},
+        }
     )
 
 
@@ -46,7 +50,9 @@ def sets() -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame | None]]:
     if DEV.exists():
         dev = _gold_from_jsonl(DEV)
         coded = u.code(dev["text"].tolist(), context=False).assign(segment_id=dev["segment_id"].to_numpy())
-        out.append((f"dev set, real public statements ({len(dev)})", "not tuning: measured, classes of misses studied", coded, dev))
+        out.append(
+            (f"dev set, real public statements ({len(dev)})", "not tuning: measured, classes of misses studied", coded, dev)
+        )
     else:
         out.append(("dev set (../shared/dev)", "absent on this machine: not measured", None, None))
     for name, note in (

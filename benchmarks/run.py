@@ -120,7 +120,7 @@ def throughput(n: int, repeats: int = 3, realistic: bool = False) -> dict:
     import spacy
 
     import utenforskap as u
-    from utenforskap.normalise import _normalise
+    from utenforskap.normalisation import normalise_parts
 
     texts = realistic_statements(n, seed=0) if realistic else statements_for_benchmark(n)
     n_words = sum(len(t.split()) for t in texts)
@@ -136,7 +136,7 @@ def throughput(n: int, repeats: int = 3, realistic: bool = False) -> dict:
         times["tokenizer"].append(time.perf_counter() - start)
         start = time.perf_counter()
         for text in texts:
-            _normalise(text)
+            normalise_parts(text)
         times["normalise"].append(time.perf_counter() - start)
         start = time.perf_counter()
         coded = u.code(texts)
@@ -183,7 +183,9 @@ def bundled_analysis(repeats: int = 5) -> dict:
             start = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "utenforskap", "analyse", str(BUNDLED), "-o", out],
-                capture_output=True, check=True, cwd=ROOT,
+                capture_output=True,
+                check=True,
+                cwd=ROOT,
             )
             return time.perf_counter() - start
         finally:
@@ -218,7 +220,7 @@ def streaming(sizes=(100, 1000)) -> dict:
             (folder / f"workshop_{i:04d}.txt").write_bytes(data)
         out = folder / "coded.csv"
         code = (
-            "from utenforskap.analyse import code_files; "
+            "from utenforskap.workflow import code_files; "
             f"c = code_files({str(folder)!r}, {str(out)!r}, progress=False); print('STATEMENTS', c['statements']); " + PEAK
         )
         wall, values = run_python(code)

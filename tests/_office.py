@@ -35,6 +35,7 @@ def rewrite_part(path: Path, part: str, change) -> None:
         for info, data in items:
             zf.writestr(info.filename, change(data) if info.filename == part else data)
 
+
 # a group cell merged over two rows: the second row's paragraph is a statement
 # of its own, not the rest of one cut by a page break
 MERGED_ROWS = [HEADER, ["Raud", "- Lange ventetider", ""], ["", "- Dyrt å reise", "Vi treng eit ope ungdomshus"]]

@@ -14,7 +14,11 @@ def coded(statements):
 
 def texts(fig):
     ax = fig.axes[0]
-    return [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()] + [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    return [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()] + [
+        ax.get_title(),
+        ax.get_xlabel(),
+        ax.get_ylabel(),
+    ]
 
 
 def test_charts_group_heatmap(coded):

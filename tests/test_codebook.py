@@ -13,8 +13,14 @@ def test_codebook_default_themes_and_subcodes():
     assert book.themes == ["barriers", "opportunities", "user_participation"]
     assert [book.label(t) for t in book.themes] == ["Hindringer", "Muligheter", "Brukermedvirkning"]
     barriers = book.codes["barriers"]
-    assert {"funding_resources", "leadership_culture", "laws_regulations", "organisation_silos",
-            "knowledge_gaps", "stigma_exclusion"} <= set(barriers.children)
+    assert {
+        "funding_resources",
+        "leadership_culture",
+        "laws_regulations",
+        "organisation_silos",
+        "knowledge_gaps",
+        "stigma_exclusion",
+    } <= set(barriers.children)
     for code in book.codes.values():
         assert code.definition, code.id
         assert code.examples, code.id
@@ -45,31 +51,46 @@ codes:
 @pytest.mark.parametrize(
     "text, message",
     [
-        (GOOD.replace("    label: Penger", "    labl: Penger"),
-         r"kodebok\.yaml:8: \[barriers -> funding\] unknown key 'labl'; allowed: .*label"),
-        (GOOD.replace("funding:", "barriers:"),
-         r"kodebok\.yaml:7: \[barriers -> barriers\] duplicate code id 'barriers' \(also at line 3\)"),
-        (GOOD.replace("patterns: [penger]", 'patterns: [penger, ""]'),
-         r"kodebok\.yaml:9: \[barriers -> funding -> patterns\] empty pattern"),
-        (GOOD.replace("patterns: [penger]", "patterns: []"),
-         r"kodebok\.yaml:9: \[barriers -> funding -> patterns\] empty list of patterns"),
-        (GOOD.replace("patterns: [hindr*]", 'patterns: ["hindr[ing"]'),
-         r"kodebok\.yaml:5: \[barriers -> patterns\] broken pattern 'hindr\[ing': the character '\[' is not allowed"),
-        (GOOD.replace("patterns: [hindr*]", 'patterns: ["*"]'),
-         r"\[barriers -> patterns\] broken pattern '\*': it matches every word"),
-        (GOOD.replace("patterns: [hindr*]", "patterns: [*medvirkning]"),
-         r"kodebok\.yaml:5: not valid YAML: found undefined alias"),
-        (GOOD.replace("patterns: [hindr*]", "patterns: hindr*"),
-         r"\[barriers -> patterns\] expected a list, got str"),
-        (GOOD + "  barriers:\n    patterns: [x]\n",
-         r"kodebok\.yaml:10: the key 'barriers' appears twice \(first at line 3\)"),
-        (GOOD.replace("    label: Hindringer\n", "    label: Hindringer\n    when_negated: [nowhere]\n"),
-         r"\[barriers -> when_negated\] 'nowhere' is neither drop, keep nor a code id"),
+        (
+            GOOD.replace("    label: Penger", "    labl: Penger"),
+            r"kodebok\.yaml:8: \[barriers -> funding\] unknown key 'labl'; allowed: .*label",
+        ),
+        (
+            GOOD.replace("funding:", "barriers:"),
+            r"kodebok\.yaml:7: \[barriers -> barriers\] duplicate code id 'barriers' \(also at line 3\)",
+        ),
+        (
+            GOOD.replace("patterns: [penger]", 'patterns: [penger, ""]'),
+            r"kodebok\.yaml:9: \[barriers -> funding -> patterns\] empty pattern",
+        ),
+        (
+            GOOD.replace("patterns: [penger]", "patterns: []"),
+            r"kodebok\.yaml:9: \[barriers -> funding -> patterns\] empty list of patterns",
+        ),
+        (
+            GOOD.replace("patterns: [hindr*]", 'patterns: ["hindr[ing"]'),
+            r"kodebok\.yaml:5: \[barriers -> patterns\] broken pattern 'hindr\[ing': the character '\[' is not allowed",
+        ),
+        (
+            GOOD.replace("patterns: [hindr*]", 'patterns: ["*"]'),
+            r"\[barriers -> patterns\] broken pattern '\*': it matches every word",
+        ),
+        (
+            GOOD.replace("patterns: [hindr*]", "patterns: [*medvirkning]"),
+            r"kodebok\.yaml:5: not valid YAML: found undefined alias",
+        ),
+        (GOOD.replace("patterns: [hindr*]", "patterns: hindr*"), r"\[barriers -> patterns\] expected a list, got str"),
+        (GOOD + "  barriers:\n    patterns: [x]\n", r"kodebok\.yaml:10: the key 'barriers' appears twice \(first at line 3\)"),
+        (
+            GOOD.replace("    label: Hindringer\n", "    label: Hindringer\n    when_negated: [nowhere]\n"),
+            r"\[barriers -> when_negated\] 'nowhere' is neither drop, keep nor a code id",
+        ),
         ("name: x\n", r"\[codebook\] no 'codes' key"),
-        (GOOD.replace("name: test", "name: test\nnegation:\n  window: -1"),
-         r"\[negation -> window\] expected a whole number >= 0"),
-        (GOOD.replace("        patterns: [penger]\n", ""),
-         r"\[barriers -> funding\] the code has no patterns"),
+        (
+            GOOD.replace("name: test", "name: test\nnegation:\n  window: -1"),
+            r"\[negation -> window\] expected a whole number >= 0",
+        ),
+        (GOOD.replace("        patterns: [penger]\n", ""), r"\[barriers -> funding\] the code has no patterns"),
     ],
 )
 def test_codebook_validation_errors(tmp_path, text, message):

@@ -131,7 +131,7 @@ def test_coding_output_shape_and_metadata(statements):
     assert "barriers" not in statements.columns  # input not mutated
     for theme in THEMES:
         assert coded[theme].dtype == bool
-        assert (coded[theme] == coded["codes"].map(lambda c: theme in c)).all()
+        assert (coded[theme] == coded["codes"].map(lambda c, theme=theme: theme in c)).all()
     assert coded.attrs["pipeline"].startswith("embedded: spacy.blank('nb')")
     assert coded.attrs["codebook"].title.startswith("Ungt utenforskap")
 
@@ -205,6 +205,7 @@ def test_cli_code_bad_codebook(tmp_path, bundled_path, capsys):
     assert err == f"utenforskap: error: {bad}:3: [barriers -> patterns] empty list of patterns\n"
 
 
+@pytest.mark.slow
 def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
     """Evidence and review confidences are the same whatever PYTHONHASHSEED is
     (set iteration once decided whether a standalone sub-code was recorded)."""
@@ -217,8 +218,13 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
         "print(c['why'].tolist()); print(u.review_queue(c)['confidence'].round(6).tolist())"
     )
     outputs = {
-        subprocess.run([sys.executable, "-c", script, str(bundled_path)], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script, str(bundled_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1

@@ -69,14 +69,18 @@ def test_pseudonymise_heuristic_keeps_public_figures(statements, with_names):
     assert out.loc[9, "text"].startswith("Ifølge [PERSON-2] og [PERSON-1]:")
     brundtland = statements["text"].str.contains("Brundtlands").idxmax()
     assert "Brundtlands nyttårstale" in out.loc[brundtland, "text"]  # not a person's name by itself
-    assert report.to_dict("records") == [{"source": "workshop_ungt_utenforskap_2023.txt", "replacements": 4, "method": "heuristic", "identifiers": ""}]
+    assert report.to_dict("records") == [
+        {"source": "workshop_ungt_utenforskap_2023.txt", "replacements": 4, "method": "heuristic", "identifiers": ""}
+    ]
     assert key.set_index("value").loc["kari nordmann", "count"] == 3
     assert with_names.loc[0, "text"].startswith("Kari Nordmann")  # the original is untouched
     assert out["pseudonymised"].sum() == 4
 
 
 def test_pseudonymise_listed_names_and_sentence_start():
-    out, _, _ = pseudonymise(["Per i dag møter Sunniva Berg ungdommene.", "Liv og helse er tema for Per."], names=["Sunniva Berg"])
+    out, _, _ = pseudonymise(
+        ["Per i dag møter Sunniva Berg ungdommene.", "Liv og helse er tema for Per."], names=["Sunniva Berg"]
+    )
     assert out["text"].tolist() == ["Per i dag møter [PERSON-1] ungdommene.", "Liv og helse er tema for [PERSON-2]."]
 
 
@@ -101,7 +105,21 @@ def test_cli_pseudonymise(tmp_path, with_names, capsys):
     with_names[["group", "text"]].rename(columns={"group": "Gruppe", "text": "Spm. 1: Innspill"}).to_csv(source, index=False)
     names = tmp_path / "navn.txt"
     names.write_text("Ahmed\n", encoding="utf-8")
-    assert main(["pseudonymise", str(source), "-o", str(tmp_path / "ut.csv"), "--key", str(tmp_path / "nokkel.csv"), "--names", str(names)]) == 0
+    assert (
+        main(
+            [
+                "pseudonymise",
+                str(source),
+                "-o",
+                str(tmp_path / "ut.csv"),
+                "--key",
+                str(tmp_path / "nokkel.csv"),
+                "--names",
+                str(names),
+            ]
+        )
+        == 0
+    )
     assert "ws.csv: 4 replacement(s) (heuristic)" in capsys.readouterr().out
     exported = pd.read_csv(tmp_path / "ut.csv", encoding="utf-8-sig")["text"]
     assert not exported.str.contains("Kari|Ahmed").any()

@@ -108,7 +108,10 @@ def test_custom_codebook_agreement_uses_its_themes(custom):
 
 def test_a_codebook_with_other_themes_is_refused(custom):
     _, coded = custom
-    with pytest.raises(CodebookError, match=r"coded with codebook 'Tid og samarbeid' \(themes tid, samarbeid\), but codebook .* has themes barriers"):
+    with pytest.raises(
+        CodebookError,
+        match=r"coded with codebook 'Tid og samarbeid' \(themes tid, samarbeid\), but codebook .* has themes barriers",
+    ):
         u.code_counts(coded, codebook=u.load_codebook())
     # read back from a file, the frame has lost its codebook: the bundled one does not fit it
     plain = pd.DataFrame(coded.drop(columns=["evidence"]))

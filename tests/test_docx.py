@@ -56,29 +56,43 @@ def run(text):
     "xml, expected",
     [
         # tracked insertion kept, tracked deletion left out
-        (f"<w:p>{run('Mangel på ')}<w:ins w:id='1' w:author='x'>{run('tid og ')}</w:ins>"
-         f"<w:del w:id='2' w:author='x'><w:r><w:delText>penger og </w:delText></w:r></w:del>{run('ressursar')}</w:p>",
-         ["Mangel på tid og ressursar"]),
+        (
+            f"<w:p>{run('Mangel på ')}<w:ins w:id='1' w:author='x'>{run('tid og ')}</w:ins>"
+            f"<w:del w:id='2' w:author='x'><w:r><w:delText>penger og </w:delText></w:r></w:del>{run('ressursar')}</w:p>",
+            ["Mangel på tid og ressursar"],
+        ),
         # inline content control
-        (f"<w:p>{run('Ventetid på ')}<w:sdt><w:sdtPr/><w:sdtContent>{run('fire månader')}</w:sdtContent></w:sdt>{run(' for hjelp')}</w:p>",
-         ["Ventetid på fire månader for hjelp"]),
+        (
+            f"<w:p>{run('Ventetid på ')}<w:sdt><w:sdtPr/><w:sdtContent>{run('fire månader')}</w:sdtContent></w:sdt>{run(' for hjelp')}</w:p>",
+            ["Ventetid på fire månader for hjelp"],
+        ),
         # block content control holding two list paragraphs
-        (f"<w:sdt><w:sdtPr/><w:sdtContent><w:p>{run('- Fyrste punkt')}</w:p><w:p>{run('- Andre punkt')}</w:p></w:sdtContent></w:sdt>",
-         ["Fyrste punkt", "Andre punkt"]),
+        (
+            f"<w:sdt><w:sdtPr/><w:sdtContent><w:p>{run('- Fyrste punkt')}</w:p><w:p>{run('- Andre punkt')}</w:p></w:sdtContent></w:sdt>",
+            ["Fyrste punkt", "Andre punkt"],
+        ),
         # a content control still showing its prompt holds no written text
-        (f"<w:p>{run('Skrive inn: ')}<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>{run('Klikk her')}</w:sdtContent></w:sdt>{run('ingenting')}</w:p>",
-         ["Skrive inn: ingenting"]),
+        (
+            f"<w:p>{run('Skrive inn: ')}<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>{run('Klikk her')}</w:sdtContent></w:sdt>{run('ingenting')}</w:p>",
+            ["Skrive inn: ingenting"],
+        ),
         # simple field: the shown result
-        (f"<w:p>{run('Møtet ')}<w:fldSimple w:instr=' DATE '>{run('2. mars')}</w:fldSimple>{run(' var nyttig')}</w:p>",
-         ["Møtet 2. mars var nyttig"]),
+        (
+            f"<w:p>{run('Møtet ')}<w:fldSimple w:instr=' DATE '>{run('2. mars')}</w:fldSimple>{run(' var nyttig')}</w:p>",
+            ["Møtet 2. mars var nyttig"],
+        ),
         # complex field: the result, not the instruction
-        (f"<w:p>{run('Sjå ')}<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText> HYPERLINK \"https://nav.no\" </w:instrText></w:r>"
-         f"<w:r><w:fldChar w:fldCharType='separate'/></w:r>{run('nettsida til Nav')}<w:r><w:fldChar w:fldCharType='end'/></w:r>{run(' for meir')}</w:p>",
-         ["Sjå nettsida til Nav for meir"]),
+        (
+            f"<w:p>{run('Sjå ')}<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText> HYPERLINK \"https://nav.no\" </w:instrText></w:r>"
+            f"<w:r><w:fldChar w:fldCharType='separate'/></w:r>{run('nettsida til Nav')}<w:r><w:fldChar w:fldCharType='end'/></w:r>{run(' for meir')}</w:p>",
+            ["Sjå nettsida til Nav for meir"],
+        ),
         # smart tag and hyperlink
-        (f"<w:p>{run('Kontoret i ')}<w:smartTag w:uri='x' w:element='place'>{run('Drammen')}</w:smartTag>"
-         f"<w:hyperlink>{run(' er for lite')}</w:hyperlink></w:p>",
-         ["Kontoret i Drammen er for lite"]),
+        (
+            f"<w:p>{run('Kontoret i ')}<w:smartTag w:uri='x' w:element='place'>{run('Drammen')}</w:smartTag>"
+            f"<w:hyperlink>{run(' er for lite')}</w:hyperlink></w:p>",
+            ["Kontoret i Drammen er for lite"],
+        ),
     ],
 )
 def test_docx_text_outside_plain_runs_is_kept(tmp_path, xml, expected):
@@ -94,9 +108,7 @@ def test_docx_nested_table_and_text_box_in_a_cell(tmp_path):
         f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p>{run('Tekst i boks')}</w:p></w:txbxContent>"
         "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
     )
-    nested = (
-        f"<w:tbl><w:tr><w:tc><w:p>{run('- Inne i tabell')}</w:p></w:tc><w:tc><w:p>{run('- Andre celle')}</w:p></w:tc></w:tr></w:tbl>"
-    )
+    nested = f"<w:tbl><w:tr><w:tc><w:p>{run('- Inne i tabell')}</w:p></w:tc><w:tc><w:p>{run('- Andre celle')}</w:p></w:tc></w:tr></w:tbl>"
     xml = f"<w:p>{run('- Før boksen')}{textbox}</w:p>{nested}<w:p>{run('- Etter')}</w:p>"
     frame = read_workshop(one_cell(xml, tmp_path))
     assert frame["text"].tolist() == ["Før boksen", "Tekst i boks", "Inne i tabell", "Andre celle", "Etter"]
@@ -150,7 +162,9 @@ def test_docx_vertically_merged_group_cell(tmp_path):
 def test_docx_numbered_list_and_a_date_line(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=2, cols=2)
-    fill_docx_table(document, table, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar.\n- 2. punkt i lista"]])
+    fill_docx_table(
+        document, table, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar.\n- 2. punkt i lista"]]
+    )
     para = table.cell(1, 1).add_paragraph("Tredje")
     para.style = document.styles["List Number"]
     path = tmp_path / "num.docx"
@@ -161,7 +175,11 @@ def test_docx_numbered_list_and_a_date_line(tmp_path):
 @pytest.mark.parametrize(
     "part, data, message",
     [
-        ("word/document.xml", b"<w:document><w:body>", r"part word/document\.xml of the Word document cannot be read: broken XML"),
+        (
+            "word/document.xml",
+            b"<w:document><w:body>",
+            r"part word/document\.xml of the Word document cannot be read: broken XML",
+        ),
         (
             "word/document.xml",
             b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><d>&b;</d>',

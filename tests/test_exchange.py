@@ -3,8 +3,16 @@
 import pandas as pd
 import pytest
 
-from utenforskap import (CodebookError, code, codebook_markdown, from_quanteda_yaml, load_codebook,
-                         read_quanteda_dictionary, to_quanteda_yaml, write_parquet)
+from utenforskap import (
+    CodebookError,
+    code,
+    codebook_markdown,
+    from_quanteda_yaml,
+    load_codebook,
+    read_quanteda_dictionary,
+    to_quanteda_yaml,
+    write_parquet,
+)
 
 
 def test_quanteda_round_trip_keeps_tree_and_patterns(tmp_path):
@@ -18,7 +26,10 @@ def test_quanteda_round_trip_keeps_tree_and_patterns(tmp_path):
         assert [p.text for p in back.codes[c].patterns] == [p.text for p in book.codes[c].patterns]
     # the dictionary codes text the same way on patterns alone
     texts = ["Finansieringen er en hindring.", "Brukermedvirkningen må styrkes."]
-    assert code(texts, back, context=False)["codes"].tolist() == [["barriers", "funding_resources"], ["opportunities", "user_participation", "involvement"]]
+    assert code(texts, back, context=False)["codes"].tolist() == [
+        ["barriers", "funding_resources"],
+        ["opportunities", "user_participation", "involvement"],
+    ]
 
 
 def test_quanteda_reads_a_plain_dictionary():
@@ -58,6 +69,7 @@ def test_quanteda_writes_a_parent_s_own_patterns_under_an_empty_key():
     book = load_codebook()
     assert list(data["barriers"])[0] == ""  # quanteda merges values under an empty name into the key
     assert set(data["barriers"]) - {""} == set(book.codes["barriers"].children)
+
     # flattened as quanteda does (a key per mapping, values under '' to the key itself): all 17 codes
     def keys(node, prefix=""):
         out = []
@@ -83,13 +95,18 @@ def test_quanteda_reads_the_shape_quanteda_writes():
     assert list(book.codes) == ["hindringer", "penger", "muligheter", "samarbeid"]
     assert [p.text for p in book.codes["hindringer"].patterns] == ["hindr*", "barriere*"]
     assert [p.text for p in book.codes["muligheter"].patterns] == ["mulighet*"]
-    assert code(["Samarbeid er en mulighet, penger en hindring"], book)["codes"].iat[0] == ["hindringer", "penger", "muligheter", "samarbeid"]
+    assert code(["Samarbeid er en mulighet, penger en hindring"], book)["codes"].iat[0] == [
+        "hindringer",
+        "penger",
+        "muligheter",
+        "samarbeid",
+    ]
 
 
 def test_codebook_duplicate_pattern_warns(tmp_path):
     path = tmp_path / "bok.yaml"
     path.write_text(
-        "name: test\ncodes:\n  hindringer:\n    label: Hindringer\n    patterns: [hindr*, lite på, \"lite  på\"]\n",
+        'name: test\ncodes:\n  hindringer:\n    label: Hindringer\n    patterns: [hindr*, lite på, "lite  på"]\n',
         encoding="utf-8",
     )
     with pytest.warns(UserWarning, match=r"bok\.yaml:5: \[hindringer -> patterns\] pattern 'lite  på' is listed twice"):

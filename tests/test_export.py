@@ -6,13 +6,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from utenforskap import code
-from utenforskap.analyse import analyse, build_tables
+from utenforskap import build_tables, code
 from utenforskap.cli import main
 from utenforskap.export import atomic_write, formula_safe, write_csv, write_excel
 from utenforskap.report import render_report
+from utenforskap.workflow import analyse
 
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"klikk\")", "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
+DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
 
 
 def test_export_csv_is_formula_safe(tmp_path):
@@ -52,7 +52,10 @@ def test_export_atomic_write_leaves_no_half_file(tmp_path):
 
 def test_report_escapes_statement_text():
     coded = code(["<script>alert('x')</script> er et problem", "Tom & Jerry <b>fet</b> er et problem"]).assign(
-        group=["1", "2"], question=[1, 1], workshop="w", question_text="Spm. 1: <i>Hva?</i>",
+        group=["1", "2"],
+        question=[1, 1],
+        workshop="w",
+        question_text="Spm. 1: <i>Hva?</i>",
         workshop_title="Workshop <img src=x onerror=alert(1)>",
     )
     page = render_report(coded, build_tables(coded), {})
@@ -65,8 +68,19 @@ def test_report_escapes_statement_text():
 def test_analyse_writes_everything(tmp_path, bundled_path):
     out = tmp_path / "processed"
     written = analyse(bundled_path, out, progress=False)
-    expected = {"utsagn.csv", "utsagn_kodet.csv", "kodinger.csv", "gruppe_tema.csv", "sporsmal_tema.csv",
-                "samforekomst.csv", "rammematrise_gruppe.csv", "analyse.xlsx", "rapport.html", "rapport.docx", "metadata.json"}
+    expected = {
+        "utsagn.csv",
+        "utsagn_kodet.csv",
+        "kodinger.csv",
+        "gruppe_tema.csv",
+        "sporsmal_tema.csv",
+        "samforekomst.csv",
+        "rammematrise_gruppe.csv",
+        "analyse.xlsx",
+        "rapport.html",
+        "rapport.docx",
+        "metadata.json",
+    }
     assert expected <= {p.name for p in out.iterdir()}
     assert (out / "figurer" / "gruppe_tema.png").exists() and (out / "figurer" / "gruppe_tema.svg").exists()
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
@@ -76,7 +90,9 @@ def test_analyse_writes_everything(tmp_path, bundled_path):
     assert group_theme["Gruppe"].tolist() == ["1", "2", "3", "4", "5", "6", "Totalt"]
     assert group_theme.loc[6, "Antall utsagn"] == 86
     workbook = openpyxl.load_workbook(out / "analyse.xlsx", read_only=True)
-    assert {"Utsagn (kodet)", "Kodinger", "Gruppe x tema", "Samforekomst", "Rammematrise gruppe", "Kodebok"} <= set(workbook.sheetnames)
+    assert {"Utsagn (kodet)", "Kodinger", "Gruppe x tema", "Samforekomst", "Rammematrise gruppe", "Kodebok"} <= set(
+        workbook.sheetnames
+    )
     page = (out / "rapport.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 6
     assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
@@ -84,6 +100,7 @@ def test_analyse_writes_everything(tmp_path, bundled_path):
     assert "workshop_ungt_utenforskap_2023-g3-q3-01" not in page
 
 
+@pytest.mark.slow
 def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
     first, second = tmp_path / "a", tmp_path / "b"
     analyse(bundled_path, first, progress=False)
@@ -106,28 +123,31 @@ def forked_analysis(tmp_path_factory, bundled_path):
 
 
 @pytest.mark.parametrize("failure", ["silent child", "child fails after taking a figure"])
-def test_analyse_figures_same_with_or_without_the_worker_process(failure, forked_analysis, tmp_path, bundled_path, monkeypatch, caplog):
+@pytest.mark.slow
+def test_analyse_figures_same_with_or_without_the_worker_process(
+    failure, forked_analysis, tmp_path, bundled_path, monkeypatch, caplog
+):
     """The figures render in a forked child and in this process; when the
     child gives no answer, or fails on a figure it took, this process renders
     what is missing, and the files are the same."""
     import os
-    import sys
 
-    analyse_module = sys.modules["utenforskap.analyse"]  # the package's name 'analyse' is the function
+    from utenforskap import figures
+
     assert len(_chart_files(forked_analysis)) == 12
     if failure == "silent child":
-        monkeypatch.setattr(analyse_module, "_figure_worker", lambda conn, parent_end, worker: None)
+        monkeypatch.setattr(figures, "_child", lambda conn, parent_end, worker: None)
     else:
-        parent, render = os.getpid(), analyse_module._FigureWorker._render
+        parent, render = os.getpid(), figures.FigureRenderer._render
 
         def render_only_here(self, name, coded):
             if os.getpid() != parent:
                 raise RuntimeError(f"no figures in the child ({name})")
             render(self, name, coded)
 
-        monkeypatch.setattr(analyse_module._FigureWorker, "_render", render_only_here)
+        monkeypatch.setattr(figures.FigureRenderer, "_render", render_only_here)
     fallback = tmp_path / "fallback"
-    with caplog.at_level("WARNING", logger="utenforskap.analyse"):
+    with caplog.at_level("WARNING", logger="utenforskap.figures"):
         analyse(bundled_path, fallback, progress=False)
     assert "rendering here" in caplog.text
     assert _chart_files(fallback) == _chart_files(forked_analysis)
@@ -141,14 +161,13 @@ def test_analyse_figures_same_with_or_without_the_worker_process(failure, forked
 @pytest.fixture
 def started_workers(monkeypatch):
     """The child processes analyse forks, recorded."""
-    import sys
+    from utenforskap.figures import FigureRenderer as worker_class
 
-    worker_class = sys.modules["utenforskap.analyse"]._FigureWorker
     started = []
     original = worker_class.__init__
 
-    def recording(self, *args):
-        original(self, *args)
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
         started.append(self.process)
 
     monkeypatch.setattr(worker_class, "__init__", recording)
@@ -186,11 +205,13 @@ def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no partial output, no staging folder
 
 
+@pytest.mark.slow
 def test_cli_analyse(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
     assert "86 statements" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_cli_analyse_as_a_command(tmp_path, bundled_path):
     """The command as users run it (a process of its own: figures on two
     cores, shutdown without a final heap scan) writes everything, exit 0."""
@@ -200,7 +221,9 @@ def test_cli_analyse_as_a_command(tmp_path, bundled_path):
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "utenforskap", "analyse", str(bundled_path), "-o", str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert "86 statements" in result.stdout and result.stderr == ""

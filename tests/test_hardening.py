@@ -46,7 +46,9 @@ def statement(draw):
 @st.composite
 def cell(draw):
     """(raw HTML cell, [(section, text)]): sections with bullets, as the report export writes them."""
-    blocks = draw(st.lists(st.tuples(st.one_of(st.none(), word), st.lists(statement(), min_size=1, max_size=4)), min_size=0, max_size=3))
+    blocks = draw(
+        st.lists(st.tuples(st.one_of(st.none(), word), st.lists(statement(), min_size=1, max_size=4)), min_size=0, max_size=3)
+    )
     raw, expected, section = [], [], ""
     for heading, bullets in blocks:
         if heading is not None:
@@ -61,7 +63,11 @@ def cell(draw):
 def table(draw):
     n_questions = draw(st.integers(1, 4))
     n_groups = draw(st.integers(1, 5))
-    lines = ["Tittel på workshop", "", "Gruppe\t" + "\t".join(f"<i>Spm. {q}: Spørsmål {q}?</i>" for q in range(1, n_questions + 1))]
+    lines = [
+        "Tittel på workshop",
+        "",
+        "Gruppe\t" + "\t".join(f"<i>Spm. {q}: Spørsmål {q}?</i>" for q in range(1, n_questions + 1)),
+    ]
     expected = []
     for g in range(1, n_groups + 1):
         cells = [draw(cell()) for _ in range(n_questions)]
@@ -92,6 +98,7 @@ def table(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(table())
+@pytest.mark.slow
 def test_property_generated_tables_come_back_exactly(tmp_path_factory, generated):
     text, expected = generated
     path = tmp_path_factory.mktemp("fuzz") / "ws.txt"
@@ -118,7 +125,11 @@ def test_property_any_bytes_parse_or_raise_our_error(tmp_path_factory, data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("\t\n -–<>/pulib:«»&;x1Gruppe ") + ["<p>", "</p>", "<ul>", "<li>", "Spm. 1"]), max_size=200).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("\t\n -–<>/pulib:«»&;x1Gruppe ") + ["<p>", "</p>", "<ul>", "<li>", "Spm. 1"]), max_size=200
+    ).map("".join)
+)
 def test_property_table_like_text_parses_or_raises_our_error(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("text") / "random.tsv"
     path.write_text(text, encoding="utf-8")
@@ -168,16 +179,17 @@ def test_bad_files_two_and_nine_columns():
 def test_bad_files_script_is_text_and_escaped(tmp_path):
     frame = read_workshop(BAD / "script.txt")
     assert frame["text"].tolist() == ["Vanlig innspill", 'alert("x")', "Mer tekst"]
-    from utenforskap.analyse import analyse
+    from utenforskap.workflow import analyse
 
     analyse(BAD / "script.txt", tmp_path, progress=False)
     assert "<script>" not in (tmp_path / "rapport.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_bad_files_hyperlink_formula_is_never_a_formula(tmp_path):
     frame = read_workshop(BAD / "hyperlink.csv")
     assert frame["text"].tolist() == ['=HYPERLINK("http://example.invalid","klikk")', "+47 og @navn"]
-    from utenforskap.analyse import analyse
+    from utenforskap.workflow import analyse
 
     analyse(BAD / "hyperlink.csv", tmp_path, progress=False)
     csv = pd.read_csv(tmp_path / "utsagn.csv", encoding="utf-8-sig")
@@ -188,6 +200,7 @@ def test_bad_files_hyperlink_formula_is_never_a_formula(tmp_path):
     assert cell.value == frame["text"].iat[0] and cell.data_type == "s"
 
 
+@pytest.mark.slow
 def test_bad_files_20_mb_table(tmp_path):
     bullet = " - Finansiering og manglende kontinuitet i finansiering kan være en hindring for samarbeidet"
     cell_text = '<ul style="list-style-type: none">' + bullet * 40
@@ -207,9 +220,10 @@ def test_bad_files_20_mb_table(tmp_path):
     assert frame["segment_id"].is_unique
 
 
+@pytest.mark.slow
 def test_bad_files_10000_questions_charts_are_capped(tmp_path):
-    from utenforskap.analyse import analyse
     from utenforskap.charts import MAX_CATEGORIES
+    from utenforskap.workflow import analyse
 
     n = 10_000
     path = tmp_path / "brei.tsv"

@@ -220,8 +220,7 @@ def test_ingest_folder_reads_every_table(tmp_path, bundled_path):
 def test_ingest_html_li_elements_and_entities(tmp_path):
     path = tmp_path / "li.txt"
     path.write_text(
-        "Gruppe\tSpm. 1: X\n"
-        "1\t<p>Hindringer:</p><ul><li>Penger &amp; tid</li><li>Kultur</li></ul><script>alert(1)</script>\n",
+        "Gruppe\tSpm. 1: X\n1\t<p>Hindringer:</p><ul><li>Penger &amp; tid</li><li>Kultur</li></ul><script>alert(1)</script>\n",
         encoding="utf-8",
     )
     frame = read_workshop(path)
@@ -264,8 +263,12 @@ def test_ingest_encoding_variants_give_same_statements(tmp_path, bundled_path, s
         ("empty.txt", b"", r"empty\.txt: the file is empty"),
         ("blank.txt", b"\n \n\t\n", r"blank\.txt: the file is empty"),
         ("binary.txt", bytes(range(256)) * 4, r"binary\.txt: this is binary data"),
-        ("notable.txt", "Bare en tittel\n\nog litt tekst\n".encode(), r"notable\.txt: no table found"),
-        ("short.tsv", b"Gruppe\tSpm 1\tSpm 2\n1\ta\tb\n2\tc\n", r"short\.tsv:3: this row has 2 cells but the header \(line 1\) has 3"),
+        ("notable.txt", b"Bare en tittel\n\nog litt tekst\n", r"notable\.txt: no table found"),
+        (
+            "short.tsv",
+            b"Gruppe\tSpm 1\tSpm 2\n1\ta\tb\n2\tc\n",
+            r"short\.tsv:3: this row has 2 cells but the header \(line 1\) has 3",
+        ),
         ("long.tsv", b"Gruppe\tSpm 1\n1\ta\tb\n", r"long\.tsv:2: this row has 3 cells"),
         ("nogroup.tsv", b"Gruppe\tSpm 1\n\ta\n", r"nogroup\.tsv:2: the first row of the table has no group label"),
         ("fake.xlsx", b"not a zip", r"fake\.xlsx: not a readable Excel workbook"),
@@ -284,7 +287,11 @@ def test_ingest_repeated_group_label_adds_rows(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("Gruppe,Spm. 1: Innspill\n1,Mer samarbeid\n2,Lovverket\n1,Penger\n", encoding="utf-8")
     frame = read_workshop(path)
-    assert frame[["group", "position", "text"]].values.tolist() == [["1", 1, "Mer samarbeid"], ["1", 2, "Penger"], ["2", 1, "Lovverket"]]
+    assert frame[["group", "position", "text"]].values.tolist() == [
+        ["1", 1, "Mer samarbeid"],
+        ["1", 2, "Penger"],
+        ["2", 1, "Lovverket"],
+    ]
     assert not frame["continued"].any()
 
 
@@ -296,7 +303,10 @@ def test_ingest_missing_file(tmp_path):
 def test_ingest_heading_without_statements_warns(tmp_path):
     path = tmp_path / "orphan.tsv"
     path.write_text("Gruppe\tSpm 1\n1\tHindringer:\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"orphan\.tsv:2: heading 'Hindringer:'"), pytest.raises(InputError, match="no statements"):
+    with (
+        pytest.warns(UserWarning, match=r"orphan\.tsv:2: heading 'Hindringer:'"),
+        pytest.raises(InputError, match="no statements"),
+    ):
         read_workshop(path)
 
 
@@ -337,7 +347,10 @@ def _csv(tmp_path, rows, name="ws.csv", sep=","):
 
 
 def test_ingest_number_is_a_marker_only_in_a_numbered_list(tmp_path):
-    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar."], ["B", "1. Fyrst\n2. Så\n3) Til sist"]])
+    path = _csv(
+        tmp_path,
+        [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar."], ["B", "1. Fyrst\n2. Så\n3) Til sist"]],
+    )
     assert _tuples(read_workshop(path)) == [
         ("A", 1, "", "1. juli 2021 kom nye reglar."),
         ("B", 1, "", "Fyrst"),
@@ -357,7 +370,9 @@ def test_ingest_dash_inside_a_bullet_splits_only_in_the_report_export(tmp_path):
 
 @pytest.mark.parametrize("sign", ["\uf0b7\t", "o\t", "o ", "● ", "▪ ", "•", "– "])
 def test_ingest_bullet_signs_pasted_from_word(tmp_path, sign):
-    path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", f"{sign}Fleire lærlingplassar\n{sign}Betre kollektivtilbod"]])
+    path = _csv(
+        tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", f"{sign}Fleire lærlingplassar\n{sign}Betre kollektivtilbod"]]
+    )
     assert read_workshop(path)["text"].tolist() == ["Fleire lærlingplassar", "Betre kollektivtilbod"]
 
 
@@ -391,7 +406,12 @@ def test_ingest_csv_semicolon_file_with_commas_in_cells(tmp_path):
         "B;Ventetid, kø;Ungdomsråd, brukarpanel, høyring\n",
         encoding="utf-8",
     )
-    assert read_workshop(path)["text"].tolist() == ["Tid, pengar, folk", "Meir samarbeid, fleire møte", "Ventetid, kø", "Ungdomsråd, brukarpanel, høyring"]
+    assert read_workshop(path)["text"].tolist() == [
+        "Tid, pengar, folk",
+        "Meir samarbeid, fleire møte",
+        "Ventetid, kø",
+        "Ungdomsråd, brukarpanel, høyring",
+    ]
 
 
 def test_ingest_csv_table_right_of_column_a_and_transposed(tmp_path):

@@ -40,7 +40,9 @@ def test_manual_corrections_are_read_and_compared(sheet, coded):
     ws.cell(5, header_column(ws, "barriers")).value = None
     wb.save(sheet)
     # g1-q1-04 keeps its sub-code: said in a warning
-    with pytest.warns(UserWarning, match=r"row 5 \(.*g1-q1-04\): sub-code 'Organisering og siloer' is marked but its theme 'Hindringer' is not"):
+    with pytest.warns(
+        UserWarning, match=r"row 5 \(.*g1-q1-04\): sub-code 'Organisering og siloer' is marked but its theme 'Hindringer' is not"
+    ):
         back = read_manual_coding(sheet).set_index("segment_id")
     assert "user_participation" in back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "codes"]
     assert back.loc["workshop_ungt_utenforskap_2023-g1-q1-01", "note"] == "deltakelse"
@@ -65,7 +67,9 @@ def edit(path, row, column_name, value):
 
 def test_manual_changed_text_is_an_error(sheet):
     edit(sheet, 4, "Utsagn", "Noe helt annet")
-    with pytest.raises(InputError, match=r"kodeark\.xlsx:4: sheet 'Koding', row 4 \(.*g1-q1-03\): the statement text was changed"):
+    with pytest.raises(
+        InputError, match=r"kodeark\.xlsx:4: sheet 'Koding', row 4 \(.*g1-q1-03\): the statement text was changed"
+    ):
         read_manual_coding(sheet)
 
 
@@ -77,7 +81,9 @@ def test_manual_unknown_code_is_an_error(sheet):
 
 def test_manual_bad_mark_is_an_error(sheet):
     edit(sheet, 7, "[opportunities]", "kanskje")
-    with pytest.raises(InputError, match=r"sheet 'Koding', row 7, column 'Muligheter \[opportunities\]': 'kanskje' is not a mark"):
+    with pytest.raises(
+        InputError, match=r"sheet 'Koding', row 7, column 'Muligheter \[opportunities\]': 'kanskje' is not a mark"
+    ):
         read_manual_coding(sheet)
 
 
@@ -95,8 +101,16 @@ def test_manual_sheet_is_readable(sheet):
     assert ws.freeze_panes == f"{openpyxl.utils.get_column_letter(text + 1)}2"
     validation = ws.data_validations.dataValidation[0]  # drop-down for the code cells, with a warning
     assert validation.formula1 == '"x"' and validation.showErrorMessage
-    themes = {h: ws.cell(1, i + 1) for i, h in enumerate(headers) if h and h.endswith(("[barriers]", "[funding_resources]", "[opportunities]"))}
-    theme, sub, other = themes["Hindringer [barriers]"], themes["Finansiering og ressurser [funding_resources]"], themes["Muligheter [opportunities]"]
+    themes = {
+        h: ws.cell(1, i + 1)
+        for i, h in enumerate(headers)
+        if h and h.endswith(("[barriers]", "[funding_resources]", "[opportunities]"))
+    }
+    theme, sub, other = (
+        themes["Hindringer [barriers]"],
+        themes["Finansiering og ressurser [funding_resources]"],
+        themes["Muligheter [opportunities]"],
+    )
     assert sub.alignment.indent == 2 and theme.alignment.indent == 0 and theme.font.bold and not sub.font.bold
     assert theme.fill.fgColor.rgb != other.fill.fgColor.rgb  # a colour per theme
     assert theme.fill.fgColor.rgb != sub.fill.fgColor.rgb  # sub-codes a tint of it

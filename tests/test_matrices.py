@@ -17,7 +17,17 @@ def coded():
         ("w1-g1-q1-02", "w1", "1", 1, "Mer samarbeid", 0, 1, 0, ["opportunities", "collaboration"]),
         ("w1-g1-q2-01", "w1", "1", 2, "Brukermedvirkning bør styrkes", 0, 1, 1, ["opportunities", "user_participation"]),
         ("w1-g2-q1-01", "w1", "2", 1, "Penger mangler", 1, 0, 0, ["barriers", "funding_resources"]),
-        ("w1-g2-q2-01", "w1", "2", 2, "Ingen medvirkning, men potensial", 1, 1, 1, ["barriers", "opportunities", "user_participation"]),
+        (
+            "w1-g2-q2-01",
+            "w1",
+            "2",
+            2,
+            "Ingen medvirkning, men potensial",
+            1,
+            1,
+            1,
+            ["barriers", "opportunities", "user_participation"],
+        ),
         ("w1-g2-q2-02", "w1", "2", 2, "Møtet var fint", 0, 0, 0, []),
     ]
     frame = pd.DataFrame(rows, columns=["segment_id", "workshop", "group", "question", "text", *CODES, "codes"])

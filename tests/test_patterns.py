@@ -21,6 +21,7 @@ def test_pattern_matches_lists_frequent_catches_with_their_lemma():
         u.pattern_matches("for lite")
 
 
+@pytest.mark.slow
 def test_bundled_codebook_globs_catch_no_frequent_unrelated_word():
     problems = u.codebook_pattern_problems()
     left = problems[[(p, w) not in ACCEPTED for p, w in zip(problems["pattern"], problems["word"])]]
@@ -35,6 +36,7 @@ def test_nynorsk_variants_follow_the_spelling_rules():
     assert u.nynorsk_variants("samarbeid*").empty
 
 
+@pytest.mark.slow
 def test_bundled_codebook_has_its_nynorsk_variants():
     gaps = u.codebook_nynorsk_gaps()
     assert gaps.empty, gaps.to_string()

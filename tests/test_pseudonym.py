@@ -24,10 +24,32 @@ from utenforskap.cli import main
 from utenforskap.identifiers import find_identifiers, valid_account, valid_fodselsnummer
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TUNING_PEOPLE = ["Kari Nordmann", "Ola Hansen-Berg", "Per Strand", "Liv Solberg", "Ahmed Ali", "Ingrid Moe Brende",
-                 "Siv Jensen", "Trond Eriksen", "Marte Lie", "Jonas Bakke", "Zainab Yusuf", "Hanne-Marit Dahl"]
-HELDOUT_PEOPLE = ["Synnøve Aas", "Bjørnar Kvalheim", "Dag Olsen", "Tone Haugland", "Yusuf Abdi", "Marit Sæther-Lund",
-                  "Espen Grønli", "Guro Vik", "Stein Aune", "Amina Hassan"]
+TUNING_PEOPLE = [
+    "Kari Nordmann",
+    "Ola Hansen-Berg",
+    "Per Strand",
+    "Liv Solberg",
+    "Ahmed Ali",
+    "Ingrid Moe Brende",
+    "Siv Jensen",
+    "Trond Eriksen",
+    "Marte Lie",
+    "Jonas Bakke",
+    "Zainab Yusuf",
+    "Hanne-Marit Dahl",
+]
+HELDOUT_PEOPLE = [
+    "Synnøve Aas",
+    "Bjørnar Kvalheim",
+    "Dag Olsen",
+    "Tone Haugland",
+    "Yusuf Abdi",
+    "Marit Sæther-Lund",
+    "Espen Grønli",
+    "Guro Vik",
+    "Stein Aune",
+    "Amina Hassan",
+]
 _TOK = re.compile(r"\[[A-ZØ]+-\d+\]|[\w.@+-]*\w|[^\w\s]")
 
 
@@ -93,13 +115,27 @@ def test_pseudonym_identifiers_with_their_checks():
 
 def test_pseudonym_listed_person_in_every_form_gets_one_pseudonym():
     texts = [
-        "Kari Nordmann innledet.", "kari sa ja.", "Karis forslag.", "Nordmann svarte.", "Veileder Hansen-Berg kom.",
-        "Berg mente noe.", "Ola Hansen-Bergs innspill.", "Kari/Ola tok opp saken.", "Per i dag er det stille.",
+        "Kari Nordmann innledet.",
+        "kari sa ja.",
+        "Karis forslag.",
+        "Nordmann svarte.",
+        "Veileder Hansen-Berg kom.",
+        "Berg mente noe.",
+        "Ola Hansen-Bergs innspill.",
+        "Kari/Ola tok opp saken.",
+        "Per i dag er det stille.",
     ]
     out, key, _ = pseudonymise(texts, names=["Kari Nordmann", "Ola Hansen-Berg", "Per Strand"])
     assert out["text"].tolist() == [
-        "[PERSON-1] innledet.", "[PERSON-1] sa ja.", "[PERSON-1]s forslag.", "[PERSON-1] svarte.", "Veileder [PERSON-2] kom.",
-        "[PERSON-2] mente noe.", "[PERSON-2]s innspill.", "[PERSON-1]/[PERSON-2] tok opp saken.", "Per i dag er det stille.",
+        "[PERSON-1] innledet.",
+        "[PERSON-1] sa ja.",
+        "[PERSON-1]s forslag.",
+        "[PERSON-1] svarte.",
+        "Veileder [PERSON-2] kom.",
+        "[PERSON-2] mente noe.",
+        "[PERSON-2]s innspill.",
+        "[PERSON-1]/[PERSON-2] tok opp saken.",
+        "Per i dag er det stille.",
     ]
     assert key[key["kind"] == "PERSON"]["value"].tolist() == ["kari nordmann", "ola hansen-berg"]
 
@@ -107,11 +143,20 @@ def test_pseudonym_listed_person_in_every_form_gets_one_pseudonym():
 def test_pseudonym_public_figures_by_full_name_and_listed_names_win():
     texts = ["Erna Solberg talte om utenforskap.", "Solberg sa at hun var enig.", "Siv Jensen var referent."]
     out, _, _ = pseudonymise(texts, names=["Liv Solberg", "Siv Jensen"])
-    assert out["text"].tolist() == ["Erna Solberg talte om utenforskap.", "[PERSON-1] sa at hun var enig.", "[PERSON-2] var referent."]
+    assert out["text"].tolist() == [
+        "Erna Solberg talte om utenforskap.",
+        "[PERSON-1] sa at hun var enig.",
+        "[PERSON-2] var referent.",
+    ]
 
 
 def test_pseudonym_streets_and_foundations_named_after_people_stay():
-    texts = ["Vi møttes i Olav Kyrres gate.", "Olav Thon Stiftelsen ga støtte.", "Kong Haralds gate var stengt.", "Olav kom for sent."]
+    texts = [
+        "Vi møttes i Olav Kyrres gate.",
+        "Olav Thon Stiftelsen ga støtte.",
+        "Kong Haralds gate var stengt.",
+        "Olav kom for sent.",
+    ]
     out, _, _ = pseudonymise(texts)
     assert out["text"].tolist()[:3] == texts[:3]
     assert out["text"].iat[3] == "[PERSON-1] kom for sent."
@@ -135,8 +180,21 @@ def test_pseudonym_possible_names_left_for_review():
 # analyse --pseudonymise: nothing identifying in any file
 # --------------------------------------------------------------------------
 
-SECRETS = ["Kari Nordmann", "Nordmann", "Ola Hansen-Berg", "Hansen-Berg", "Zainab Yusuf", "Yusuf", "Zainab",
-           "kari.nordmann@kommune.no", "912 34 567", "91234567", "010100 12356", "01010012356", "Per Strand"]
+SECRETS = [
+    "Kari Nordmann",
+    "Nordmann",
+    "Ola Hansen-Berg",
+    "Hansen-Berg",
+    "Zainab Yusuf",
+    "Yusuf",
+    "Zainab",
+    "kari.nordmann@kommune.no",
+    "912 34 567",
+    "91234567",
+    "010100 12356",
+    "01010012356",
+    "Per Strand",
+]
 
 
 def names_table(folder: Path) -> Path:
@@ -144,8 +202,8 @@ def names_table(folder: Path) -> Path:
     path.write_text(
         "Arbeidsverksted ledet av Ola Hansen-Berg\n\n"
         "Gruppe\tSpm. 1: Hva hindrer? (spurt av Zainab Yusuf)\tSpm. 2: Hva kan vi gjøre?\n"
-        "Kari Nordmann\t\"Innspill fra Per Strand:\n- Kari sa at ventetiden er for lang\n- Ring Kari på 912 34 567\"\t"
-        "\"- Nordmanns forslag: kontakt kari.nordmann@kommune.no\n- Fnr 010100 12356 sto på lappen\"\n"
+        'Kari Nordmann\t"Innspill fra Per Strand:\n- Kari sa at ventetiden er for lang\n- Ring Kari på 912 34 567"\t'
+        '"- Nordmanns forslag: kontakt kari.nordmann@kommune.no\n- Fnr 010100 12356 sto på lappen"\n'
         "Zainab Yusuf\t- Zainab mente at lånekassen er en hindring\t- Yusuf ønsket flere møteplasser\n",
         encoding="utf-8",
     )
@@ -169,36 +227,60 @@ def _every_text(folder: Path) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_analyse_pseudonymise_leaves_nothing_identifying(tmp_path):
     source = names_table(tmp_path)
     people = tmp_path / "deltakere.txt"
     people.write_text("Kari Nordmann\nOla Hansen-Berg\nZainab Yusuf\nPer Strand\n", encoding="utf-8")
     out, key = tmp_path / "ut", tmp_path / "hemmelig" / "nokkel.csv"
     result = subprocess.run(
-        [sys.executable, "-m", "utenforskap", "analyse", str(source), "-o", str(out), "--pseudonymise",
-         "--names", str(people), "--key", str(key)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "utenforskap",
+            "analyse",
+            str(source),
+            "-o",
+            str(out),
+            "--pseudonymise",
+            "--names",
+            str(people),
+            "--key",
+            str(key),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("pseudonymising names")
     texts = _every_text(out)
     assert len(texts) > 40 and any(name.startswith("analyse.xlsx/") for name in texts)
-    leaks = [(secret, name) for name, text in texts.items() for secret in SECRETS if secret in text or secret.lower() in text.lower()]
+    leaks = [
+        (secret, name) for name, text in texts.items() for secret in SECRETS if secret in text or secret.lower() in text.lower()
+    ]
     assert not leaks
-    assert "[PERSON-1]" in texts["utsagn.csv"] and "[EPOST-1]" in texts["utsagn.csv"] and "[FØDSELSNUMMER-1]" in texts["utsagn.csv"]
+    assert (
+        "[PERSON-1]" in texts["utsagn.csv"] and "[EPOST-1]" in texts["utsagn.csv"] and "[FØDSELSNUMMER-1]" in texts["utsagn.csv"]
+    )
     # the key and the list of possible names are kept apart, outside the output
     table = pd.read_csv(key, encoding="utf-8-sig")
     assert "kari nordmann" in set(table["value"]) and not list(out.rglob("*nokkel*"))
     assert (key.parent / "nokkel_mulige_navn.csv").exists()
     # a second run with the same key keeps the pseudonyms
     first = (out / "utsagn.csv").read_text(encoding="utf-8-sig")
-    assert main(["analyse", str(source), "-o", str(tmp_path / "ut2"), "--pseudonymise", "--names", str(people), "--key", str(key)]) == 0
+    assert (
+        main(["analyse", str(source), "-o", str(tmp_path / "ut2"), "--pseudonymise", "--names", str(people), "--key", str(key)])
+        == 0
+    )
     assert (tmp_path / "ut2" / "utsagn.csv").read_text(encoding="utf-8-sig") == first
 
 
 def test_analyse_pseudonymise_refuses_a_key_inside_the_output(tmp_path, capsys):
     source = names_table(tmp_path)
-    assert main(["analyse", str(source), "-o", str(tmp_path / "ut"), "--pseudonymise", "--key", str(tmp_path / "ut" / "k.csv")]) == 2
+    assert (
+        main(["analyse", str(source), "-o", str(tmp_path / "ut"), "--pseudonymise", "--key", str(tmp_path / "ut" / "k.csv")]) == 2
+    )
     assert "the key must lie outside the output folder" in capsys.readouterr().err
     assert not (tmp_path / "ut").exists()
     assert main(["analyse", str(source), "-o", str(tmp_path / "ut"), "--pseudonymise"]) == 2
@@ -206,6 +288,7 @@ def test_analyse_pseudonymise_refuses_a_key_inside_the_output(tmp_path, capsys):
         u.analyse(source, tmp_path / "ut", pseudonymise=True, key=tmp_path / "ut" / "sub" / "k.csv")
 
 
+@pytest.mark.slow
 def test_analyse_without_pseudonymise_says_so_first(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "ut")]) == 0
     first = capsys.readouterr().out.splitlines()[0]
@@ -217,4 +300,18 @@ def test_cli_pseudonymise_key_may_not_overwrite_the_export(tmp_path, capsys):
     same = tmp_path / "ut.csv"
     assert main(["pseudonymise", str(source), "-o", str(same), "--key", str(same)]) == 2
     assert "the key would overwrite the export" in capsys.readouterr().err
-    assert main(["pseudonymise", str(source), "-o", str(same), "--key", str(tmp_path / "k.csv"), "--names", str(tmp_path / "nope.txt")]) == 2
+    assert (
+        main(
+            [
+                "pseudonymise",
+                str(source),
+                "-o",
+                str(same),
+                "--key",
+                str(tmp_path / "k.csv"),
+                "--names",
+                str(tmp_path / "nope.txt"),
+            ]
+        )
+        == 2
+    )

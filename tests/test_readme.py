@@ -20,6 +20,7 @@ def test_readme_has_python_examples():
     assert len(python_blocks()) >= 8
 
 
+@pytest.mark.slow
 def test_readme_python_examples_run_as_written(tmp_path, monkeypatch):
     import matplotlib
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from utenforskap import analyse
-from utenforskap.display import OUTPUT_FILES
+from utenforskap.lang_nb import OUTPUT_FILES
 
 STATEMENTS = [
     "Mangel på penger er en hindring for samarbeidet",
@@ -25,12 +25,15 @@ def series(folder, n):
         rows = ["Gruppe\tSpm. 1: Hva hindrer?\tSpm. 2: Hva er mulig?"]
         for g in range(1, w + 1):
             first = "\\n".join(f"- {STATEMENTS[(w + g + k) % 5]} ({w}.{g}.{k})" for k in range(w))
-            rows.append(f"G{g}\t\"{first}\"\t- {STATEMENTS[(w * g) % 5]}")
-        (folder / f"verksted_{w}.tsv").write_text("Verksted nr. %d\n\n" % w + "\n".join(rows).replace("\\n", "\n") + "\n", encoding="utf-8")
+            rows.append(f'G{g}\t"{first}"\t- {STATEMENTS[(w * g) % 5]}')
+        (folder / f"verksted_{w}.tsv").write_text(
+            f"Verksted nr. {w}\n\n" + "\n".join(rows).replace("\\n", "\n") + "\n", encoding="utf-8"
+        )
     return folder
 
 
 @pytest.mark.parametrize("n", [2, 5])
+@pytest.mark.slow
 def test_series_analyse_compares_the_workshops(tmp_path, n):
     out = tmp_path / "ut"
     written = analyse(series(tmp_path / "inn", n), out, progress=False)
@@ -38,7 +41,15 @@ def test_series_analyse_compares_the_workshops(tmp_path, n):
     per_workshop = statements.groupby("workshop").size()
     assert len(per_workshop) == n
     # every matrix with groups or questions has the workshop as its first level
-    for name in ("group_theme", "group_theme_share", "question_theme", "group_subcode", "framework", "framework_question", "cooccurrence"):
+    for name in (
+        "group_theme",
+        "group_theme_share",
+        "question_theme",
+        "group_subcode",
+        "framework",
+        "framework_question",
+        "cooccurrence",
+    ):
         table = pd.read_csv(out / OUTPUT_FILES[name], encoding="utf-8-sig")
         assert table.columns[0] == "Workshop", name
     workshop_theme = pd.read_csv(out / "workshop_tema.csv", encoding="utf-8-sig").set_index("Workshop")
@@ -82,6 +93,7 @@ def test_series_group_called_totalt(tmp_path):
     assert table["Antall utsagn"].tolist() == [1, 1, 2]
 
 
+@pytest.mark.slow
 def test_series_failing_analyse_leaves_no_partial_output(tmp_path, monkeypatch):
     import utenforskap.refiqda
 
@@ -100,6 +112,7 @@ def test_series_failing_analyse_leaves_no_partial_output(tmp_path, monkeypatch):
     assert sorted(p.name for p in existing.iterdir()) == ["notater.txt"]
 
 
+@pytest.mark.slow
 def test_series_output_files_follow_the_umask(tmp_path):
     import os
     import stat

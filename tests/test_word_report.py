@@ -9,7 +9,7 @@ import docx
 import pytest
 
 import utenforskap as u
-from utenforskap.display import uncoded
+from utenforskap.lang_nb import uncoded
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +22,25 @@ def analysed(tmp_path_factory, bundled_path):
 def test_word_report_reads_back(analysed, statements):
     document = docx.Document(analysed / "rapport.docx")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    for wanted in ("Spørsmål", "Figurer", "Matriser", "Rammematrise: sitater per tema og gruppe", "Utsagn uten kode", "Vedlegg: kodebok"):
+    for wanted in (
+        "Spørsmål",
+        "Figurer",
+        "Matriser",
+        "Rammematrise: sitater per tema og gruppe",
+        "Utsagn uten kode",
+        "Vedlegg: kodebok",
+    ):
         assert wanted in headings
     assert document.paragraphs[0].text.startswith("Vedlegg 3: Innspill fra workshop")
     assert len(document.inline_shapes) == 6  # every chart, as a picture
     group_theme = document.tables[0]
-    assert [c.text for c in group_theme.rows[0].cells] == ["Gruppe", "Antall utsagn", "Hindringer", "Muligheter", "Brukermedvirkning"]
+    assert [c.text for c in group_theme.rows[0].cells] == [
+        "Gruppe",
+        "Antall utsagn",
+        "Hindringer",
+        "Muligheter",
+        "Brukermedvirkning",
+    ]
     assert [r.cells[0].text for r in group_theme.rows[1:]] == ["1", "2", "3", "4", "5", "6", "Totalt"]
     text = "\n".join(p.text for p in document.paragraphs)
     coded = u.code(statements)
@@ -40,10 +53,13 @@ def test_word_report_reads_back(analysed, statements):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.slow
 def test_word_report_converts_to_pdf_with_libreoffice(analysed, tmp_path):
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(analysed / "rapport.docx")],
-        check=True, capture_output=True, timeout=240,
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     pdf = tmp_path / "rapport.pdf"
     assert pdf.stat().st_size > 50_000
@@ -57,12 +73,22 @@ def _browser():
 
 
 @pytest.mark.skipif(_browser() is None or shutil.which("pdftotext") is None, reason="no headless browser and pdftotext")
+@pytest.mark.slow
 def test_html_report_prints_every_column(analysed, tmp_path, statements):
     pdf = tmp_path / "rapport.pdf"
     subprocess.run(
-        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", (analysed / "rapport.html").as_uri()],
-        check=True, capture_output=True, timeout=240,
+        [
+            _browser(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (analysed / "rapport.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())

@@ -56,7 +56,10 @@ def test_xlsx_hidden_lookup_sheet_is_skipped_and_can_be_chosen(tmp_path):
 def test_xlsx_two_workshop_sheets_are_ambiguous(tmp_path):
     other = [HEADER, *[[g + "2", a, b] for g, a, b in ROWS]]
     path = workbook(tmp_path / "ws.xlsx", sheets=[("Verkstad 2", other, "visible")])
-    with pytest.raises(InputError, match=r"more than one table looks like a workshop: sheet 'Innspill' .*sheet 'Verkstad 2'.*sheet=\.\.\. \(command line: --sheet\)"):
+    with pytest.raises(
+        InputError,
+        match=r"more than one table looks like a workshop: sheet 'Innspill' .*sheet 'Verkstad 2'.*sheet=\.\.\. \(command line: --sheet\)",
+    ):
         read_workshop(path)
     assert read_workshop(path, sheet="Verkstad 2")["group"].iat[0] == "Raud2"
     with pytest.raises(InputError, match=r"no sheet 'Nope' in the workbook; its sheets: 'Innspill', 'Verkstad 2'"):
@@ -85,7 +88,10 @@ def test_xlsx_formula_with_stored_value_is_read(tmp_path):
     rewrite_part(
         path,
         "xl/worksheets/sheet1.xml",
-        lambda d: d.replace(b"</sheetData>", b'<row r="7"><c r="A7" t="str"><f>"Gul"</f><v>Gul</v></c><c r="B7" t="str"><f>B6</f><v>- Formel gir tekst</v></c></row></sheetData>'),
+        lambda d: d.replace(
+            b"</sheetData>",
+            b'<row r="7"><c r="A7" t="str"><f>"Gul"</f><v>Gul</v></c><c r="B7" t="str"><f>B6</f><v>- Formel gir tekst</v></c></row></sheetData>',
+        ),
     )
     assert tuples(read_workshop(path))[-1] == ("Gul", 1, "", "Formel gir tekst")
 
@@ -124,7 +130,9 @@ def test_xlsx_stray_cell_far_away_is_an_error_not_memory(tmp_path):
     wb.active["XFD1048576"] = "x"
     wb.save(path)
     assert len(path.read_bytes()) < 10_000
-    with pytest.raises(InputError, match=r"ws\.xlsx:1048576: sheet 'Innspill': this row has 4 cells but the header \(line 3\) has 3"):
+    with pytest.raises(
+        InputError, match=r"ws\.xlsx:1048576: sheet 'Innspill': this row has 4 cells but the header \(line 3\) has 3"
+    ):
         read_workshop(path)
 
 

@@ -14,7 +14,6 @@ True
 """
 
 from . import charts
-from .analyse import analyse, build_figures, build_tables
 from .codebook import (
     Codebook,
     codebook_markdown,
@@ -25,21 +24,25 @@ from .codebook import (
     to_quanteda_yaml,
     to_taguette_csv,
 )
-from .coding import agreement, code, code_matrix, coding_table
+from .coding import RuleCoder, code, coding_table
+from .concordance import kwic
 from .errors import CodebookError, InputError, UtenforskapError
-from .ingest import read_workshop
 from .explore import keyness, topics
 from .export import write_parquet
-from .kwic import kwic
+from .figures import build_figures, render_figures
+from .ingest import read_workshop
 from .manual import read_manual_coding, write_coding_sheet
 from .matrices import code_counts, cooccurrence, framework_matrix
+from .nlp import describe_pipeline, get_pipeline
+from .normalisation import normalise, normalise_text
 from .patterns import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
 from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .refiqda import read_qdpx, write_qdc, write_qdpx
+from .reliability import agreement, code_matrix
 from .review import review_queue, review_simulation, write_review_sheet
 from .reviewing import ReviewSession, simulate_review
-from .nlp import describe_pipeline, get_pipeline
-from .normalise import normalise, normalise_text
+from .tables import build_tables
+from .workflow import Analysis, analyse
 
 __version__ = "0.1.0"
 
@@ -56,6 +59,7 @@ def __getattr__(name):
         return value
     raise AttributeError(f"module 'utenforskap' has no attribute {name!r}")
 
+
 __all__ = [
     "read_workshop",
     "normalise",
@@ -66,6 +70,7 @@ __all__ = [
     "codebook_of",
     "Codebook",
     "code",
+    "RuleCoder",
     "coding_table",
     "code_matrix",
     "agreement",
@@ -74,8 +79,10 @@ __all__ = [
     "framework_matrix",
     "charts",
     "analyse",
+    "Analysis",
     "build_tables",
     "build_figures",
+    "render_figures",
     "write_qdpx",
     "write_qdc",
     "read_qdpx",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as safe_et
@@ -136,4 +136,3 @@ class Package:
 
     def close(self) -> None:
         self.zip.close()
-

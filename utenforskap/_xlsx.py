@@ -163,7 +163,9 @@ class _Sheet:
             try:
                 return self.strings[int(value)]
             except (ValueError, IndexError):
-                raise InputError(f"sheet {self.name!r}, cell {ref}: refers to a shared string that is missing", self.path) from None
+                raise InputError(
+                    f"sheet {self.name!r}, cell {ref}: refers to a shared string that is missing", self.path
+                ) from None
         if kind in ("str", "e", "d"):
             return _unescape(value)
         if kind == "b":

@@ -15,13 +15,23 @@ import textwrap
 
 from ._lazy import lazy_module
 from .codebook import codebook_of, load_codebook
-from .coding import code_matrix
 from .matrices import code_counts, cooccurrence, select_codes
+from .reliability import code_matrix
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
 
-__all__ = ["group_heatmap", "question_bars", "workshop_bars", "cooccurrence_heatmap", "subcode_bars", "topic_words", "keyness_bars", "PALETTE"]
+__all__ = [
+    "warm_up",
+    "group_heatmap",
+    "question_bars",
+    "workshop_bars",
+    "cooccurrence_heatmap",
+    "subcode_bars",
+    "topic_words",
+    "keyness_bars",
+    "PALETTE",
+]
 
 #: Okabe & Ito (2008), colour-blind safe, black left out.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -58,6 +68,19 @@ def _figure(width: float, height: float):
     return fig, fig.add_subplot()
 
 
+def warm_up() -> None:
+    """Import matplotlib and render a tiny figure in the house style, with
+    text, to PNG and SVG: that loads the backends, PIL and the fonts, which
+    the first real figure would otherwise pay for (used by a process that
+    renders figures while another does other work)."""
+    import io
+
+    fig, ax = _styled(_figure)(1, 1)
+    ax.set_title("Å")
+    for fmt in ("png", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt, dpi=20)
+
+
 def _wrap(text: str, width: int = 16) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
@@ -86,15 +109,16 @@ def _capped(counts: pd.DataFrame, noun: str, noun_no: str) -> tuple[pd.DataFrame
 
     keep = counts["n"].rank(method="first", ascending=False) <= MAX_CATEGORIES
     warnings.warn(
-        f"the chart shows {MAX_CATEGORIES} of {len(counts)} {noun} (those with most statements); "
-        "the tables hold all of them",
+        f"the chart shows {MAX_CATEGORIES} of {len(counts)} {noun} (those with most statements); the tables hold all of them",
         stacklevel=4,
     )
     note = f"Viser {MAX_CATEGORIES} av {len(counts)} {noun_no} (de med flest utsagn); tabellene har alle."
     return counts[keep], note
 
 
-def _annotated_heatmap(fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str, zero_white: bool = False) -> None:
+def _annotated_heatmap(
+    fig, ax, values: np.ndarray, text: list[list[str]], vmax: float, cbar_label: str, zero_white: bool = False
+) -> None:
     """Heatmap with its label in each cell (none where the label is empty);
     NaN cells are light grey; with ``zero_white`` cells of 0 are white, so
     that nothing is never mistaken for a little."""
@@ -139,10 +163,7 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups", "grupper")
     shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
-    text = [
-        [f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)]
-        for i in range(len(counts))
-    ]
+    text = [[f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)] for i in range(len(counts))]
     fig, ax = _figure(1.6 + 1.5 * len(codes), 1.2 + 0.55 * len(counts))
     _annotated_heatmap(fig, ax, shares, text, 1.0, "Andel av gruppens utsagn")
     ax.set_xticks(range(len(codes)), [_wrap(x) for x in _labels(codes, codebook)])
@@ -169,8 +190,13 @@ def _share_bars(counts: pd.DataFrame, codes: list[str], codebook, names: list[st
     fig, ax = _figure(max(6.5, 2.4 + (0.6 + 0.55 * len(codes)) * len(counts)), 4.4)
     x = np.arange(len(counts))
     for j, (c, label) in enumerate(zip(codes, _labels(codes, codebook))):
-        bars = ax.bar(x + (j - (len(codes) - 1) / 2) * width, shares[c].to_numpy(dtype=float), width,
-                      label=label, color=PALETTE[j % len(PALETTE)])
+        bars = ax.bar(
+            x + (j - (len(codes) - 1) / 2) * width,
+            shares[c].to_numpy(dtype=float),
+            width,
+            label=label,
+            color=PALETTE[j % len(PALETTE)],
+        )
         ax.bar_label(bars, labels=[f"{v:.0%}" for v in shares[c]], padding=2, fontsize=8)
     ax.set_xticks(x, [f"{name}\n(n={n})" for name, n in zip(names, counts["n"])])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -202,8 +228,15 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
-    return _share_bars(counts, codes, codebook, [_row_label(k, "Spm. ") for k in counts.index],
-                       "Andel av spørsmålets utsagn", title or "Tema per spørsmål", note)
+    return _share_bars(
+        counts,
+        codes,
+        codebook,
+        [_row_label(k, "Spm. ") for k in counts.index],
+        "Andel av spørsmålets utsagn",
+        title or "Tema per spørsmål",
+        note,
+    )
 
 
 @_styled
@@ -223,8 +256,15 @@ def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook)
     counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops", "workshoper")
-    return _share_bars(counts, codes, codebook, [_wrap(w, 22) for w in counts.index],
-                       "Andel av workshopens utsagn", title or "Tema per workshop", note)
+    return _share_bars(
+        counts,
+        codes,
+        codebook,
+        [_wrap(w, 22) for w in counts.index],
+        "Andel av workshopens utsagn",
+        title or "Tema per workshop",
+        note,
+    )
 
 
 @_styled
@@ -318,7 +358,7 @@ def topic_words(words: pd.DataFrame, title: str | None = None):
         ax.barh(part["word"], part["weight"], color=PALETTE[(k - 1) % len(PALETTE)])
         ax.set_title(f"Tema {k}", fontsize=11)
         ax.tick_params(axis="x", labelsize=8)
-    for ax in list(axes.flat)[len(topics_):]:
+    for ax in list(axes.flat)[len(topics_) :]:
         ax.set_visible(False)
     fig.suptitle(title or "Tema funnet i utsagnene (NMF): viktigste ord", fontweight="bold")
     return fig

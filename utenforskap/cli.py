@@ -8,7 +8,6 @@ the exit status is 2; no traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import warnings
@@ -45,8 +44,8 @@ def _cmd_parse(args) -> None:
 
 
 def _cmd_code(args) -> None:
-    from .analyse import code_files
     from .nlp import describe_pipeline, get_pipeline
+    from .workflow import code_files
 
     counts = code_files(
         args.inputs, args.output, args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
@@ -71,7 +70,7 @@ def _listed(path):
 
 
 def _cmd_analyse(args) -> None:
-    from .analyse import analyse
+    from .workflow import analyse
 
     if args.pseudonymise:
         if args.key is None:
@@ -84,18 +83,26 @@ def _cmd_analyse(args) -> None:
             "note: the files hold the statements as written, with any names, e-mail addresses and phone "
             "numbers in them; use --pseudonymise --key FILE before sharing them"
         )
-    written = analyse(
-        args.inputs, args.output, args.codebook, context=not args.no_context, progress=None, parquet=args.parquet,
-        pseudonymise=args.pseudonymise, names=_listed(args.names) or (), public=_listed(args.public), key=args.key,
+    result = analyse(
+        args.inputs,
+        args.output,
+        args.codebook,
+        context=not args.no_context,
+        progress=None,
+        parquet=args.parquet,
+        pseudonymise=args.pseudonymise,
+        names=_listed(args.names) or (),
+        public=_listed(args.public),
+        key=args.key,
         **_reading(args),
     )
-    meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
-    themes = ", ".join(f"{k}={v}" for k, v in meta["themes"].items())
-    shared = len([p for p in written.values() if Path(args.output).resolve() in p.resolve().parents])
-    print(f"{meta['statements']} statements ({themes}); {shared} files in {args.output}; report: {written['report']}")
+    themes = ", ".join(f"{k}={v}" for k, v in result.themes.items())
+    print(f"{result.statements} statements ({themes}); {len(result.shared())} files in {args.output}; report: {result['report']}")
     if args.pseudonymise:
-        print(f"key (keep it apart, delete it when it is no longer needed) -> {written['key']}; "
-              f"check these possible names before sharing -> {written['name_check']}")
+        print(
+            f"key (keep it apart, delete it when it is no longer needed) -> {result['key']}; "
+            f"check these possible names before sharing -> {result['name_check']}"
+        )
 
 
 def _cmd_review(args) -> None:
@@ -130,9 +137,9 @@ def _cmd_review(args) -> None:
 
 
 def _cmd_kwic(args) -> None:
+    from .concordance import kwic
     from .export import write_csv
     from .ingest import read_workshop
-    from .kwic import kwic
 
     hits = kwic(read_workshop(args.inputs, **_reading(args)), args.pattern, window=args.window)
     if args.output:
@@ -151,8 +158,12 @@ def _cmd_pseudonymise(args) -> None:
     if args.key.resolve() == args.output.resolve():
         raise UtenforskapError("--key and -o are the same file: the key would overwrite the export", args.key)
     out, key, report = pseudonymise(
-        read_workshop(args.inputs, **_reading(args)), names=_listed(args.names) or (), public=_listed(args.public),
-        method=args.method, columns=NAME_COLUMNS, key=read_key(args.key),
+        read_workshop(args.inputs, **_reading(args)),
+        names=_listed(args.names) or (),
+        public=_listed(args.public),
+        method=args.method,
+        columns=NAME_COLUMNS,
+        key=read_key(args.key),
     )
     write_csv(out, args.output)
     write_csv(key, args.key)
@@ -173,9 +184,17 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading = argparse.ArgumentParser(add_help=False)
     group = reading.add_argument_group("reading Excel and Word files")
-    group.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read, by name or number (default: the one that looks like a workshop)")
-    group.add_argument("--table", type=int, metavar="N", help="the Word table to read, from 1 (default: the one that looks like a workshop)")
-    group.add_argument("--max-part-mb", type=float, default=200, metavar="MB", help="refuse .xlsx/.docx parts that inflate to more (default 200)")
+    group.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the workbook sheet to read, by name or number (default: the one that looks like a workshop)",
+    )
+    group.add_argument(
+        "--table", type=int, metavar="N", help="the Word table to read, from 1 (default: the one that looks like a workshop)"
+    )
+    group.add_argument(
+        "--max-part-mb", type=float, default=200, metavar="MB", help="refuse .xlsx/.docx parts that inflate to more (default 200)"
+    )
 
     p = sub.add_parser("parse", parents=[reading], help="read workshop tables into one row per statement (CSV)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
@@ -191,10 +210,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_code)
 
     p = sub.add_parser(
-        "analyse", parents=[reading],
+        "analyse",
+        parents=[reading],
         help="the whole job: parse, code, matrices, charts, Excel, HTML and Word report",
-        description="The whole job. The outputs hold the statements as written (names included) unless "
-        "--pseudonymise is given.",
+        description="The whole job. The outputs hold the statements as written (names included) unless --pseudonymise is given.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
@@ -202,17 +221,27 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.add_argument(
-        "--pseudonymise", action="store_true",
+        "--pseudonymise",
+        action="store_true",
         help="replace names, e-mail addresses, phone numbers and ID numbers in every output (without it the "
         "files hold the text as written)",
     )
     p.add_argument("--names", type=Path, metavar="FILE", help="with --pseudonymise: the participants' names, one per line")
-    p.add_argument("--public", type=Path, metavar="FILE", help="with --pseudonymise: public figures to keep, one full name per line")
-    p.add_argument("--key", type=Path, metavar="KEY.csv", help="with --pseudonymise: the key file, outside the output folder (read and extended when it exists)")
+    p.add_argument(
+        "--public", type=Path, metavar="FILE", help="with --pseudonymise: public figures to keep, one full name per line"
+    )
+    p.add_argument(
+        "--key",
+        type=Path,
+        metavar="KEY.csv",
+        help="with --pseudonymise: the key file, outside the output folder (read and extended when it exists)",
+    )
     p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser(
-        "review", parents=[reading], help="review that learns: the next statements to check, and recording them",
+        "review",
+        parents=[reading],
+        help="review that learns: the next statements to check, and recording them",
         description="A review lives in FOLDER. Start it with --from INPUT...; --next N writes the next N statements "
         "to review as a coding sheet in FOLDER; --record SHEET records an edited sheet and refits.",
     )
@@ -231,12 +260,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="also write the matches as CSV")
     p.set_defaults(func=_cmd_kwic)
 
-    p = sub.add_parser("pseudonymise", parents=[reading], help="replace names and direct identifiers by stable placeholders for an export")
+    p = sub.add_parser(
+        "pseudonymise", parents=[reading], help="replace names and direct identifiers by stable placeholders for an export"
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.csv", help="the pseudonymised statements")
     p.add_argument("--key", required=True, type=Path, metavar="KEY.csv", help="pseudonym -> name (keep it apart)")
     p.add_argument("--names", type=Path, metavar="FILE", help="names to replace, one per line (e.g. the participants)")
-    p.add_argument("--public", type=Path, metavar="FILE", help="public figures to keep, one full name per line (replaces the default list)")
+    p.add_argument(
+        "--public", type=Path, metavar="FILE", help="public figures to keep, one full name per line (replaces the default list)"
+    )
     p.add_argument("--method", choices=["auto", "ner", "heuristic"], default="auto")
     p.set_defaults(func=_cmd_pseudonymise)
     return parser

@@ -27,15 +27,35 @@ pd = lazy_module("pandas")
 
 __all__ = [
     "codebook_of",
-    "Codebook", "Code", "Pattern", "load_codebook", "default_codebook_path", "glob_regex",
-    "to_quanteda_yaml", "from_quanteda_yaml", "read_quanteda_dictionary", "codebook_markdown", "to_taguette_csv",
+    "Codebook",
+    "Code",
+    "Pattern",
+    "load_codebook",
+    "default_codebook_path",
+    "glob_regex",
+    "parse_pattern",
+    "to_quanteda_yaml",
+    "from_quanteda_yaml",
+    "read_quanteda_dictionary",
+    "codebook_markdown",
+    "to_taguette_csv",
     "add_patterns",
 ]
 
 _CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
 _CODE_KEYS = {
-    "label", "definition", "include", "exclude", "examples", "patterns", "exclude_patterns",
-    "sections", "questions", "when_negated", "standalone", "codes",
+    "label",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "patterns",
+    "exclude_patterns",
+    "sections",
+    "questions",
+    "when_negated",
+    "standalone",
+    "codes",
 }
 _NEGATION_KEYS = {"words", "exceptions", "window", "after", "scope_breaks", "lack"}
 _LACK_KEYS = {"words", "code", "unless"}
@@ -109,12 +129,12 @@ class Codebook:
     use_questions: bool = True
     source: str = ""
 
-    def __deepcopy__(self, memo) -> "Codebook":
+    def __deepcopy__(self, memo) -> Codebook:
         # a Codebook is not modified after loading: a coded frame's attrs (which
         # pandas deep-copies on every operation) carry it by reference
         return self
 
-    def __copy__(self) -> "Codebook":
+    def __copy__(self) -> Codebook:
         return self
 
     @property
@@ -225,7 +245,9 @@ def _convert(node, path: str) -> _Node:
         for key_node, value_node in node.value:
             key = key_node.value
             if key in out:
-                raise CodebookError(f"the key {key!r} appears twice (first at line {out[key].line})", path, key_node.start_mark.line + 1)
+                raise CodebookError(
+                    f"the key {key!r} appears twice (first at line {out[key].line})", path, key_node.start_mark.line + 1
+                )
             converted = _convert(value_node, path)
             converted.line = key_node.start_mark.line + 1
             out[key] = converted
@@ -250,9 +272,7 @@ def _check_keys(node: _Node, allowed: set[str], trail: list[str], path: str) -> 
         raise CodebookError(f"{_where(trail)}expected a mapping of keys", path, node.line)
     for key, value in node.value.items():
         if key not in allowed:
-            raise CodebookError(
-                f"{_where(trail)}unknown key {key!r}; allowed: {', '.join(sorted(allowed))}", path, value.line
-            )
+            raise CodebookError(f"{_where(trail)}unknown key {key!r}; allowed: {', '.join(sorted(allowed))}", path, value.line)
 
 
 def _strings(node: _Node, trail: list[str], path: str) -> list[tuple[str, int]]:
@@ -292,17 +312,37 @@ def _pattern(text: str, trail: list[str], path: str, line: int) -> Pattern:
     return Pattern(text=" ".join(words), words=words)
 
 
-def _parse_code(code_id: str, node: _Node, parent: str | None, level: int, trail: list[str], path: str, out: dict, lines: dict) -> None:
+def parse_pattern(text: str, where: str = "<pattern>") -> Pattern:
+    """One pattern in the codebook's pattern language, checked as when a
+    codebook is loaded.
+
+    Raises
+    ------
+    CodebookError
+        For an empty pattern, a character outside the pattern language, or a
+        pattern that matches every word (``where`` names its place).
+
+    Examples
+    --------
+    >>> parse_pattern("på  tvers").words
+    ('på', 'tvers')
+    """
+    return _pattern(text, [], where, None)
+
+
+def _parse_code(
+    code_id: str, node: _Node, parent: str | None, level: int, trail: list[str], path: str, out: dict, lines: dict
+) -> None:
     trail = [*trail, code_id]
     if not _ID.match(code_id):
         raise CodebookError(f"{_where(trail)}code id {code_id!r} must be one word (letters, digits, _)", path, node.line)
     if code_id in out:
-        raise CodebookError(
-            f"{_where(trail)}duplicate code id {code_id!r} (also at line {lines[code_id]})", path, node.line
-        )
+        raise CodebookError(f"{_where(trail)}duplicate code id {code_id!r} (also at line {lines[code_id]})", path, node.line)
     _check_keys(node, _CODE_KEYS, trail, path)
     v = node.value
-    code = Code(id=code_id, label=_text(v.get("label"), [*trail, "label"], path) or code_id, parent=parent, level=level, line=node.line)
+    code = Code(
+        id=code_id, label=_text(v.get("label"), [*trail, "label"], path) or code_id, parent=parent, level=level, line=node.line
+    )
     code.definition = _text(v.get("definition"), [*trail, "definition"], path)
     code.include = _text(v.get("include"), [*trail, "include"], path)
     code.exclude = _text(v.get("exclude"), [*trail, "exclude"], path)

@@ -3,7 +3,9 @@
 Every problem caused by a user's input (a file, a codebook, an argument)
 raises :class:`UtenforskapError` or one of its subclasses.  The message names
 the file and, where there is one, the line, so that the command line can print
-it as a single line without a traceback.
+it as a single line without a traceback.  The errors are also
+``ValueError``s (a bad value was given), so code that guards a call with
+``except ValueError`` catches them too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 __all__ = ["UtenforskapError", "InputError", "CodebookError"]
 
 
-class UtenforskapError(Exception):
+class UtenforskapError(ValueError):
     """Base class of every error the package raises on bad user input.
 
     Parameters

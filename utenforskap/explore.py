@@ -20,13 +20,15 @@ __all__ = ["topics", "keyness"]
 
 
 def _lemmas(statements) -> pd.DataFrame:
-    from .normalise import normalise
+    from .normalisation import normalise
+    from .tokens import as_statements, synthetic_ids
 
-    frame = statements if isinstance(statements, pd.DataFrame) else pd.DataFrame({"text": list(statements)})
-    if "content_lemmas" not in frame.columns:
-        frame = normalise(frame)
-    if "segment_id" not in frame.columns:
-        frame = frame.assign(segment_id=[f"s{i + 1}" for i in range(len(frame))])
+    if isinstance(statements, pd.DataFrame) and "content_lemmas" in statements.columns:  # normalised already
+        frame = statements
+        if "segment_id" not in frame.columns:
+            frame = frame.assign(segment_id=synthetic_ids(len(frame)))
+    else:
+        frame = normalise(as_statements(statements))
     return frame.reset_index(drop=True)
 
 
@@ -73,10 +75,18 @@ def topics(statements, n_topics: int = 5, n_words: int = 8, n_examples: int = 3,
             word_rows.append({"topic": k, "rank": rank, "word": vocabulary[j], "weight": float(component[j])})
         for i in np.argsort(weights[:, k - 1])[::-1][:n_examples]:
             if weights[i, k - 1] > 0:
-                example_rows.append({"topic": k, "segment_id": frame.at[i, "segment_id"],
-                                     "text": frame.at[i, "text"] if "text" in frame.columns else "", "weight": float(weights[i, k - 1])})
+                example_rows.append(
+                    {
+                        "topic": k,
+                        "segment_id": frame.at[i, "segment_id"],
+                        "text": frame.at[i, "text"] if "text" in frame.columns else "",
+                        "weight": float(weights[i, k - 1]),
+                    }
+                )
     words = pd.DataFrame(word_rows)
-    words.attrs["document_topics"] = pd.DataFrame(weights, columns=[f"topic_{k}" for k in range(1, n_topics + 1)], index=frame["segment_id"])
+    words.attrs["document_topics"] = pd.DataFrame(
+        weights, columns=[f"topic_{k}" for k in range(1, n_topics + 1)], index=frame["segment_id"]
+    )
     return words, pd.DataFrame(example_rows)
 
 
@@ -135,8 +145,14 @@ def keyness(statements, by: str = "group", target=None, min_count: int = 2, n: i
         keep = (a >= min_count) & (a > expected_a)
         order = np.argsort(-g2 * keep)[: int(keep.sum())][:n]
         rows.extend(
-            {"target": value, "word": vocabulary[j], "n_target": int(a[j]), "n_rest": int(b[j]),
-             "g2": float(g2[j]), "log_ratio": float(log_ratio[j])}
+            {
+                "target": value,
+                "word": vocabulary[j],
+                "n_target": int(a[j]),
+                "n_rest": int(b[j]),
+                "g2": float(g2[j]),
+                "log_ratio": float(log_ratio[j]),
+            }
             for j in order
         )
     return pd.DataFrame(rows, columns=["target", "word", "n_target", "n_rest", "g2", "log_ratio"])

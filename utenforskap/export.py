@@ -20,7 +20,18 @@ from ._lazy import lazy_module
 pd = lazy_module("pandas")
 
 
-__all__ = ["atomic_write", "formula_safe", "csv_rows", "write_csv", "flat", "write_svg", "save_figure", "write_excel", "write_text", "write_parquet"]
+__all__ = [
+    "atomic_write",
+    "formula_safe",
+    "csv_rows",
+    "write_csv",
+    "flat",
+    "write_svg",
+    "save_figure",
+    "write_excel",
+    "write_text",
+    "write_parquet",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,6 +116,7 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     >>> flat(pd.DataFrame({"codes": [["barriers", "funding_resources"]], "evidence": [[{}]]}))["codes"].tolist()
     ['barriers; funding_resources']
     """
+
     def holds_lists(column: pd.Series, kinds=(list, tuple)) -> bool:
         return column.dtype == object and any(isinstance(v, kinds) for v in column.array)
 

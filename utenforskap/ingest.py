@@ -90,7 +90,7 @@ def _collapse(text: str) -> str:
 # What UTF-8 read as cp1252/Latin-1 makes of æøåÆØÅé and of – « » “ ” and NBSP.
 # ftfy repairs only text that shows such a signature: on clean text its
 # heuristics can take rare but real letter sequences ("åÆÆ") for mojibake.
-_MOJIBAKE = re.compile(r"Ã[¥¸¦…†˜©¨¶¤\x80-\xbf]|â€|Â[«»\xa0°§]")
+MOJIBAKE = re.compile(r"Ã[¥¸¦…†˜©¨¶¤\x80-\xbf]|â€|Â[«»\xa0°§]")
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -117,7 +117,7 @@ def _decode(data: bytes, path: Path) -> str:
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
     if controls > max(2, len(text) // 200):
         raise InputError("this is binary data, not a text table (control characters)", path)
-    if _MOJIBAKE.search(text):
+    if MOJIBAKE.search(text):
         import ftfy  # imported here: only damaged files need it
 
         text = ftfy.fix_encoding(text)
@@ -155,7 +155,7 @@ def _strip_markup(cell: str) -> str:
     return _collapse(_blocks_text(_cell_blocks(cell))) if cell and cell.strip() else ""
 
 
-def _blocks_text(blocks: list["_Block"]) -> str:
+def _blocks_text(blocks: list[_Block]) -> str:
     return " ".join(b.text for b in blocks)
 
 
@@ -183,8 +183,7 @@ def _transpose(header: Row, data: list[Row], width: int) -> tuple[Row, list[Row]
     for r in matrix:
         r.cells = r.cells + [""] * (width - len(r.cells))
     rows = [
-        Row(header.line, matrix[-1].line_end, [r.cells[j] for r in matrix], lines=[r.line for r in matrix])
-        for j in range(width)
+        Row(header.line, matrix[-1].line_end, [r.cells[j] for r in matrix], lines=[r.line for r in matrix]) for j in range(width)
     ]
     return rows[0], rows[1:]
 
@@ -195,9 +194,7 @@ def _build_table(path: Path, grid: Grid) -> _Table:
     table may start in any column, and may be transposed (questions as rows)."""
     rows = [Row(r.line, r.line_end, list(r.cells), r.lines) for r in grid.rows if any(not _is_blank(c) for c in r.cells)]
     where = f"{grid.name}: " if grid.name else ""
-    header_at = next(
-        (i for i, r in enumerate(rows) if sum(not _is_blank(c) for c in r.cells) >= 2), None
-    )
+    header_at = next((i for i, r in enumerate(rows) if sum(not _is_blank(c) for c in r.cells) >= 2), None)
     if header_at is None:
         raise InputError(
             f"{where}no table found: expected a header row with a group column and one "
@@ -277,8 +274,7 @@ def _choose(path: Path, grids: list[Grid]) -> _Table:
     if len(pool) > 1 and plausible and 2 * pool[1].text_size() >= pool[0].text_size():
         listed = "; ".join(t.describe() for t in pool)
         raise InputError(
-            f"more than one table looks like a workshop: {listed}; choose one with "
-            f"{option}=... (command line: --{option})",
+            f"more than one table looks like a workshop: {listed}; choose one with {option}=... (command line: --{option})",
             path,
         )
     return pool[0]
@@ -637,8 +633,7 @@ def _assemble(table: _Table, workshop: str) -> pd.DataFrame:
     lone.extend((grp, heading, line) for (grp, _question), (heading, line) in orphan.items())
     for grp, heading, line in lone:
         warnings.warn(
-            f"{path}:{line}: heading {heading!r} (group {grp}) has no statement under it; "
-            "it is kept only as a section label",
+            f"{path}:{line}: heading {heading!r} (group {grp}) has no statement under it; it is kept only as a section label",
             stacklevel=3,
         )
     frame = pd.DataFrame.from_records(records, columns=[c for c in STATEMENT_COLUMNS if c != "segment_id"])
@@ -726,7 +721,16 @@ def _walk(folder: Path, files: list[Path], seen: set) -> None:
             warnings.warn(f"{f}: skipped, not a workshop table ({f.suffix or 'no suffix'})", stacklevel=4)
 
 
-def _expand(paths) -> list[Path]:
+def expand_paths(paths) -> list[Path]:
+    """The workshop files named by ``paths``: files as given, folders
+    searched recursively for supported files.
+
+    Raises
+    ------
+    InputError
+        For a missing file, a broken or looping link, or a folder without
+        workshop tables.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files: list[Path] = []
@@ -802,16 +806,14 @@ def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> 
     >>> df.loc[0, "text"]
     'Flere bør få mulighet til å delta på arbeidsverkstedet, og å bli inspirert.'
     """
-    files = _expand(path)
+    files = expand_paths(path)
     if not files:
         raise InputError("no input files given", ".")
     seen: dict[str, Path] = {}
     for f in files:
         workshop = workshop_id(f.name)
         if workshop in seen:
-            raise InputError(
-                f"{seen[workshop]} and {f} give the same workshop id {workshop!r}; rename one", f
-            )
+            raise InputError(f"{seen[workshop]} and {f} give the same workshop id {workshop!r}; rename one", f)
         seen[workshop] = f
     frames = [_read_file(f, sheet=sheet, table=table, max_part_mb=max_part_mb) for f in files]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -823,4 +825,4 @@ def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> 
 def _modified(path: Path) -> str:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -24,8 +24,8 @@ from pathlib import Path
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ._lazy import lazy_module
-from .coding import code_matrix
 from .errors import UtenforskapError
+from .reliability import code_matrix
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -52,7 +52,7 @@ class Lemmatizer(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         from .nlp import get_pipeline
-        from .normalise import normalise
+        from .normalisation import normalise
 
         if isinstance(X, pd.DataFrame):
             if "lemmas" in X.columns:
@@ -66,7 +66,9 @@ def labels_from(data: pd.DataFrame, codes=None) -> pd.DataFrame:
     """0/1 labels (rows aligned with ``data``) from boolean code columns or a
     ``codes`` column."""
     if "segment_id" not in data.columns:
-        data = data.assign(segment_id=[f"s{i}" for i in range(len(data))])
+        from .tokens import synthetic_ids
+
+        data = data.assign(segment_id=synthetic_ids(len(data)))
     return code_matrix(data, codes).reset_index(drop=True)
 
 
@@ -111,8 +113,17 @@ class SuggestCoder(BaseEstimator):
     ['barriers']
     """
 
-    def __init__(self, *, codes=None, C: float = 4.0, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df: int = 1,
-                 threshold: float = 0.5, random_state: int = 0):
+    def __init__(
+        self,
+        *,
+        codes=None,
+        C: float = 4.0,
+        word_ngrams=(1, 2),
+        char_ngrams=(3, 5),
+        min_df: int = 1,
+        threshold: float = 0.5,
+        random_state: int = 0,
+    ):
         self.codes = codes
         self.C = C
         self.word_ngrams = word_ngrams
@@ -134,10 +145,21 @@ class SuggestCoder(BaseEstimator):
                     "features",
                     FeatureUnion(
                         [
-                            ("words", TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
-                                                      sublinear_tf=True, token_pattern=r"(?u)\b\w[\w-]*\b")),
-                            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                      min_df=self.min_df, sublinear_tf=True)),
+                            (
+                                "words",
+                                TfidfVectorizer(
+                                    ngram_range=tuple(self.word_ngrams),
+                                    min_df=self.min_df,
+                                    sublinear_tf=True,
+                                    token_pattern=r"(?u)\b\w[\w-]*\b",
+                                ),
+                            ),
+                            (
+                                "chars",
+                                TfidfVectorizer(
+                                    analyzer="char_wb", ngram_range=tuple(self.char_ngrams), min_df=self.min_df, sublinear_tf=True
+                                ),
+                            ),
                         ]
                     ),
                 ),
@@ -164,6 +186,15 @@ class SuggestCoder(BaseEstimator):
             0/1 labels, one column per code, rows aligned with ``data``.
         """
         frame = _texts(data)
+        if labels is not None and not isinstance(labels, pd.DataFrame):  # an array, e.g. from cross_val_predict
+            values = np.asarray(labels)
+            values = values.reshape(len(values), -1)
+            names = (
+                list(self.codes)
+                if self.codes is not None and len(self.codes) == values.shape[1]
+                else [f"code_{j}" for j in range(values.shape[1])]
+            )
+            labels = pd.DataFrame(values, columns=names)
         y = labels.reset_index(drop=True) if labels is not None else labels_from(frame, self.codes)
         if self.codes is not None:
             y = y[list(self.codes)]
@@ -182,8 +213,18 @@ class SuggestCoder(BaseEstimator):
         return self
 
     def _check_fitted(self):
-        if not hasattr(self, "pipeline_"):
-            raise UtenforskapError("this SuggestCoder is not fitted yet: call fit with hand-coded statements first")
+        from sklearn.exceptions import NotFittedError
+        from sklearn.utils.validation import check_is_fitted
+
+        try:
+            check_is_fitted(self, "pipeline_")
+        except NotFittedError:
+            raise UtenforskapError("this SuggestCoder is not fitted yet: call fit with hand-coded statements first") from None
+
+    def predict(self, statements) -> pd.DataFrame:
+        """Whether each code is suggested for each statement (probability >=
+        ``threshold``), one boolean column per code, rows as given."""
+        return self.predict_proba(statements) >= self.threshold
 
     def predict_proba(self, statements) -> pd.DataFrame:
         """Probability of each code for each statement (rows as given)."""
@@ -304,7 +345,9 @@ def _folds(data, labels, codes, groups, n_splits: int, random_state: int):
     return frame, y, splits, how
 
 
-def evaluate(data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_splits: int = 5, random_state: int = 0, **params) -> pd.DataFrame:
+def evaluate(
+    data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_splits: int = 5, random_state: int = 0, **params
+) -> pd.DataFrame:
     """Cross-validated per-code scores of the supervised coder, beside a
     majority baseline.
 
@@ -329,22 +372,22 @@ def evaluate(data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_spli
         data were split) and ``warning`` (non-empty where the estimate is
         unreliable: fewer than 10 positives or 50 statements).
     """
+    from sklearn.dummy import DummyClassifier
     from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+    from sklearn.model_selection import cross_val_predict
 
     frame, y, splits, how = _folds(data, labels, codes, groups, n_splits, random_state)
-    predicted = np.zeros(y.shape, dtype=int)
-    baseline = np.zeros(y.shape, dtype=int)
-    for train, test in splits:
-        coder = SuggestCoder(codes=list(y.columns), random_state=random_state, **params)
-        coder.fit(frame.iloc[train], y.iloc[train])
-        predicted[test] = (coder.predict_proba(frame.iloc[test]).to_numpy() >= coder.threshold).astype(int)
-        majority = (y.iloc[train].mean() > 0.5).astype(int).to_numpy()
-        baseline[test] = majority
+    coder = SuggestCoder(codes=list(y.columns), random_state=random_state, **params)
+    predicted = np.asarray(cross_val_predict(coder, frame, y.to_numpy(), cv=splits)).astype(int)
+    # always the code's majority class in the training folds
+    baseline = np.asarray(cross_val_predict(DummyClassifier(strategy="most_frequent"), frame, y.to_numpy(), cv=splits)).astype(
+        int
+    )
     rows = []
     for j, c in enumerate(y.columns):
         truth = y[c].to_numpy()
 
-        def kappa(pred):
+        def kappa(pred, truth=truth):
             return float("nan") if len(set(truth) | set(pred)) < 2 else float(cohen_kappa_score(truth, pred))
 
         positives = int(truth.sum())
@@ -371,8 +414,17 @@ def evaluate(data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_spli
     return pd.DataFrame(rows).set_index("code")
 
 
-def learning_curve(data: pd.DataFrame, labels=None, *, codes=None, groups=None, fractions=(0.25, 0.5, 0.75, 1.0),
-                   n_splits: int = 5, random_state: int = 0, **params) -> pd.DataFrame:
+def learning_curve(
+    data: pd.DataFrame,
+    labels=None,
+    *,
+    codes=None,
+    groups=None,
+    fractions=(0.25, 0.5, 0.75, 1.0),
+    n_splits: int = 5,
+    random_state: int = 0,
+    **params,
+) -> pd.DataFrame:
     """Mean cross-validated F1 and kappa over the codes, by the share of the
     training folds used (same grouped folds as :func:`evaluate`).
 
@@ -395,10 +447,20 @@ def learning_curve(data: pd.DataFrame, labels=None, *, codes=None, groups=None, 
             pred = (coder.predict_proba(frame.iloc[test]).to_numpy() >= coder.threshold).astype(int)
             truth = y.iloc[test].to_numpy()
             f1s.append(np.mean([f1_score(truth[:, j], pred[:, j], zero_division=0) for j in range(truth.shape[1])]))
-            ks = [cohen_kappa_score(truth[:, j], pred[:, j]) for j in range(truth.shape[1]) if len(set(truth[:, j]) | set(pred[:, j])) > 1]
+            ks = [
+                cohen_kappa_score(truth[:, j], pred[:, j])
+                for j in range(truth.shape[1])
+                if len(set(truth[:, j]) | set(pred[:, j])) > 1
+            ]
             kappas.append(np.mean(ks) if ks else np.nan)
             sizes.append(len(take))
-        rows.append({"fraction": fraction, "n_train": float(np.mean(sizes)), "f1": float(np.mean(f1s)),
-                     "kappa": float(np.nanmean(kappas)) if not np.all(np.isnan(kappas)) else float("nan"),
-                     "f1_std": float(np.std(f1s))})
+        rows.append(
+            {
+                "fraction": fraction,
+                "n_train": float(np.mean(sizes)),
+                "f1": float(np.mean(f1s)),
+                "kappa": float(np.nanmean(kappas)) if not np.all(np.isnan(kappas)) else float("nan"),
+                "f1_std": float(np.std(f1s)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -5,7 +5,7 @@ code (themes and sub-codes), pre-filled with ``x`` where the coder assigned
 the code (or empty), a column for the researcher's note, and a hidden check
 column holding a fingerprint of the statement text.  The researcher ticks or
 removes ``x`` marks in Excel; :func:`read_manual_coding` reads the sheet back
-as a coding that :func:`utenforskap.agreement` compares with the automatic
+as a coding that :func:`utenforskap.reliability` compares with the automatic
 one.  A changed statement text, an unknown code column or a mark that is not
 a mark is an error naming the sheet and row.
 """
@@ -87,7 +87,7 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
                 f"Arket «{SHEET}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes).",
                 "Skriv x der koden passer, og slett x der den ikke passer. Ikke endre utsagnsteksten eller kolonnenavnene.",
                 "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
-                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
+                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.reliability.",
             ]
         }
     )
@@ -110,8 +110,13 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
         ws.column_dimensions["A"].width = 14
         if len(sheet):
             validation = DataValidation(
-                type="list", formula1='"x"', allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                errorTitle="Bare x", error="Skriv x der koden passer, ellers la cellen stå tom.",
+                type="list",
+                formula1='"x"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="Bare x",
+                error="Skriv x der koden passer, ellers la cellen stå tom.",
             )
             ws.add_data_validation(validation)
             validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
@@ -143,7 +148,9 @@ def _mark(value, sheet: str, row: int, header: str, path: Path) -> bool:
         return True
     if text in _NO:
         return False
-    raise InputError(f"sheet {sheet!r}, row {row}, column {header!r}: {value!r} is not a mark; write x or leave the cell empty", path, row)
+    raise InputError(
+        f"sheet {sheet!r}, row {row}, column {header!r}: {value!r} is not a mark; write x or leave the cell empty", path, row
+    )
 
 
 def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=None, sheet: str = SHEET) -> pd.DataFrame:
@@ -166,7 +173,7 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
     pandas.DataFrame
         ``segment_id``, ``text``, one boolean column per code id, ``codes``
         (the ids marked, codebook order) and ``note``: ready for
-        :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.agreement`.
+        :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.reliability`.
 
     Warns
     -----
@@ -194,7 +201,9 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
     frame.columns = columns
     for needed in (_HEADERS["segment_id"], _HEADERS["text"]):
         if needed not in columns:
-            raise InputError(f"sheet {sheet!r}, row 1: no column {needed!r}; was the sheet written by write_coding_sheet?", path, 1)
+            raise InputError(
+                f"sheet {sheet!r}, row 1: no column {needed!r}; was the sheet written by write_coding_sheet?", path, 1
+            )
     known = set(_HEADERS.values()) | {_NOTE, _CHECK}
     code_columns: dict[str, str] = {}
     for header in columns:

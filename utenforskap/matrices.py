@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
-from .coding import code_matrix
 from .errors import UtenforskapError
+from .reliability import code_matrix
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -90,7 +90,9 @@ def _total_label(rows: pd.DataFrame) -> str:
     return label
 
 
-def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool = False, totals: bool = True, codebook=None) -> pd.DataFrame:
+def code_counts(
+    coded: pd.DataFrame, by: str = "group", codes=None, share: bool = False, totals: bool = True, codebook=None
+) -> pd.DataFrame:
     """Statements per group (or question) and code.
 
     Parameters
@@ -136,7 +138,9 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     if totals:
         label = _total_label(data[keys])
         total = pd.DataFrame([[len(data), *data[codes].sum().tolist()]], columns=table.columns)
-        total.index = pd.MultiIndex.from_tuples([(label,) * len(keys)], names=keys) if len(keys) > 1 else pd.Index([label], name=keys[0])
+        total.index = (
+            pd.MultiIndex.from_tuples([(label,) * len(keys)], names=keys) if len(keys) > 1 else pd.Index([label], name=keys[0])
+        )
         if len(keys) == 1:
             table.index = table.index.astype(object)
         table = pd.concat([table, total])
@@ -145,7 +149,9 @@ def code_counts(coded: pd.DataFrame, by: str = "group", codes=None, share: bool 
     return table
 
 
-def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, per_workshop: bool | None = None) -> pd.DataFrame:
+def cooccurrence(
+    coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, per_workshop: bool | None = None
+) -> pd.DataFrame:
     """How often two codes are given to the same statement.
 
     Parameters
@@ -171,7 +177,10 @@ def cooccurrence(coded: pd.DataFrame, codes=None, measure: str = "count", codebo
     if measure not in ("count", "jaccard"):
         raise UtenforskapError(f"measure must be 'count' or 'jaccard', got {measure!r}")
     if per_workshop or (per_workshop is None and several_workshops(coded)):
-        blocks = {w: cooccurrence(part, codes, measure, codebook, per_workshop=False) for w, part in coded.groupby("workshop", sort=False)}
+        blocks = {
+            w: cooccurrence(part, codes, measure, codebook, per_workshop=False)
+            for w, part in coded.groupby("workshop", sort=False)
+        }
         return pd.concat(blocks, names=["workshop"])
     x = _indicators(coded, codes).to_numpy()
     both = x.T @ x

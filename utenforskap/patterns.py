@@ -35,9 +35,23 @@ __all__ = ["pattern_matches", "codebook_pattern_problems", "nynorsk_variants", "
 #: ("forsker*" -> "forskar*"); "gge"/"kke"/"ke" -> "-je" verbs ("bygge" ->
 #: "byggje", "styrke" -> "styrkje").
 NYNORSK_SPELLINGS = (
-    ("lig", "leg"), ("het", "heit"), ("tjen", "ten"), ("bud", "bod"), ("ikke", "ikkje"), ("hv", "kv"),
-    ("øk", "auk"), ("forebygg", "førebygg"), ("mulig", "mogleg"), ("er*", "ar*"), ("ere*", "are*"),
-    ("gge", "ggje"), ("kke", "kkje"), ("ke", "kje"), ("lønn", "løn"), ("mer", "meir"), ("ene", "ane"),
+    ("lig", "leg"),
+    ("het", "heit"),
+    ("tjen", "ten"),
+    ("bud", "bod"),
+    ("ikke", "ikkje"),
+    ("hv", "kv"),
+    ("øk", "auk"),
+    ("forebygg", "førebygg"),
+    ("mulig", "mogleg"),
+    ("er*", "ar*"),
+    ("ere*", "are*"),
+    ("gge", "ggje"),
+    ("kke", "kkje"),
+    ("ke", "kje"),
+    ("lønn", "løn"),
+    ("mer", "meir"),
+    ("ene", "ane"),
     ("ende", "ande"),
 )
 

@@ -66,12 +66,34 @@ FIRST_NAMES = frozenset(
 #: Public figures kept by default, by full name (their names are part of public debate).
 PUBLIC_FIGURES = frozenset(
     [
-        "Gro Harlem Brundtland", "Jonas Gahr Støre", "Erna Solberg", "Jens Stoltenberg",
-        "Kjell Magne Bondevik", "Thorbjørn Jagland", "Kåre Willoch", "Odvar Nordli", "Einar Gerhardsen",
-        "Per Borten", "Børge Brende", "Trygve Slagsvold Vedum", "Sylvi Listhaug", "Audun Lysbakken",
-        "Bjørnar Moxnes", "Kirsti Bergstø", "Tonje Brenna", "Marte Mjøs Persen", "Anniken Huitfeldt",
-        "Hadia Tajik", "Siv Jensen", "Kong Harald", "Dronning Sonja", "Kronprins Haakon",
-        "Henrik Ibsen", "Fridtjof Nansen", "Olav Kyrre", "Olav Thon",
+        "Gro Harlem Brundtland",
+        "Jonas Gahr Støre",
+        "Erna Solberg",
+        "Jens Stoltenberg",
+        "Kjell Magne Bondevik",
+        "Thorbjørn Jagland",
+        "Kåre Willoch",
+        "Odvar Nordli",
+        "Einar Gerhardsen",
+        "Per Borten",
+        "Børge Brende",
+        "Trygve Slagsvold Vedum",
+        "Sylvi Listhaug",
+        "Audun Lysbakken",
+        "Bjørnar Moxnes",
+        "Kirsti Bergstø",
+        "Tonje Brenna",
+        "Marte Mjøs Persen",
+        "Anniken Huitfeldt",
+        "Hadia Tajik",
+        "Siv Jensen",
+        "Kong Harald",
+        "Dronning Sonja",
+        "Kronprins Haakon",
+        "Henrik Ibsen",
+        "Fridtjof Nansen",
+        "Olav Kyrre",
+        "Olav Thon",
     ]
 )
 
@@ -144,7 +166,7 @@ def _sentence_start(text: str, start: int) -> bool:
     """Whether a word starts a sentence, a bullet or a line (where a capital
     letter says nothing about a name)."""
     before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:;-–•\"«\n"
+    return not before or before[-1] in '.!?:;-–•"«\n'
 
 
 @dataclass
@@ -190,7 +212,13 @@ class _Key:
 
     def frame(self) -> pd.DataFrame:
         rows = [
-            {"pseudonym": p, "kind": kind, "value": value, "forms": " | ".join(sorted(self.forms.get((kind, value), ()))), "count": self.counts.get((kind, value), 0)}
+            {
+                "pseudonym": p,
+                "kind": kind,
+                "value": value,
+                "forms": " | ".join(sorted(self.forms.get((kind, value), ()))),
+                "count": self.counts.get((kind, value), 0),
+            }
             for (kind, value), p in self.by_value.items()
         ]
         order = {"PERSON": 0, **{w: i + 1 for i, w in enumerate(KINDS.values())}}
@@ -253,7 +281,9 @@ class _Finder:
         found: list[_Span] = []
 
         def free(start, end):
-            return not any(s < end and start < e for s, e in protected) and not any(s.start < end and start < s.end for s in found)
+            return not any(s < end and start < e for s, e in protected) and not any(
+                s.start < end and start < s.end for s in found
+            )
 
         # 1. the participant list
         if self.listed:
@@ -262,7 +292,11 @@ class _Finder:
                 person = self.forms[form.lower()]
                 capitalised = form[:1].isupper()
                 word = form.lower() in _WORD_NAMES
-                if word and (not capitalised or _sentence_start(text, m.start())) and not self._speech_after(text, m.end(), _LISTED_VERBS):
+                if (
+                    word
+                    and (not capitalised or _sentence_start(text, m.start()))
+                    and not self._speech_after(text, m.end(), _LISTED_VERBS)
+                ):
                     continue  # "per dag", "Liv og helse": a word, not the person
                 if ending == "s" and form.lower() + "s" in self.forms:
                     ending = ""
@@ -277,7 +311,11 @@ class _Finder:
             word, ending = _genitive_base(token.group(0))
             lower = word.lower()
             capitalised = word[:1].isupper() and not word.isupper()
-            previous = tokens[i - 1].group(0).lower().rstrip(".") if i and text[tokens[i - 1].end() : token.start()].strip() in ("", ".") else ""
+            previous = (
+                tokens[i - 1].group(0).lower().rstrip(".")
+                if i and text[tokens[i - 1].end() : token.start()].strip() in ("", ".")
+                else ""
+            )
             after_title = previous in _TITLES
             first = capitalised and (
                 lower in self.first_lower
@@ -287,7 +325,13 @@ class _Finder:
             if first and token.group(0).lower() in self.first_lower:
                 word, ending = token.group(0), ""
             # "Hansen: ..." at the start of a line: a surname as the speaker
-            speaker = capitalised and _sentence_start(text, token.start()) and text[token.end() : token.end() + 1] == ":" and lower in self.last_lower and lower not in _WORD_NAMES
+            speaker = (
+                capitalised
+                and _sentence_start(text, token.start())
+                and text[token.end() : token.end() + 1] == ":"
+                and lower in self.last_lower
+                and lower not in _WORD_NAMES
+            )
             titled = after_title and (capitalised or lower in self.first_lower or lower in self.last_lower or lower in self.forms)
             # a common surname on its own as the one who speaks: "Jensen påpekte", "Dahl foreslo"
             speaking = capitalised and lower in self.last_lower and self._speech_after(text, token.end())
@@ -297,7 +341,7 @@ class _Finder:
             start, end = token.start(), token.start() + len(word)
             j = i + 1
             # the capitalised words right after it (space-separated) are the surname: "Kari Nordmann", "Gro Harlem"
-            while j < len(tokens) and j <= i + 2 and text[end:tokens[j].start()] == " ":
+            while j < len(tokens) and j <= i + 2 and text[end : tokens[j].start()] == " ":
                 nxt, nxt_ending = _genitive_base(tokens[j].group(0))
                 if not (nxt[:1].isupper() and not nxt.isupper()) or _PLACE_WORDS.match(nxt):
                     break
@@ -312,7 +356,6 @@ class _Finder:
                 found.append(_Span(start, end, "person", text[start:end], ending))
             i = j
         return sorted(found, key=lambda s: s.start)
-
 
 
 def _ner_spans(texts: list[str], nlp, entities) -> list[list[tuple[int, int]]]:
@@ -384,9 +427,9 @@ def pseudonymise(
     ('[PERSON-1] sa at [PERSON-1]s forslag var godt.', ['kari nordmann'])
     """
     from .nlp import get_pipeline
-    from .normalise import _as_frame
+    from .tokens import as_statements
 
-    frame = _as_frame(statements)
+    frame = as_statements(statements, ids=False)
     if method not in ("auto", "ner", "heuristic"):
         raise UtenforskapError(f"method must be 'auto', 'ner' or 'heuristic', got {method!r}")
     nlp = nlp or get_pipeline()
@@ -422,7 +465,13 @@ def pseudonymise(
             found[column].append(sorted(spans, key=lambda s: s.start))
     # an unlisted person named in full somewhere is the same person where only the
     # first name or the surname is written, when no other full name shares it
-    fulls = {" ".join(s.value.split()) for spans in found.values() for row in spans for s in row if s.kind == "person" and " " in s.value.strip()}
+    fulls = {
+        " ".join(s.value.split())
+        for spans in found.values()
+        for row in spans
+        for s in row
+        if s.kind == "person" and " " in s.value.strip()
+    }
     linked: dict[str, set[str]] = {}
     for full in fulls:
         for part in (full.split()[0], full.split()[-1]):
@@ -448,13 +497,21 @@ def pseudonymise(
         out[column] = pd.Series(new_values, index=frame.index, dtype=object)
     if "source" in columns and "workshop" in frame.columns:
         # a file name with a name in it gives a workshop id with that name in it
-        out["workshop"] = [workshop_id(new) if new != old else w for w, old, new in zip(out["workshop"], frame["source"], out["source"])]
+        out["workshop"] = [
+            workshop_id(new) if new != old else w for w, old, new in zip(out["workshop"], frame["source"], out["source"])
+        ]
     if "segment_id" in frame.columns and {"workshop", "group", "question", "position"} <= set(frame.columns):
         # the ids made from a group label or workshop id that held a name are made again
         out["segment_id"] = [
             segment_id(w, g, q, p) if (w, g) != (old_w, old_g) else sid
             for sid, w, g, q, p, old_w, old_g in zip(
-                frame["segment_id"], out["workshop"], out["group"], out["question"], out["position"], frame["workshop"], frame["group"]
+                frame["segment_id"],
+                out["workshop"],
+                out["group"],
+                out["question"],
+                out["position"],
+                frame["workshop"],
+                frame["group"],
             )
         ]
     out["pseudonymised"] = counts
@@ -467,8 +524,13 @@ def pseudonymise(
     source = frame["source"] if "source" in frame.columns else pd.Series(["(tekster)"] * len(frame))
     report = (
         pd.DataFrame({"source": source.to_numpy(), "replacements": counts})
-        .groupby("source", sort=False)["replacements"].sum().reset_index()
-        .assign(method=used, identifiers=", ".join(f"{KINDS.get(k, 'PERSON')}={n}" for k, n in sorted(kinds_found.items()) if k != "person"))
+        .groupby("source", sort=False)["replacements"]
+        .sum()
+        .reset_index()
+        .assign(
+            method=used,
+            identifiers=", ".join(f"{KINDS.get(k, 'PERSON')}={n}" for k, n in sorted(kinds_found.items()) if k != "person"),
+        )
     )
     return out, book.frame(), report
 
@@ -543,8 +605,21 @@ def unreplaced_names(pseudonymised: pd.DataFrame, columns=("text",)) -> pd.DataF
                     continue
                 beside = any(abs(m.start() - e) <= 1 or abs(s - m.end()) <= 1 for s, e in holders)
                 base, _ = _genitive_base(word)
-                unknown = not _sentence_start(text, m.start()) and not (is_known_word(base) or is_known_word(base, "nn")) and base not in first and base not in last
+                unknown = (
+                    not _sentence_start(text, m.start())
+                    and not (is_known_word(base) or is_known_word(base, "nn"))
+                    and base not in first
+                    and base not in last
+                )
                 if beside or unknown:
                     why = "ved siden av et erstattet navn" if beside else "ukjent ord med stor forbokstav"
-                    rows.append({"segment_id": sid, "column": column, "word": word, "why": why, "context": text[max(0, m.start() - 30) : m.end() + 30]})
+                    rows.append(
+                        {
+                            "segment_id": sid,
+                            "column": column,
+                            "word": word,
+                            "why": why,
+                            "context": text[max(0, m.start() - 30) : m.end() + 30],
+                        }
+                    )
     return pd.DataFrame(rows, columns=["segment_id", "column", "word", "why", "context"])

@@ -153,7 +153,9 @@ def _selection_description(row, book: Codebook) -> str:
 LAYOUTS = ("group", "workshop")
 
 
-def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap", layout: str = "group") -> tuple[bytes, dict[str, str]]:
+def project_xml(
+    coded: pd.DataFrame, codebook=None, name: str = "utenforskap", layout: str = "group"
+) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
     from .errors import UtenforskapError
 
@@ -188,8 +190,15 @@ def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap", l
         source_name = f"{workshop} – Gruppe {key[1]}" if by_group else str(workshop)
         created = _created(coded, statements["source"] if "source" in statements.columns else [])
         source = ET.SubElement(
-            sources, f"{q}TextSource", guid=source_guid, name=source_name, plainTextPath=f"internal://{source_guid}.txt",
-            creatingUser=user, creationDateTime=created, modifyingUser=user, modifiedDateTime=created,
+            sources,
+            f"{q}TextSource",
+            guid=source_guid,
+            name=source_name,
+            plainTextPath=f"internal://{source_guid}.txt",
+            creatingUser=user,
+            creationDateTime=created,
+            modifyingUser=user,
+            modifiedDateTime=created,
         )
         ET.SubElement(source, f"{q}Description").text = f"{title}" + (f" – gruppe {key[1]}" if by_group else "")
         if by_group:
@@ -197,14 +206,23 @@ def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap", l
         for (segment_id, start, end), row in zip(spans, statements.itertuples(index=False)):
             selection_guid = _guid("selection", segment_id)
             selection = ET.SubElement(
-                source, f"{q}PlainTextSelection", guid=selection_guid, name=segment_id,
-                startPosition=str(start), endPosition=str(end), creatingUser=user, creationDateTime=created,
+                source,
+                f"{q}PlainTextSelection",
+                guid=selection_guid,
+                name=segment_id,
+                startPosition=str(start),
+                endPosition=str(end),
+                creatingUser=user,
+                creationDateTime=created,
             )
             ET.SubElement(selection, f"{q}Description").text = _selection_description(row, book)
             for code_id in getattr(row, "codes", []) or []:
                 if code_id in guids:
                     coding = ET.SubElement(
-                        selection, f"{q}Coding", guid=_guid("coding", segment_id, code_id), creatingUser=user,
+                        selection,
+                        f"{q}Coding",
+                        guid=_guid("coding", segment_id, code_id),
+                        creatingUser=user,
                         creationDateTime=created,
                     )
                     ET.SubElement(coding, f"{q}CodeRef", targetGUID=guids[code_id])
@@ -222,8 +240,7 @@ def project_xml(coded: pd.DataFrame, codebook=None, name: str = "utenforskap", l
     if not len(cases):
         root.remove(cases)
     ET.SubElement(root, f"{q}Description").text = (
-        f"Utsagn fra arbeidsverksted, kodet med {book.title} "
-        f"({coded.attrs.get('pipeline', '')})."
+        f"Utsagn fra arbeidsverksted, kodet med {book.title} ({coded.attrs.get('pipeline', '')})."
     )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files

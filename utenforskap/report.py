@@ -11,6 +11,8 @@ import io
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
+from .lang_nb import REPORT_HEADINGS
+from .tables import SPECS, TABLES
 
 pd = lazy_module("pandas")
 
@@ -75,7 +77,7 @@ def _table(frame: pd.DataFrame, labels: dict, percent: bool = False) -> str:
             else:
                 cells += f"<td>{_e(value)}</td>"
         rows.append(f"<tr>{cells}</tr>")
-    return f"<div class=\"wide\"><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _framework(frame: pd.DataFrame, labels: dict, row_label: str, short=lambda sid: sid) -> str:
@@ -91,7 +93,9 @@ def _framework(frame: pd.DataFrame, labels: dict, row_label: str, short=lambda s
                 items.append(f'<li>{_e(text)}<span class="sid">{_e(short(sid.lstrip("[")))}</span></li>')
             cells += f"<td><ul>{''.join(items)}</ul></td>" if items else "<td></td>"
         rows.append(f"<tr>{cells}</tr>")
-    return f'<div class="wide"><table class="framework"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    return (
+        f'<div class="wide"><table class="framework"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
 
 
 def _figure(figure, name: str) -> str:
@@ -126,10 +130,9 @@ def _comparison(coded: pd.DataFrame, tables: dict, figure, labels: dict, section
     ]
     if figure is not None:
         parts.append(_figure(figure, "workshop_theme_bars"))
-    if "workshop_theme_share" in tables:
-        parts.append(f"<h3>Workshop × tema (andel av utsagnene)</h3>{_table(tables['workshop_theme_share'], labels, True)}")
-    if "workshop_theme" in tables:
-        parts.append(f"<h3>Workshop × tema (antall utsagn)</h3>{_table(tables['workshop_theme'], labels)}")
+    for key in ("workshop_theme_share", "workshop_theme"):  # the shares first: they compare
+        if key in tables:
+            parts.append(f"<h3>{_e(REPORT_HEADINGS[key])}</h3>{_table(tables[key], labels, SPECS[key].share)}")
     return "\n".join(parts)
 
 
@@ -149,14 +152,10 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, shor
         sources = ", ".join(dict.fromkeys(part.get("source", pd.Series(dtype=str)).astype(str)))
         parts.append(section(f"W{number}: {title}"))
         parts.append(f'<p class="meta">Workshop {_e(workshop)}; {len(part)} utsagn fra {_e(sources)}.</p>')
-        for key, heading, percent in (
-            ("group_theme", "Gruppe × tema (antall utsagn)", False),
-            ("group_theme_share", "Gruppe × tema (andel av gruppens utsagn)", True),
-            ("question_theme", "Spørsmål × tema (antall utsagn)", False),
-        ):
-            rows = _rows_of(tables[key], workshop) if key in tables else None
+        for spec in TABLES:
+            rows = _rows_of(tables[spec.name], workshop) if "workshop" in spec.reports and spec.name in tables else None
             if rows is not None:
-                parts.append(f"<h3>{_e(heading)}</h3>{_table(rows, labels, percent)}")
+                parts.append(f"<h3>{_e(REPORT_HEADINGS[spec.name])}</h3>{_table(rows, labels, spec.share)}")
         rows = _rows_of(tables["framework"], workshop) if "framework" in tables else None
         if rows is not None:
             parts.append("<h3>Rammematrise: sitater per gruppe og tema</h3>")
@@ -165,7 +164,7 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, shor
 
 
 def _uncoded(coded: pd.DataFrame, short, section) -> str:
-    from .display import uncoded
+    from .lang_nb import uncoded
 
     rest = uncoded(coded)
     parts = [section("Utsagn uten kode")]
@@ -192,7 +191,7 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     coded : pandas.DataFrame
         Output of :func:`utenforskap.code`.
     tables : dict
-        From :func:`utenforskap.analyse.build_tables`.
+        From :func:`utenforskap.build_tables`.
     figures : dict
         Name -> a matplotlib Figure (inlined as SVG; caption: its
         ``_caption`` or the name), or a tuple (SVG text, caption).
@@ -200,13 +199,13 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     Examples
     --------
     >>> import utenforskap as u
-    >>> from utenforskap.analyse import build_tables
+    >>> from utenforskap import build_tables
     >>> coded = u.code(["<script>alert(1)</script> er en hindring"]).assign(group="1", question=1, workshop="w")
     >>> page = render_report(coded, build_tables(coded), {})
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
-    from .display import COLUMN_LABELS, pipeline_nb, question_lines, report_titles, short_id, workshop_numbers
+    from .lang_nb import COLUMN_LABELS, pipeline_nb, question_lines, report_titles, short_id, workshop_numbers
 
     book = codebook_of(coded, codebook)
     labels = {**COLUMN_LABELS, **{c: book.label(c) for c in book.codes}}
@@ -243,15 +242,9 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
         for name, figure in figures.items():
             parts.append(_figure(figure, name))
     parts.append(section("Matriser"))
-    for key, heading, percent in (
-        ("group_theme", "Gruppe × tema (antall utsagn)", False),
-        ("group_theme_share", "Gruppe × tema (andel av gruppens utsagn)", True),
-        ("question_theme", "Spørsmål × tema (antall utsagn)", False),
-        ("group_subcode", "Gruppe × underkode (antall utsagn)", False),
-        ("cooccurrence", "Samforekomst av temaer (utsagn med begge)", False),
-    ):
-        if key in tables:
-            parts.append(f"<h3>{_e(heading)}</h3>{_table(tables[key], labels, percent)}")
+    for spec in TABLES:
+        if "html" in spec.reports and spec.name in tables:
+            parts.append(f"<h3>{_e(REPORT_HEADINGS[spec.name])}</h3>{_table(tables[spec.name], labels, spec.share)}")
     if several:
         parts.extend(_per_workshop(coded, tables, labels, section, short))
     elif "framework" in tables:
@@ -260,7 +253,9 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=Non
     parts.append(_uncoded(coded, short, section))
     parts.append(section("Kodebok"))
     codebook_table = book.to_frame().set_index("code")[["label", "parent", "definition"]]
-    codebook_table["parent"] = codebook_table["parent"].map(lambda p: book.label(p) if isinstance(p, str) and p in book.codes else "")
+    codebook_table["parent"] = codebook_table["parent"].map(
+        lambda p: book.label(p) if isinstance(p, str) and p in book.codes else ""
+    )
     parts.append(_table(codebook_table, {"label": "Etikett", "parent": "Overordnet", "definition": "Definisjon", "code": "Kode"}))
     body = "\n".join([*head, section.html(), *parts])
     return (

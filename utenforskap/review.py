@@ -28,7 +28,9 @@ _NOTHING = 0.1  # not coded, no evidence, while the statement has other codes
 _UNCODED = 0.3  # the statement got no code at all: the likeliest place for a missed code
 
 
-def _rule_probability(evidence: list[dict], code_id: str) -> float:
+def rule_probability(evidence: list[dict], code_id: str) -> float:
+    """How likely the rule coder's evidence makes a code (0 to 1), from the
+    kind of evidence behind it or set aside."""
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     if kept:
         best = max(_WEIGHT.get(e["method"], 0.6) for e in kept)
@@ -41,7 +43,7 @@ def _rule_probability(evidence: list[dict], code_id: str) -> float:
 
 def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     """The evidence for and against a code, in Norwegian words."""
-    from .display import note_nb
+    from .lang_nb import note_nb
 
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]
@@ -81,7 +83,7 @@ def review_queue(coded: pd.DataFrame, coder=None, codebook=None) -> pd.DataFrame
     """
     book = codebook_of(coded, codebook)
     themes = [t for t in book.themes if t in coded.columns]
-    probabilities = {t: np.array([_rule_probability(ev, t) for ev in coded["evidence"]]) for t in themes}
+    probabilities = {t: np.array([rule_probability(ev, t) for ev in coded["evidence"]]) for t in themes}
     if coder is not None:
         suggested = coder.predict_proba(coded)
         for t in themes:
@@ -115,9 +117,8 @@ def write_review_sheet(queue: pd.DataFrame, path, codebook=None):
     """The queue as a coding sheet (most uncertain first), with its
     confidence and evidence beside the codes; read it back with
     :func:`utenforskap.read_manual_coding`."""
-    from .manual import write_coding_sheet
-
     from .codebook import codebook_of
+    from .manual import write_coding_sheet
 
     book = codebook_of(queue, codebook)
     extra = {
@@ -131,7 +132,9 @@ def write_review_sheet(queue: pd.DataFrame, path, codebook=None):
     return write_coding_sheet(queue, path, codebook, extra=extra)
 
 
-def review_simulation(queue: pd.DataFrame, gold: pd.DataFrame, shares=(1.0, 0.8, 0.6, 0.4, 0.2, 0.0), codebook=None) -> pd.DataFrame:
+def review_simulation(
+    queue: pd.DataFrame, gold: pd.DataFrame, shares=(1.0, 0.8, 0.6, 0.4, 0.2, 0.0), codebook=None
+) -> pd.DataFrame:
     """How agreement with a gold coding grows when only the most confident
     share is auto-coded and the rest is reviewed (taken from ``gold``).
 
@@ -141,7 +144,7 @@ def review_simulation(queue: pd.DataFrame, gold: pd.DataFrame, shares=(1.0, 0.8,
         ``share_auto``, ``reviewed`` (statements), and per theme the kappa
         of the mixed coding against ``gold``.
     """
-    from .coding import agreement
+    from .reliability import agreement
 
     book = codebook_of(queue, codebook)
     themes = [t for t in book.themes if t in queue.columns and t in gold.columns]

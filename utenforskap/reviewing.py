@@ -43,12 +43,12 @@ _LABELS = "reviewed.csv"
 def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
     """What the rule coder saw for one theme: its confidence that the theme
     applies, and the kinds of evidence (kept or set aside)."""
-    from .review import _rule_probability
+    from .review import rule_probability
 
     related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
     kept = [e for e in related if e["kept"]]
     words = {e["lemma"] or e["matched"].lower() for e in kept if e["method"] == "pattern"}
-    p = _rule_probability(evidence, theme)
+    p = rule_probability(evidence, theme)
     return [
         float(np.log(p / (1 - p))),
         float(any(e["code"] == theme for e in kept)),
@@ -84,7 +84,7 @@ class ReviewSession:
     ((86, 4), 5)
     """
 
-    def __init__(self, coded: pd.DataFrame, *, prior: "ReviewSession | None" = None, random_state: int = 0):
+    def __init__(self, coded: pd.DataFrame, *, prior: ReviewSession | None = None, random_state: int = 0):
         book = codebook_of(coded, None)
         for needed in ("segment_id", "text", "evidence"):
             if needed not in coded.columns:
@@ -171,7 +171,7 @@ class ReviewSession:
             for t in self.themes:
                 self.proba[t][self.index[sid]] = float(labels[t])
 
-    def _training(self, theme: str, target: "ReviewSession"):
+    def _training(self, theme: str, target: ReviewSession):
         """This session's reviewed statements as training rows for ``target``
         (in ``target``'s text features)."""
         from scipy.sparse import csr_matrix, hstack
@@ -291,7 +291,8 @@ class ReviewSession:
         queue = frame.assign(
             confidence=certainty["certainty"].to_numpy(),
             uncertain=[min(self.themes, key=lambda t: abs(2 * certainty.loc[sid, f"p_{t}"] - 1)) for sid in ids],
-            evidence_for="", evidence_against="",
+            evidence_for="",
+            evidence_against="",
         )
         queue.attrs["codebook"] = self.book
         return write_review_sheet(queue, path, self.book)
@@ -366,8 +367,13 @@ class ReviewSession:
         write_csv(statements, folder / _STATEMENTS)
         reviewed = pd.DataFrame([{"segment_id": s, **v} for s, v in self.labels.items()], columns=["segment_id", *self.themes])
         write_csv(reviewed, folder / _LABELS)
-        state = {"themes": self.themes, "codebook": self.book.title, "codebook_source": self.book.source,
-                 "random_state": self.random_state, "history": self.history}
+        state = {
+            "themes": self.themes,
+            "codebook": self.book.title,
+            "codebook_source": self.book.source,
+            "random_state": self.random_state,
+            "history": self.history,
+        }
         write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n", folder / _STATE)
         return folder
 
@@ -377,7 +383,7 @@ class ReviewSession:
         return (Path(folder) / _STATE).exists()
 
     @classmethod
-    def load(cls, folder) -> "ReviewSession":
+    def load(cls, folder) -> ReviewSession:
         """A review saved with :meth:`save`."""
         from .codebook import load_codebook
 
@@ -402,7 +408,9 @@ class ReviewSession:
         session.lemmas = statements["lemmas"].astype(str).tolist() if "lemmas" in statements.columns else None
         session.places = statements.reindex(columns=_PLACE).fillna("").astype(str)
         session.rule_codes = [[c for c in str(v).split(";") if c] for v in statements.get("rule_codes", [""] * len(statements))]
-        session.evidence = {t: np.array([json.loads(v) for v in statements[f"evidence_{t}"]], dtype=float) for t in session.themes}
+        session.evidence = {
+            t: np.array([json.loads(v) for v in statements[f"evidence_{t}"]], dtype=float) for t in session.themes
+        }
         session.labels = {
             str(r["segment_id"]): {t: str(r[t]).lower() in ("true", "1") for t in session.themes} for _, r in reviewed.iterrows()
         }
@@ -430,7 +438,9 @@ def _kappas(coding: pd.DataFrame, gold: pd.DataFrame, themes) -> list[float]:
     return out
 
 
-def simulate_review(coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets=(0.7, 0.8, 0.9), random_state: int = 0) -> pd.DataFrame:
+def simulate_review(
+    coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets=(0.7, 0.8, 0.9), random_state: int = 0
+) -> pd.DataFrame:
     """Replay a review against a full hand coding.
 
     Three orders are replayed: the session's (least certain first, learning
@@ -467,7 +477,9 @@ def simulate_review(coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, 
         reached: dict[float, int] = {}
         done = 0
         while True:
-            kappas = _kappas(session.coding() if order != "no learning, random order" else _fixed(session, coded, themes), gold, themes)
+            kappas = _kappas(
+                session.coding() if order != "no learning, random order" else _fixed(session, coded, themes), gold, themes
+            )
             for target in targets:
                 if target not in reached and min(kappas) >= target:
                     reached[target] = done
@@ -479,7 +491,9 @@ def simulate_review(coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, 
                 ids = random_order[done : done + batch]
             labels = truth.loc[ids, themes].astype(bool).reset_index()
             if order == "no learning, random order":
-                session.labels.update({r.segment_id: {t: bool(getattr(r, t)) for t in themes} for r in labels.itertuples(index=False)})
+                session.labels.update(
+                    {r.segment_id: {t: bool(getattr(r, t)) for t in themes} for r in labels.itertuples(index=False)}
+                )
             else:
                 session.record(labels)
             done += len(ids)

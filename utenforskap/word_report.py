@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
-from .display import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
+from .lang_nb import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
+from .tables import TABLES
 
 pd = lazy_module("pandas")
 
@@ -29,7 +30,7 @@ def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
         cell.paragraphs[0].add_run(str(name)).bold = True
     for _, row in frame.iterrows():
         cells = table.add_row().cells
-        for cell, (column, value) in zip(cells, row.items()):
+        for cell, value in zip(cells, row.tolist()):
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if number and percent and isinstance(value, float):
                 text = "" if pd.isna(value) else f"{value:.0%}"
@@ -69,7 +70,7 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
         From :func:`utenforskap.build_tables`.
     charts : dict
         Chart name -> PNG file (or bytes) with the chart, in order; its
-        caption is taken from the figure recipes of :func:`utenforskap.analyse`.
+        caption is taken from :func:`utenforskap.figures.figure_specs`.
     path : str or Path
         The ``.docx`` file.
 
@@ -84,8 +85,8 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
     import docx
     from docx.shared import Cm, Pt
 
-    from .analyse import _figure_recipes
     from .export import atomic_write
+    from .figures import figure_specs
 
     book = codebook_of(coded, codebook)
     numbers = workshop_numbers(coded)
@@ -107,7 +108,7 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
         for line in questions:
             document.add_paragraph(line, style=styles["List Paragraph"])
 
-    captions = {name: caption for name, (_, caption) in _figure_recipes(book).items()}
+    captions = {spec.name: spec.caption for spec in figure_specs(book)}
     if charts:
         document.add_heading("Figurer", level=1)
         for name, image in charts.items():
@@ -116,15 +117,10 @@ def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, cod
             document.add_paragraph(captions.get(name, name), style=styles["Caption"])
 
     document.add_heading("Matriser", level=1)
-    for key, percent in (
-        ("workshop_theme_share", True),
-        ("group_theme", False),
-        ("group_theme_share", True),
-        ("question_theme", False),
-    ):
-        if key in tables:
-            document.add_heading(TABLE_TITLES[key].replace(" x ", " × "), level=2)
-            _table(document, display_table(tables[key], book), percent)
+    for spec in TABLES:
+        if "docx" in spec.reports and spec.name in tables:
+            document.add_heading(TABLE_TITLES[spec.name].replace(" x ", " × "), level=2)
+            _table(document, display_table(tables[spec.name], book), spec.share)
 
     document.add_heading("Rammematrise: sitater per tema og gruppe", level=1)
     keys = ["workshop", "group"] if numbers else ["group"]

@@ -39,26 +39,24 @@ def kwic(statements, pattern: str, window: int = 5, nlp=None) -> pd.DataFrame:
     >>> hits.loc[0, ["left", "match", "right"]].tolist()
     ['kan være en', 'hindring', '.']
     """
-    from .codebook import Code, Codebook, _pattern
-    from .coding import _Lexicon, _matches, _Statement
+    from .codebook import parse_pattern
+    from .lexicon import Lexicon, matches
     from .nlp import get_pipeline
-    from .normalise import _as_frame, _Words
+    from .tokens import Statement, WordCache, as_statements
 
     if not isinstance(pattern, str) or not pattern.strip():
         raise UtenforskapError("kwic needs a pattern, e.g. 'hindring*' or 'på tvers'")
     if window < 0:
         raise UtenforskapError(f"window must be 0 or more, got {window}")
-    parsed = _pattern(pattern, ["kwic", "pattern"], "<kwic>", None)
-    book = Codebook(name="kwic", codes={"kwic": Code(id="kwic", label="kwic", patterns=[parsed])})
-    lexicon = _Lexicon(book)
-    frame = _as_frame(statements)
-    words = _Words(nlp or get_pipeline())
+    lexicon = Lexicon([("kwic", "p", parse_pattern(pattern, "<kwic>"))])
+    frame = as_statements(statements, ids=False)
+    words = WordCache(nlp or get_pipeline())
     texts = frame["text"].astype(str).tolist()
     carried = [c for c in ("segment_id", "group", "question") if c in frame.columns]
     rows = []
     for record, text, doc in zip(frame[carried].to_dict("records"), texts, words.pipe(texts)):
-        st = _Statement(text, doc, words.words(doc))
-        for _, _, start, end, _ in _matches(st, lexicon):
+        st = Statement(text, doc, words.words(doc))
+        for _, _, start, end, _ in matches(st, lexicon):
             left_start = st.starts[max(0, start - window)]
             right_end = st.end(min(len(st.words), end + window) - 1)
             rows.append(

@@ -13,246 +13,55 @@ import tempfile
 from pathlib import Path
 
 from ._lazy import lazy_module
-from .codebook import codebook_of, load_codebook
+from .codebook import load_codebook
 from .coding import code, coding_table
-from .display import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
 from .errors import UtenforskapError
+from .figures import FigureRenderer
 from .ingest import read_workshop
-from .matrices import code_counts, cooccurrence, framework_matrix, several_workshops
+from .lang_nb import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
+from .tables import SPECS, build_tables
 
 pd = lazy_module("pandas")
 
-__all__ = ["analyse", "build_tables", "build_figures", "code_files"]
+__all__ = ["analyse", "Analysis", "code_files"]
+
+
+class Analysis(dict):
+    """What :func:`analyse` wrote: a dict of output name -> path, with the
+    run's metadata (as written to ``metadata.json``).
+
+    Attributes
+    ----------
+    metadata : dict
+        ``inputs``, ``statements``, ``workshops``, ``pipeline``,
+        ``codebook``, ``context``, ``themes`` (statements per theme).
+    output : Path
+        The output folder.
+    """
+
+    def __init__(self, files: dict, metadata: dict, output):
+        super().__init__(files)
+        self.metadata = metadata
+        self.output = Path(output)
+
+    @property
+    def statements(self) -> int:
+        """How many statements were analysed."""
+        return self.metadata["statements"]
+
+    @property
+    def themes(self) -> dict[str, int]:
+        """Statements per theme."""
+        return self.metadata["themes"]
+
+    def shared(self) -> list[Path]:
+        """The files written into the output folder (not the key, which lies outside)."""
+        folder = self.output.resolve()
+        return [p for p in self.values() if folder in p.resolve().parents]
+
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-
-def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
-    """The matrices of a coded frame, by name (pure).
-
-    Returns
-    -------
-    dict
-        With several workshops first ``workshop_theme`` and
-        ``workshop_theme_share`` (workshop x theme); then
-        ``group_theme``, ``group_theme_share``, ``question_theme``,
-        ``question_theme_share``, ``group_subcode``, ``cooccurrence``,
-        ``cooccurrence_jaccard``, ``subcode_cooccurrence``, ``framework``
-        (group x theme quotes) and ``framework_question``.
-    """
-    book = codebook_of(coded, codebook)
-    tables = {
-        "group_theme": code_counts(coded, "group", codebook=book),
-        "group_theme_share": code_counts(coded, "group", share=True, codebook=book),
-        "question_theme": code_counts(coded, "question", codebook=book),
-        "question_theme_share": code_counts(coded, "question", share=True, codebook=book),
-        "group_subcode": code_counts(coded, "group", "subcodes", codebook=book),
-        "cooccurrence": cooccurrence(coded, codebook=book),
-        "cooccurrence_jaccard": cooccurrence(coded, measure="jaccard", codebook=book),
-        "subcode_cooccurrence": cooccurrence(coded, "subcodes", codebook=book),
-        "framework": framework_matrix(coded, "group", codebook=book),
-        "framework_question": framework_matrix(coded, "question", codebook=book),
-    }
-    if several_workshops(coded):
-        tables = {
-            "workshop_theme": code_counts(coded, "workshop", codebook=book),
-            "workshop_theme_share": code_counts(coded, "workshop", share=True, codebook=book),
-            **tables,
-        }
-    return tables
-
-
-def _figure_recipes(book) -> dict:
-    """Name -> (function of a coded frame returning the Figure, or None
-    where the chart does not apply, and its Norwegian caption), in the
-    report's order."""
-    from . import charts
-
-    recipes = {
-        "workshop_theme_bars": (
-            lambda coded: charts.workshop_bars(coded, codebook=book) if several_workshops(coded) else None,
-            "Andel av hver workshops utsagn som har temaet (n = antall utsagn)",
-        ),
-        "group_theme_heatmap": (
-            lambda coded: charts.group_heatmap(coded, codebook=book),
-            "Andel av hver gruppes utsagn som har temaet",
-        ),
-        "question_theme_bars": (lambda coded: charts.question_bars(coded, codebook=book), "Utsagn per tema og spørsmål"),
-        "cooccurrence_heatmap": (
-            lambda coded: charts.cooccurrence_heatmap(coded, "subcodes", codebook=book),
-            "Underkoder som gis til samme utsagn",
-        ),
-    }
-    for theme in book.themes:
-        if book.codes[theme].children:
-            recipes[f"subcodes_{theme}"] = (
-                lambda coded, theme=theme: charts.subcode_bars(coded, theme, codebook=book),
-                f"Underkoder under {book.label(theme)}",
-            )
-    return recipes
-
-
-def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
-    """The report's charts, by name (each a matplotlib Figure with a
-    Norwegian ``_caption``)."""
-    out = {}
-    for name, (make, caption) in _figure_recipes(codebook_of(coded, codebook)).items():
-        figure = make(coded)
-        if figure is not None:
-            figure._caption = caption
-            out[name] = figure
-    return out
-
-
-def _warm_up_matplotlib() -> None:
-    """Import matplotlib and the charts, and render a tiny styled figure with
-    text to PNG and SVG: that loads the backends, PIL and the fonts, which the
-    first real figure would otherwise pay for."""
-    import io
-
-    from . import charts
-
-    fig, ax = charts._styled(charts._figure)(1, 1)
-    ax.set_title("Å")
-    for fmt in ("png", "svg"):
-        fig.savefig(io.BytesIO(), format=fmt, dpi=20)
-
-
-def _figure_worker(conn, parent_end, worker: "_FigureWorker") -> None:
-    """The forked process of :class:`_FigureWorker`: warm matplotlib up while
-    the parent loads spaCy, then render figures from the front of the list
-    (the heaviest first) until none is left, and answer with their names (or
-    the error)."""
-    parent_end.close()  # so that the parent closing its end reaches this one as EOF
-    _warm_up_matplotlib()
-    try:
-        coded = conn.recv()
-    except EOFError:  # the analysis stopped before coding finished
-        return
-    done = []
-    try:
-        while (name := worker._claim(front=True)) is not None:
-            worker._render(name, coded)
-            done.append(name)
-        answer = ("ok", done)
-    except Exception as exc:  # reported to the parent, which renders the figures itself
-        answer = ("error", f"{exc.__class__.__name__}: {exc}")
-    with contextlib.suppress(OSError):  # the parent stopped listening: it has failed itself
-        conn.send(answer)
-
-
-class _FigureWorker:
-    """The report's figures, rendered on both cores.
-
-    Importing matplotlib and rendering PNG and SVG are the slowest steps of
-    :func:`analyse`.  Where a fork is safe (Linux, more than one core, no
-    other thread in this process) a child is forked before spaCy is loaded:
-    it warms matplotlib up meanwhile, receives the coded frame, and renders
-    figures, heaviest first, while this process writes tables and workbooks;
-    then this process renders from the other end of the list until the two
-    meet (a shared counter hands out each figure once).  Elsewhere, or if the
-    child fails, the figures are made here: the files are the same.
-    """
-
-    _HEAVY_FIRST = ("cooccurrence_heatmap", "group_theme_heatmap", "question_theme_bars")
-
-    def __init__(self, folder: Path, book):
-        import contextlib
-        import multiprocessing
-        import os
-        import sys
-        import threading
-
-        self.folder, self.coded, self.book = folder, None, book
-        self.recipes = _figure_recipes(book)
-        heavy = [n for n in self._HEAVY_FIRST if n in self.recipes]
-        self.order = heavy + [n for n in self.recipes if n not in heavy]
-        self.process, self.conn = None, None
-        self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
-        if sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
-            pd.DataFrame  # load pandas before the fork: both processes need it, one load serves both
-            context = multiprocessing.get_context("fork")
-            self.claims = context.Array("i", self.claims, lock=False)
-            self.lock = context.Lock()
-            self.conn, child = context.Pipe()
-            self.process = context.Process(target=_figure_worker, args=(child, self.conn, self), daemon=True)
-            self.process.start()
-            child.close()
-
-    def _claim(self, front: bool) -> str | None:
-        """The next figure nobody has taken: from the front or the back."""
-        with self.lock:
-            low, high = self.claims[0], self.claims[1]
-            if low >= high:
-                return None
-            if front:
-                self.claims[0] = low + 1
-                return self.order[low]
-            self.claims[1] = high - 1
-            return self.order[high - 1]
-
-    def _render(self, name: str, coded: pd.DataFrame) -> None:
-        from .export import save_figure
-
-        figure = self.recipes[name][0](coded)
-        if figure is not None:
-            save_figure(figure, self.folder / chart_file(name, self.book))
-
-    def submit(self, coded: pd.DataFrame) -> None:
-        """Start on the figures of ``coded`` (in the child, where there is one)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.coded = coded
-        if self.process is not None:
-            try:
-                # the charts never read the evidence records, the bulk of the pickle
-                self.conn.send(coded.drop(columns=["evidence"], errors="ignore"))
-            except Exception as exc:  # e.g. a column that cannot be pickled
-                self._fail(f"could not send the coded frame ({exc.__class__.__name__}: {exc})")
-
-    def result(self) -> dict[str, str]:
-        """Render what the child has not taken, wait for it; name -> caption
-        of every figure saved, in the report's order."""
-        mine = []
-        while (name := self._claim(front=False)) is not None:
-            self._render(name, self.coded)
-            mine.append(name)
-        child_done = False
-        if self.process is not None:
-            try:
-                status, value = self.conn.recv()
-            except (EOFError, OSError) as exc:
-                status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
-            self.close()
-            child_done = status == "ok"
-            if not child_done:
-                self._fail(value)
-        if not child_done:  # whatever a child took may be missing: make it here
-            for name in self.order:
-                if name not in mine:
-                    self._render(name, self.coded)
-        return {
-            name: caption
-            for name, (_, caption) in self.recipes.items()
-            if (self.folder / chart_file(name, self.book)).with_suffix(".svg").exists()
-        }
-
-    def _fail(self, why: str) -> None:
-        log.warning("figure rendering in a child process failed (%s); rendering here", why)
-        self.close()
-
-    def close(self) -> None:
-        """Let the child go (no figure is left to take, and it exits when
-        the pipe closes) and reap it."""
-        if self.process is not None:
-            with self.lock:
-                self.claims[0] = self.claims[1]
-            self.conn.close()
-            self.process.join(timeout=30)
-            if self.process.is_alive():
-                self.process.terminate()
-                self.process.join()
-            self.process = None
 
 
 def analyse(
@@ -270,7 +79,7 @@ def analyse(
     names=(),
     public=None,
     key=None,
-) -> dict[str, Path]:
+) -> Analysis:
     """Run the whole analysis and write every output to ``output_dir``.
 
     Parameters
@@ -280,7 +89,7 @@ def analyse(
     output_dir : str or Path
         Created if needed; files of the same names are replaced, others
         left alone.  Written (names from
-        :data:`utenforskap.display.OUTPUT_FILES`): the statements
+        :data:`utenforskap.lang_nb.OUTPUT_FILES`): the statements
         ``utsagn.csv``, the coding ``utsagn_kodet.csv`` and ``kodinger.csv``
         (one row per statement x code), one CSV per matrix
         (``gruppe_tema.csv`` ...), the workbook ``analyse.xlsx``, charts in
@@ -319,19 +128,26 @@ def analyse(
 
     Returns
     -------
-    dict
-        Name -> path of every file written (the key and its check list under
-        ``key`` and ``name_check``, outside the output folder).
+    Analysis
+        A dict of name -> path of every file written (the key and its check
+        list under ``key`` and ``name_check``, outside the output folder),
+        with ``metadata``, ``statements`` and ``themes``.
+
+    Examples
+    --------
+    >>> import tempfile, utenforskap as u
+    >>> result = u.analyse("data/raw", tempfile.mkdtemp(), progress=False)
+    >>> result.statements, result.themes["barriers"], result["report"].name
+    (86, 23, 'rapport.html')
     """
     from ._progress import progress_bar
-
     from .codebook import codebook_markdown, to_quanteda_yaml, to_taguette_csv
     from .export import write_csv, write_excel, write_parquet, write_text
     from .manual import write_coding_sheet
+    from .pseudonym import name_check_path
     from .refiqda import write_qdc, write_qdpx
     from .report import render_report
     from .review import review_queue, write_review_sheet
-    from .pseudonym import name_check_path
     from .word_report import write_word_report
 
     final = Path(output_dir)
@@ -345,7 +161,7 @@ def analyse(
     # place only when all of it is done: a failing analysis leaves no partial output
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    worker = _FigureWorker(out / CHART_FOLDER, book)
+    worker = FigureRenderer(out / CHART_FOLDER, codebook=book)
     try:
         steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
         written: dict[str, Path] = {}
@@ -388,7 +204,7 @@ def analyse(
         }
         sheets.update({TABLE_TITLES[k]: v for k, v in shown.items()})
         sheets["Kodebok"] = display_table(codebook_frame, book)
-        percent = {TABLE_TITLES[k] for k in tables if k.endswith("_share") or k == "cooccurrence_jaccard"}
+        percent = {TABLE_TITLES[k] for k in tables if SPECS[k].share}
         written["workbook"] = write_excel(sheets, where("workbook"), percent=percent)
         written["qdpx"] = write_qdpx(coded, where("qdpx"), book)
         written["qdc"] = write_qdc(where("qdc"), book)
@@ -410,7 +226,9 @@ def analyse(
             written[f"{name}.png"], written[f"{name}.svg"] = png, svg
             figures[name] = (svg.read_text(encoding="utf-8"), caption)
         written["report"] = write_text(render_report(coded, tables, figures, book), where("report"))
-        written["report_docx"] = write_word_report(coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), book)
+        written["report_docx"] = write_word_report(
+            coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), book
+        )
         metadata = {
             "inputs": sorted(dict.fromkeys(statements["source"])),
             "statements": len(statements),
@@ -433,7 +251,7 @@ def analyse(
         worker.close()
         shutil.rmtree(out, ignore_errors=True)
     log.info("wrote %d files to %s", len(written), final)
-    return written
+    return Analysis(written, metadata, final)
 
 
 def _check_key(key, output: Path) -> Path:
@@ -518,18 +336,20 @@ def code_files(
         ``files``, ``statements`` and the count per theme.
     """
     from ._progress import progress_bar
-    from .coding import _Coder
+    from .coding import RuleCoder
     from .export import atomic_write, csv_rows
-    from .ingest import _expand
+    from .ingest import expand_paths
 
     book = load_codebook(codebook)
-    coder = _Coder(book)  # one set of word forms and pattern hits for all files
-    files = _expand(inputs)
+    coder = RuleCoder(book)  # one set of word forms and pattern hits for all files
+    files = expand_paths(inputs)
     counts = {"files": 0, "statements": 0, **{t: 0 for t in book.themes}}
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
-        for i, path in enumerate(progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)):
+        for i, path in enumerate(
+            progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)
+        ):
             coded = coder(read_workshop(path, sheet=sheet, table=table, max_part_mb=max_part_mb), context=context)
             csv_rows(coded, out, header=i == 0)
             if long_out is not None:

@@ -1,6 +1,11 @@
-"""Norwegian display strings, in one place.
+"""Norwegian data and display strings, in one place (as spaCy keeps
+``lang/nb/``).
 
-Data keeps its English ids (columns such as ``group``, code ids such as
+Norwegian *data* the analysis uses: :data:`ABBREVIATIONS` (expanded by
+normalisation) and :data:`NYNORSK_STOP` (stop words spaCy's Bokmål list
+lacks).
+
+Norwegian *display* strings: data keeps its English ids (columns such as ``group``, code ids such as
 ``barriers``, evidence notes in the ``evidence`` records) so that code and
 analyses can rely on them.  Everything a researcher reads (workbooks, matrix
 CSVs, the report, the Word report, review and coding sheets) is translated
@@ -15,8 +20,63 @@ from ._lazy import lazy_module
 
 pd = lazy_module("pandas")
 
-__all__ = ["COLUMN_LABELS", "OUTPUT_FILES", "CHART_FILES", "CHART_FOLDER", "TABLE_TITLES", "chart_file",
-           "short_id", "uncoded", "workshop_numbers", "report_titles", "question_lines", "display_table", "note_nb", "why_nb", "pipeline_nb"]
+__all__ = [
+    "ABBREVIATIONS",
+    "NYNORSK_STOP",
+    "COLUMN_LABELS",
+    "OUTPUT_FILES",
+    "CHART_FILES",
+    "CHART_FOLDER",
+    "TABLE_TITLES",
+    "REPORT_HEADINGS",
+    "FIGURE_CAPTIONS",
+    "chart_file",
+    "short_id",
+    "uncoded",
+    "workshop_numbers",
+    "report_titles",
+    "question_lines",
+    "display_table",
+    "note_nb",
+    "why_nb",
+    "pipeline_nb",
+]
+
+#: Abbreviations and acronyms common in NAV and welfare notes, with their
+#: expansion.  Matched as whole words; the acronyms only in capitals.
+ABBREVIATIONS: dict[str, str] = {
+    "bl.a.": "blant annet",
+    "f.eks.": "for eksempel",
+    "feks.": "for eksempel",
+    "off.": "offentlig",
+    "ref.": "referanse",
+    "evt.": "eventuelt",
+    "ev.": "eventuelt",
+    "mht.": "med hensyn til",
+    "dvs.": "det vil si",
+    "osv.": "og så videre",
+    "o.l.": "og lignende",
+    "ca.": "cirka",
+    "jf.": "jamfør",
+    "vs.": "versus",
+    "mtp.": "med tanke på",
+    "UH-sektoren": "universitets- og høyskolesektoren",
+    "UH-sektor": "universitets- og høyskolesektor",
+    "UH": "universitet og høyskole",
+    "VGO": "videregående opplæring",
+    "VGS": "videregående skole",
+    "OT": "Oppfølgingstjenesten",
+    "NAV-kontor": "NAV-kontor",
+}
+
+#: Stop words spaCy's Bokmål list lacks: Nynorsk function words and question words
+NYNORSK_STOP = frozenset(
+    "dei ei eit ikkje kva korleis kvifor eg ho han dykk me oss dykkar deira hjå frå "
+    "berre noko nokon kvar kven sjølv vere vore vert vart åt ein "
+    # Bokmål question words spaCy's list lacks (the Nynorsk ones are above)
+    "hvordan hvorfor hvilke hvilken hvilket hvem".split()
+)
+
 
 #: Column and index names as a researcher reads them.
 COLUMN_LABELS = {
@@ -120,6 +180,27 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "x"
 
 
+#: Headings of the matrices in the HTML report, by table id.
+REPORT_HEADINGS = {
+    "workshop_theme": "Workshop × tema (antall utsagn)",
+    "workshop_theme_share": "Workshop × tema (andel av utsagnene)",
+    "group_theme": "Gruppe × tema (antall utsagn)",
+    "group_theme_share": "Gruppe × tema (andel av gruppens utsagn)",
+    "question_theme": "Spørsmål × tema (antall utsagn)",
+    "group_subcode": "Gruppe × underkode (antall utsagn)",
+    "cooccurrence": "Samforekomst av temaer (utsagn med begge)",
+}
+
+#: Captions of the report's figures (``{theme}``: the theme's label).
+FIGURE_CAPTIONS = {
+    "workshop_theme_bars": "Andel av hver workshops utsagn som har temaet (n = antall utsagn)",
+    "group_theme_heatmap": "Andel av hver gruppes utsagn som har temaet",
+    "question_theme_bars": "Utsagn per tema og spørsmål",
+    "cooccurrence_heatmap": "Underkoder som gis til samme utsagn",
+    "subcodes": "Underkoder under {theme}",
+}
+
+
 def chart_file(name: str, book=None) -> str:
     """The file stem of a chart: ``underkoder_<theme label>`` for a theme's
     sub-code chart."""
@@ -204,9 +285,11 @@ def display_table(frame: pd.DataFrame, book=None) -> pd.DataFrame:
     out = frame.copy()
     if "code" in (out.index.names or []):
         level = out.index.names.index("code")
-        out.index = out.index.set_levels(
-            [labels.get(v, v) for v in out.index.levels[level]], level=level, verify_integrity=False
-        ) if out.index.nlevels > 1 else out.index.map(lambda v: labels.get(v, v))
+        out.index = (
+            out.index.set_levels([labels.get(v, v) for v in out.index.levels[level]], level=level, verify_integrity=False)
+            if out.index.nlevels > 1
+            else out.index.map(lambda v: labels.get(v, v))
+        )
     out = out.reset_index() if any(n is not None for n in out.index.names) else out.reset_index(drop=True)
     return out.rename(columns=lambda c: labels.get(c, c))
 

@@ -1,0 +1,285 @@
+"""The report's figures: one registry and their rendering.
+
+:func:`figure_specs` lists the figures of a codebook in the report's order,
+each a :class:`FigureSpec` (name, Norwegian caption, builder, cost);
+:func:`build_figures` makes them as matplotlib Figures, and
+:func:`render_figures` writes them as PNG and SVG.
+
+Rendering is the slowest part of :func:`utenforskap.analyse`, so
+:class:`FigureRenderer` can render on both cores: where a fork is safe
+(Linux, more than one core, no other thread in the process) it forks a child
+*before* the analysis loads spaCy; the child warms matplotlib up meanwhile
+(:func:`utenforskap.charts.warm_up`), receives the coded frame and renders
+from the heaviest figure down while the parent writes tables and workbooks,
+then the parent renders from the other end until the two meet.  Elsewhere,
+or if the child fails, the figures are made in the process itself: the
+files are the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import charts
+from ._lazy import lazy_module
+from .codebook import codebook_of, load_codebook
+from .lang_nb import FIGURE_CAPTIONS, chart_file
+from .matrices import several_workshops
+
+pd = lazy_module("pandas")
+
+__all__ = ["FigureSpec", "figure_specs", "build_figures", "render_figures", "FigureRenderer"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of the report.
+
+    Attributes
+    ----------
+    name : str
+        Its id (the file stem comes from :func:`utenforskap.lang_nb.chart_file`).
+    caption : str
+        Norwegian caption.
+    build : callable
+        Coded frame -> matplotlib Figure, or None where the figure does not
+        apply (the workshop comparison for one workshop).
+    cost : int
+        Relative rendering cost; the heaviest are started first.
+    """
+
+    name: str
+    caption: str
+    build: Callable
+    cost: int = 0
+
+
+def figure_specs(codebook=None) -> list[FigureSpec]:
+    """The report's figures for a codebook, in the report's order.
+
+    Examples
+    --------
+    >>> [spec.name for spec in figure_specs()][:3]
+    ['workshop_theme_bars', 'group_theme_heatmap', 'question_theme_bars']
+    """
+    book = load_codebook(codebook)
+    specs = [
+        FigureSpec(
+            "workshop_theme_bars",
+            FIGURE_CAPTIONS["workshop_theme_bars"],
+            lambda coded: charts.workshop_bars(coded, codebook=book) if several_workshops(coded) else None,
+        ),
+        FigureSpec(
+            "group_theme_heatmap",
+            FIGURE_CAPTIONS["group_theme_heatmap"],
+            lambda coded: charts.group_heatmap(coded, codebook=book),
+            2,
+        ),
+        FigureSpec(
+            "question_theme_bars",
+            FIGURE_CAPTIONS["question_theme_bars"],
+            lambda coded: charts.question_bars(coded, codebook=book),
+            1,
+        ),
+        FigureSpec(
+            "cooccurrence_heatmap",
+            FIGURE_CAPTIONS["cooccurrence_heatmap"],
+            lambda coded: charts.cooccurrence_heatmap(coded, "subcodes", codebook=book),
+            3,
+        ),
+    ]
+    for theme in book.themes:
+        if book.codes[theme].children:
+            specs.append(
+                FigureSpec(
+                    f"subcodes_{theme}",
+                    FIGURE_CAPTIONS["subcodes"].format(theme=book.label(theme)),
+                    lambda coded, theme=theme: charts.subcode_bars(coded, theme, codebook=book),
+                )
+            )
+    return specs
+
+
+def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
+    """The report's charts, by name (each a matplotlib Figure with a
+    Norwegian ``_caption``)."""
+    out = {}
+    for spec in figure_specs(codebook_of(coded, codebook)):
+        figure = spec.build(coded)
+        if figure is not None:
+            figure._caption = spec.caption
+            out[spec.name] = figure
+    return out
+
+
+def render_figures(coded: pd.DataFrame, folder, *, codebook=None, parallel: bool | None = None) -> dict[str, str]:
+    """Write the report's figures as PNG and SVG into ``folder``.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Output of :func:`utenforskap.code`.
+    folder : str or Path
+        Created if needed.
+    codebook : optional
+        The codebook (by default the one the coded frame carries).
+    parallel : bool, optional
+        Render on two processes (a fork) where that is safe; None: where
+        the machine has more than one core.  The files are the same either way.
+
+    Returns
+    -------
+    dict
+        Name -> Norwegian caption of every figure written, in the report's order.
+
+    Examples
+    --------
+    >>> import tempfile, utenforskap as u
+    >>> coded = u.code(u.read_workshop("data/raw"))
+    >>> list(render_figures(coded, tempfile.mkdtemp(), parallel=False))[:2]
+    ['group_theme_heatmap', 'question_theme_bars']
+    """
+    renderer = FigureRenderer(folder, codebook=codebook_of(coded, codebook), parallel=parallel)
+    try:
+        renderer.submit(coded)
+        return renderer.result()
+    finally:
+        renderer.close()
+
+
+def _child(conn, parent_end, worker: FigureRenderer) -> None:
+    """The forked process of :class:`FigureRenderer`: warm matplotlib up while
+    the parent loads spaCy, then render figures from the front of the list
+    (the heaviest first) until none is left, and answer with their names (or
+    the error)."""
+    parent_end.close()  # so that the parent closing its end reaches this one as EOF
+    charts.warm_up()
+    try:
+        coded = conn.recv()
+    except EOFError:  # the analysis stopped before coding finished
+        return
+    done = []
+    try:
+        while (name := worker._claim(front=True)) is not None:
+            worker._render(name, coded)
+            done.append(name)
+        answer = ("ok", done)
+    except Exception as exc:  # reported to the parent, which renders the figures itself
+        answer = ("error", f"{exc.__class__.__name__}: {exc}")
+    with contextlib.suppress(OSError):  # the parent stopped listening: it has failed itself
+        conn.send(answer)
+
+
+class FigureRenderer:
+    """The report's figures, rendered on both cores where that is safe (see
+    the module's description): create it early (before spaCy is loaded),
+    :meth:`submit` the coded frame, collect with :meth:`result`, and
+    :meth:`close` in all cases.  A shared counter hands out each figure once.
+    """
+
+    def __init__(self, folder: Path, *, codebook=None, parallel: bool | None = None):
+        import multiprocessing
+        import sys
+        import threading
+
+        self.book = load_codebook(codebook)
+        self.folder, self.coded = Path(folder), None
+        self.specs = {spec.name: spec for spec in figure_specs(self.book)}
+        # the heaviest first: the child takes from the front, this process from the back
+        self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
+        self.process, self.conn = None, None
+        self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
+        can_fork = sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+        if parallel and not can_fork:
+            log.info("figures are rendered in this process: a fork is not safe here")
+        if can_fork and parallel is not False:
+            _ = pd.DataFrame  # load pandas before the fork: both processes need it, one load serves both
+            context = multiprocessing.get_context("fork")
+            self.claims = context.Array("i", self.claims, lock=False)
+            self.lock = context.Lock()
+            self.conn, child = context.Pipe()
+            self.process = context.Process(target=_child, args=(child, self.conn, self), daemon=True)
+            self.process.start()
+            child.close()
+
+    def _claim(self, front: bool) -> str | None:
+        """The next figure nobody has taken: from the front or the back."""
+        with self.lock:
+            low, high = self.claims[0], self.claims[1]
+            if low >= high:
+                return None
+            if front:
+                self.claims[0] = low + 1
+                return self.order[low]
+            self.claims[1] = high - 1
+            return self.order[high - 1]
+
+    def _render(self, name: str, coded: pd.DataFrame) -> None:
+        from .export import save_figure
+
+        figure = self.specs[name].build(coded)
+        if figure is not None:
+            save_figure(figure, self.folder / chart_file(name, self.book))
+
+    def submit(self, coded: pd.DataFrame) -> None:
+        """Start on the figures of ``coded`` (in the child, where there is one)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.coded = coded
+        if self.process is not None:
+            try:
+                # the charts never read the evidence records, the bulk of the pickle
+                self.conn.send(coded.drop(columns=["evidence"], errors="ignore"))
+            except Exception as exc:  # e.g. a column that cannot be pickled
+                self._fail(f"could not send the coded frame ({exc.__class__.__name__}: {exc})")
+
+    def result(self) -> dict[str, str]:
+        """Render what the child has not taken, wait for it; name -> caption
+        of every figure saved, in the report's order."""
+        mine = []
+        while (name := self._claim(front=False)) is not None:
+            self._render(name, self.coded)
+            mine.append(name)
+        child_done = False
+        if self.process is not None:
+            try:
+                status, value = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
+            self.close()
+            child_done = status == "ok"
+            if not child_done:
+                self._fail(value)
+        if not child_done:  # whatever a child took may be missing: make it here
+            for name in self.order:
+                if name not in mine:
+                    self._render(name, self.coded)
+        return {
+            name: spec.caption
+            for name, spec in self.specs.items()
+            if (self.folder / chart_file(name, self.book)).with_suffix(".svg").exists()
+        }
+
+    def _fail(self, why: str) -> None:
+        log.warning("figure rendering in a child process failed (%s); rendering here", why)
+        self.close()
+
+    def close(self) -> None:
+        """Let the child go (no figure is left to take, and it exits when
+        the pipe closes) and reap it."""
+        if self.process is not None:
+            with self.lock:
+                self.claims[0] = self.claims[1]
+            self.conn.close()
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+            self.process = None
