@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled workshop table and its statements."""
+"""Shared fixtures: the bundled workshop table, its statements, their coding
+(one session-scoped frame: tests must not change it), and one analysis of it."""
 
 from pathlib import Path
 
@@ -18,3 +19,32 @@ def statements(bundled_path):
     from utenforskap import read_workshop
 
     return read_workshop(bundled_path)
+
+
+@pytest.fixture(scope="session")
+def coded(statements):
+    """The bundled statements coded in context (shared: copy before changing)."""
+    from utenforskap import code
+
+    return code(statements)
+
+
+@pytest.fixture(scope="session")
+def forked_analysis(tmp_path_factory, bundled_path):
+    """The output folder of one ``analyse`` of the bundled table (figures
+    rendered in the forked child where the machine allows)."""
+    from utenforskap import analyse
+
+    out = tmp_path_factory.mktemp("forked")
+    analyse(bundled_path, out, progress=False)
+    return out
+
+
+def chart_files(folder: Path) -> list[str]:
+    """The chart files an analysis wrote."""
+    return sorted(p.name for p in (folder / "figurer").iterdir())
+
+
+@pytest.fixture(scope="session")
+def charts_in():
+    return chart_files

@@ -120,7 +120,7 @@ def test_coding_structural_rules_can_be_switched_off(tmp_path, statements):
     text = text.replace("context:\n  sections: true\n  questions: true", "context:\n  sections: false\n  questions: false")
     path = tmp_path / "uten_kontekst.yaml"
     path.write_text(text, encoding="utf-8")
-    coded = code(statements, path)
+    coded = code(statements, codebook=path)
     assert not any(e["method"] in ("section", "question") for ev in coded["evidence"] for e in ev)
 
 

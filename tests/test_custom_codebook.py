@@ -27,7 +27,7 @@ samarbeid:
 @pytest.fixture(scope="module")
 def custom(statements):
     book = u.from_quanteda_yaml(DICTIONARY, name="Tid og samarbeid")
-    coded = u.code(statements, book)
+    coded = u.code(statements, codebook=book)
     assert coded["tid"].any() and coded["samarbeid"].any()
     return book, coded
 

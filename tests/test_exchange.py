@@ -26,7 +26,7 @@ def test_quanteda_round_trip_keeps_tree_and_patterns(tmp_path):
         assert [p.text for p in back.codes[c].patterns] == [p.text for p in book.codes[c].patterns]
     # the dictionary codes text the same way on patterns alone
     texts = ["Finansieringen er en hindring.", "Brukermedvirkningen må styrkes."]
-    assert code(texts, back, context=False)["codes"].tolist() == [
+    assert code(texts, codebook=back, context=False)["codes"].tolist() == [
         ["barriers", "funding_resources"],
         ["opportunities", "user_participation", "involvement"],
     ]
@@ -37,7 +37,7 @@ def test_quanteda_reads_a_plain_dictionary():
     book = from_quanteda_yaml(text)
     assert book.themes == ["hindringer", "muligheter"]
     assert book.codes["penger"].parent == "hindringer"
-    assert code(["Muligheter og penger"], book)["codes"].iat[0] == ["muligheter"]
+    assert code(["Muligheter og penger"], codebook=book)["codes"].iat[0] == ["muligheter"]
 
 
 def test_quanteda_bad_dictionary():
@@ -95,7 +95,7 @@ def test_quanteda_reads_the_shape_quanteda_writes():
     assert list(book.codes) == ["hindringer", "penger", "muligheter", "samarbeid"]
     assert [p.text for p in book.codes["hindringer"].patterns] == ["hindr*", "barriere*"]
     assert [p.text for p in book.codes["muligheter"].patterns] == ["mulighet*"]
-    assert code(["Samarbeid er en mulighet, penger en hindring"], book)["codes"].iat[0] == [
+    assert code(["Samarbeid er en mulighet, penger en hindring"], codebook=book)["codes"].iat[0] == [
         "hindringer",
         "penger",
         "muligheter",

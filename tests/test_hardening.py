@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from utenforskap import InputError, UtenforskapError, read_workshop
 from utenforskap.cli import main
+from utenforskap.ingest import STATEMENT_COLUMNS
 
 BAD = Path(__file__).parent / "bad_files"
 
@@ -119,9 +120,13 @@ def test_property_any_bytes_parse_or_raise_our_error(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("bytes") / "random.txt"
     path.write_bytes(data)
     try:
-        read_workshop(path)
-    except UtenforskapError:
-        pass
+        out = read_workshop(path)
+    except UtenforskapError as exc:
+        assert exc.path == str(path)  # the error names the file
+    else:
+        assert set(STATEMENT_COLUMNS) <= set(out.columns)
+        assert out["text"].str.strip().ne("").all()  # no empty statements
+        assert out["segment_id"].is_unique
 
 
 @settings(max_examples=300, deadline=None)

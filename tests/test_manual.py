@@ -3,13 +3,8 @@
 import openpyxl
 import pytest
 
-from utenforskap import InputError, agreement, code, read_manual_coding, write_coding_sheet
+from utenforskap import InputError, agreement, read_manual_coding, write_coding_sheet
 from utenforskap.manual import SHEET
-
-
-@pytest.fixture(scope="module")
-def coded(statements):
-    return code(statements)
 
 
 @pytest.fixture

@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import spacy
 
 import utenforskap as u
-from utenforskap import UtenforskapError, pseudonymise, unreplaced_names
+from utenforskap import (
+    UtenforskapError,
+    pseudonymise,
+    unreplaced_names,
+)
 from utenforskap.cli import main
 from utenforskap.identifiers import find_identifiers, valid_account, valid_fodselsnummer
 
@@ -315,3 +320,79 @@ def test_cli_pseudonymise_key_may_not_overwrite_the_export(tmp_path, capsys):
         )
         == 2
     )
+
+
+@pytest.fixture
+def with_names(statements):
+    """Bundled statements with participants' names added, as notes often have."""
+    frame = statements.copy()
+    frame.loc[0, "text"] = "Kari Nordmann sa: " + frame.loc[0, "text"]
+    frame.loc[5, "text"] = frame.loc[5, "text"] + " (spurte Kari)"
+    frame.loc[9, "text"] = "Ifølge Ahmed og Kari Nordmann: " + frame.loc[9, "text"]
+    return frame
+
+
+def test_pseudonymise_heuristic_keeps_public_figures(statements, with_names):
+    out, key, report = pseudonymise(with_names)
+    assert out.loc[0, "text"].startswith("[PERSON-1] sa: Flere bør få mulighet")
+    assert out.loc[5, "text"].endswith("(spurte [PERSON-1])")  # the only Kari named in full
+    assert out.loc[9, "text"].startswith("Ifølge [PERSON-2] og [PERSON-1]:")
+    brundtland = statements["text"].str.contains("Brundtlands").idxmax()
+    assert "Brundtlands nyttårstale" in out.loc[brundtland, "text"]  # not a person's name by itself
+    assert report.to_dict("records") == [
+        {"source": "workshop_ungt_utenforskap_2023.txt", "replacements": 4, "method": "heuristic", "identifiers": ""}
+    ]
+    assert key.set_index("value").loc["kari nordmann", "count"] == 3
+    assert with_names.loc[0, "text"].startswith("Kari Nordmann")  # the original is untouched
+    assert out["pseudonymised"].sum() == 4
+
+
+def test_pseudonymise_listed_names_and_sentence_start():
+    out, _, _ = pseudonymise(
+        ["Per i dag møter Sunniva Berg ungdommene.", "Liv og helse er tema for Per."], names=["Sunniva Berg"]
+    )
+    assert out["text"].tolist() == ["Per i dag møter [PERSON-1] ungdommene.", "Liv og helse er tema for [PERSON-2]."]
+
+
+def test_pseudonymise_ner_path(tmp_path):
+    nlp = spacy.blank("nb")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Sunniva Berg"}, {"label": "ORG", "pattern": "Talenhuset"}])
+    nlp.to_disk(tmp_path / "ner")
+    model = u.get_pipeline(str(tmp_path / "ner"))
+    texts = ["Sunniva Berg fortalte om Talenhuset."]
+    out, key, report = pseudonymise(texts, nlp=model)
+    assert report.loc[0, "method"] == "ner"
+    assert out.loc[0, "text"] == "[PERSON-1] fortalte om Talenhuset."
+    out, _, _ = pseudonymise(texts, nlp=model, entities=("PER", "ORG"))
+    assert out.loc[0, "text"] == "[PERSON-1] fortalte om [PERSON-2]."
+    with pytest.raises(UtenforskapError, match="has no named-entity recogniser"):
+        pseudonymise(texts, method="ner", nlp=u.get_pipeline("embedded"))
+
+
+def test_cli_pseudonymise(tmp_path, with_names, capsys):
+    source = tmp_path / "ws.csv"
+    with_names[["group", "text"]].rename(columns={"group": "Gruppe", "text": "Spm. 1: Innspill"}).to_csv(source, index=False)
+    names = tmp_path / "navn.txt"
+    names.write_text("Ahmed\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "pseudonymise",
+                str(source),
+                "-o",
+                str(tmp_path / "ut.csv"),
+                "--key",
+                str(tmp_path / "nokkel.csv"),
+                "--names",
+                str(names),
+            ]
+        )
+        == 0
+    )
+    assert "ws.csv: 4 replacement(s) (heuristic)" in capsys.readouterr().out
+    exported = pd.read_csv(tmp_path / "ut.csv", encoding="utf-8-sig")["text"]
+    assert not exported.str.contains("Kari|Ahmed").any()
+    key = pd.read_csv(tmp_path / "nokkel.csv", encoding="utf-8-sig")
+    assert set(key["value"]) == {"kari nordmann", "ahmed"} and set(key["forms"]) == {"Kari | Kari Nordmann", "Ahmed"}
+    assert (tmp_path / "nokkel_mulige_navn.csv").exists()

@@ -14,11 +14,6 @@ SCHEMAS = Path(__file__).resolve().parent / "fixtures" / "refi-qda"  # vendored 
 
 
 @pytest.fixture(scope="module")
-def coded(statements):
-    return code(statements)
-
-
-@pytest.fixture(scope="module")
 def project(coded, tmp_path_factory):
     return write_qdpx(coded, tmp_path_factory.mktemp("qdpx") / "prosjekt.qdpx")
 

@@ -61,3 +61,27 @@ def test_code_reuses_normalised_text():
     coded = u.code(frame)
     assert coded.loc[0, "opportunities"] and not coded.loc[0, "barriers"]
     assert coded.loc[0, "abbreviations"] == "bl.a.=blant annet"
+
+
+def test_public_parameters_are_annotated():
+    missing = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        public = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+                public = {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+        for node in tree.body:
+            functions = [node] if isinstance(node, ast.FunctionDef) and node.name in public else []
+            if isinstance(node, ast.ClassDef) and node.name in public:
+                functions = [
+                    m
+                    for m in node.body
+                    if isinstance(m, ast.FunctionDef) and (not m.name.startswith("_") or m.name == "__init__")
+                ]
+            for function in functions:
+                args = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+                missing += [
+                    f"{path.name}:{function.name}({a.arg})" for a in args if a.annotation is None and a.arg not in ("self", "cls")
+                ]
+    assert missing == []

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import functools
 import textwrap
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import codebook_of, load_codebook
+from .codebook import CodebookLike, codebook_of, load_codebook
 from .matrices import code_counts, cooccurrence, select_codes
 from .reliability import code_matrix
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -148,7 +153,13 @@ def _annotated_heatmap(
 
 
 @_styled
-def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+def group_heatmap(
+    coded: pd.DataFrame,
+    codes: str | Sequence[str] | None = None,
+    title: str | None = None,
+    *,
+    codebook: CodebookLike | None = None,
+):
     """Heatmap of groups x codes: share of each group's statements, with the
     count in each cell.
 
@@ -160,7 +171,7 @@ def group_heatmap(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     'Gruppe'
     """
     codebook = codebook_of(coded, codebook)
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups", "grupper")
     shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
     text = [[f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)] for i in range(len(counts))]
@@ -212,7 +223,13 @@ def _share_bars(counts: pd.DataFrame, codes: list[str], codebook, names: list[st
 
 
 @_styled
-def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+def question_bars(
+    coded: pd.DataFrame,
+    codes: str | Sequence[str] | None = None,
+    title: str | None = None,
+    *,
+    codebook: CodebookLike | None = None,
+):
     r"""Grouped bars: for each question, the share of its statements that
     carry each theme, with the number of statements (n) under the question.
     A statement with two themes counts in both, so the bars of a question
@@ -226,7 +243,7 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     ['Spm. 1\n(n=27)', 'Spm. 2\n(n=41)', 'Spm. 3\n(n=18)']
     """
     codebook = codebook_of(coded, codebook)
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
     return _share_bars(
         counts,
@@ -240,7 +257,13 @@ def question_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
 
 
 @_styled
-def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | None = None):
+def workshop_bars(
+    coded: pd.DataFrame,
+    codes: str | Sequence[str] | None = None,
+    title: str | None = None,
+    *,
+    codebook: CodebookLike | None = None,
+):
     r"""Grouped bars: for each workshop, the share of its statements that carry
     each theme, with the number of statements under the workshop's name.
 
@@ -254,7 +277,7 @@ def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
     ['workshop_ungt_utenforskap_2023\n(n=86)', 'kopi\n(n=86)']
     """
     codebook = codebook_of(coded, codebook)
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops", "workshoper")
     return _share_bars(
         counts,
@@ -268,7 +291,14 @@ def workshop_bars(coded: pd.DataFrame, codes=None, codebook=None, title: str | N
 
 
 @_styled
-def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, title: str | None = None):
+def cooccurrence_heatmap(
+    coded: pd.DataFrame,
+    codes: str | Sequence[str] | None = None,
+    measure: str = "count",
+    title: str | None = None,
+    *,
+    codebook: CodebookLike | None = None,
+):
     """Heatmap of code co-occurrence (counts, or Jaccard with ``measure``).
 
     Examples
@@ -279,9 +309,9 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
     14
     """
     codebook = codebook_of(coded, codebook)
-    codes = select_codes(coded, codes, codebook)
-    matrix = cooccurrence(coded, codes, measure, codebook, per_workshop=False).to_numpy(dtype=float, copy=True)
-    diagonal = np.diag(cooccurrence(coded, codes, "count", codebook, per_workshop=False).to_numpy()).astype(int)
+    codes = select_codes(coded, codes, codebook=codebook)
+    matrix = cooccurrence(coded, codes, measure, per_workshop=False, codebook=codebook).to_numpy(dtype=float, copy=True)
+    diagonal = np.diag(cooccurrence(coded, codes, "count", per_workshop=False, codebook=codebook).to_numpy()).astype(int)
     # the diagonal (statements with the code) would drown the pairs: grey, with its n
     np.fill_diagonal(matrix, np.nan)
     if measure == "count":
@@ -314,7 +344,7 @@ def cooccurrence_heatmap(coded: pd.DataFrame, codes=None, measure: str = "count"
 
 
 @_styled
-def subcode_bars(coded: pd.DataFrame, theme: str, codebook=None, title: str | None = None):
+def subcode_bars(coded: pd.DataFrame, theme: str, title: str | None = None, *, codebook: CodebookLike | None = None):
     """Horizontal bars: statements per sub-code within one theme.
 
     Examples
@@ -327,7 +357,7 @@ def subcode_bars(coded: pd.DataFrame, theme: str, codebook=None, title: str | No
     from matplotlib.ticker import MaxNLocator
 
     book = codebook_of(coded, codebook)
-    codes = select_codes(coded, theme, book)
+    codes = select_codes(coded, theme, codebook=book)
     counts = code_matrix(coded, codes).sum().astype(int).sort_values()
     fig, ax = _figure(7.0, 1.2 + 0.45 * len(codes))
     colour = PALETTE[book.themes.index(theme) % len(PALETTE)] if theme in book.themes else PALETTE[0]
@@ -365,7 +395,7 @@ def topic_words(words: pd.DataFrame, title: str | None = None):
 
 
 @_styled
-def keyness_bars(keyness: pd.DataFrame, target, title: str | None = None, label: str = "Gruppe"):
+def keyness_bars(keyness: pd.DataFrame, target: Any, title: str | None = None, label: str = "Gruppe"):
     """Horizontal bars of G² for the words most characteristic of one target
     (from :func:`utenforskap.explore.keyness`)."""
     part = keyness[keyness["target"] == target].sort_values("g2")

@@ -48,7 +48,7 @@ def _cmd_code(args) -> None:
     from .workflow import code_files
 
     counts = code_files(
-        args.inputs, args.output, args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
+        args.inputs, args.output, codebook=args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
     )
     themes = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("files", "statements"))
     print(
@@ -86,7 +86,7 @@ def _cmd_analyse(args) -> None:
     result = analyse(
         args.inputs,
         args.output,
-        args.codebook,
+        codebook=args.codebook,
         context=not args.no_context,
         progress=None,
         parquet=args.parquet,
@@ -119,7 +119,9 @@ def _cmd_review(args) -> None:
         from .coding import code
         from .ingest import read_workshop
 
-        session = ReviewSession(code(read_workshop(args.inputs, **_reading(args)), args.codebook, context=not args.no_context))
+        session = ReviewSession(
+            code(read_workshop(args.inputs, **_reading(args)), codebook=args.codebook, context=not args.no_context)
+        )
         print(f"review started in {folder}: {len(session.ids)} statements")
     if args.record:
         n = session.record_sheet(args.record)

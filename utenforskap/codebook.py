@@ -4,7 +4,7 @@ The format follows quanteda's YAML dictionaries where they fit (nested keys,
 glob patterns such as ``hindr*``, multiword patterns as phrases) and adds what
 a codebook needs: a Norwegian label, a definition, inclusion and exclusion
 notes and examples per code, exclusion patterns, negation handling and
-structural rules on the section heading or question a statement stands under.
+context rules on the section heading or question a statement stands under.
 The bundled default is ``utenforskap/data/codebook.yaml``.
 
 Errors name the file, the line and the path to the bad entry, e.g.
@@ -14,11 +14,13 @@ Errors name the file, the line and the path to the bad entry, e.g.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Union
 
 from ._lazy import lazy_module
 from .errors import CodebookError
@@ -40,7 +42,12 @@ __all__ = [
     "codebook_markdown",
     "to_taguette_csv",
     "add_patterns",
+    "CodebookLike",
 ]
+
+#: What every ``codebook=`` parameter takes: a loaded :class:`Codebook`, or
+#: the path of a YAML codebook (or quanteda dictionary) to load.
+CodebookLike = Union["Codebook", str, os.PathLike]
 
 _CODEBOOK_KEYS = {"name", "version", "language", "description", "negation", "context", "codes"}
 _CODE_KEYS = {
@@ -125,8 +132,8 @@ class Codebook:
     lack_words: tuple[str, ...] = ()
     lack_code: str | None = None
     lack_unless: frozenset = frozenset()
-    use_sections: bool = True
-    use_questions: bool = True
+    context_sections: bool = True
+    context_questions: bool = True
     source: str = ""
 
     def __deepcopy__(self, memo) -> Codebook:
@@ -465,11 +472,11 @@ def _parse(text: str, path: str) -> Codebook:
                 value = ctx.value[key].value
                 if not isinstance(value, bool):
                     raise CodebookError(f"[context -> {key}] expected true or false", path, ctx.value[key].line)
-                setattr(book, f"use_{key}", value)
+                setattr(book, f"context_{key}", value)
     return book
 
 
-def load_codebook(path=None) -> Codebook:
+def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and validate a codebook.
 
     Parameters
@@ -509,7 +516,7 @@ def load_codebook(path=None) -> Codebook:
     return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def codebook_of(coded, codebook=None) -> Codebook:
+def codebook_of(coded: pd.DataFrame, codebook: CodebookLike | None = None) -> Codebook:
     """The codebook of a coded frame, resolved once.
 
     ``codebook`` when given, else the one the frame was coded with (carried
@@ -574,14 +581,14 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Codebook:
 # --------------------------------------------------------------------------
 
 
-def to_quanteda_yaml(codebook=None) -> str:
+def to_quanteda_yaml(codebook: CodebookLike | None = None) -> str:
     """The codebook as a quanteda YAML dictionary: nested keys, glob
     patterns as values.  A code with both patterns and sub-codes is a mapping
     whose empty key ``''`` holds the code's own patterns, beside one key per
     sub-code: quanteda's ``dictionary(file = ...)`` merges values under an
     empty name into the key's own values and keeps every sub-key (a list
     mixing patterns and sub-codes would be collapsed to one key).  Only
-    patterns travel: labels, definitions, exclusion patterns and structural
+    patterns travel: labels, definitions, exclusion patterns and context
     rules have no place in that format.
 
     Examples
@@ -659,7 +666,7 @@ def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None =
     return _parse(yaml.safe_dump(ours, allow_unicode=True, sort_keys=False), path)
 
 
-def read_quanteda_dictionary(path) -> Codebook:
+def read_quanteda_dictionary(path: str | Path) -> Codebook:
     """Load a quanteda YAML dictionary file as a codebook."""
     path = Path(path)
     try:
@@ -669,7 +676,7 @@ def read_quanteda_dictionary(path) -> Codebook:
     return from_quanteda_yaml(text, str(path))
 
 
-def add_patterns(codebook, additions: dict, path) -> Path:
+def add_patterns(codebook: CodebookLike, additions: dict, path: str | Path) -> Path:
     """Write a copy of ``codebook`` to ``path`` (YAML) with ``additions``
     (code id -> patterns) appended to the codes' patterns, and return the
     path; loading it validates the result.  The bundled codebook is never
@@ -715,7 +722,7 @@ def add_patterns(codebook, additions: dict, path) -> Path:
     return path
 
 
-def to_taguette_csv(codebook=None) -> str:
+def to_taguette_csv(codebook: CodebookLike | None = None) -> str:
     """The codebook as a CSV Taguette imports (*Import codebook*): a ``tag``
     column with the tag path (a sub-code under its theme, joined by ``.``,
     Taguette's hierarchy) and a ``description`` column with the definition
@@ -740,7 +747,7 @@ def to_taguette_csv(codebook=None) -> str:
     return out.getvalue()
 
 
-def codebook_markdown(codebook=None) -> str:
+def codebook_markdown(codebook: CodebookLike | None = None) -> str:
     """The codebook as Markdown, for a report appendix: one section per
     theme, a table of its codes with definition, inclusion and exclusion
     notes, examples and patterns.

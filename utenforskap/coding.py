@@ -6,7 +6,7 @@ Coding has two sources of evidence, both recorded for every code:
   on each token's lemma and lowercase form, so inflections and compounds
   match), minus matches inside an exclusion pattern, with negation ("ikke et
   problem") handled as the codebook says;
-* **structural**: the sub-heading (``section``) or question a statement
+* **context**: the sub-heading (``section``) or question a statement
   stands under, as a human coder reads it ("Hindringer:").  A section rule
   wins over a question rule.
 
@@ -20,13 +20,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import Codebook, codebook_of, load_codebook
+from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
 from .lexicon import Lexicon, glob_rx, matches
 from .nlp import describe_pipeline, get_pipeline
 from .normalisation import normalise_parts, with_normalisation_columns
 from .tokens import Statement, WordCache, as_statements, lemma_columns
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spacy.language import Language
 
 pd = lazy_module("pandas")
 
@@ -187,15 +193,15 @@ def _glob_match(globs: list[str], text: str) -> str | None:
     return next((g for g in globs if glob_rx(g).match(text)), None)
 
 
-def _structural(row: dict, book: Codebook) -> list[dict]:
+def _context_evidence(row: dict, book: Codebook) -> list[dict]:
     out = []
     section = row.get("section") or ""
-    if book.use_sections and section:
+    if book.context_sections and section:
         for code in book.codes.values():
             rule = _glob_match(code.sections, section)
             if rule:
                 out.append(_evidence(code.id, "section", rule, note=f'section "{section}"'))
-    if not out and book.use_questions and row.get("question_text"):
+    if not out and book.context_questions and row.get("question_text"):
         question = row["question_text"]
         for code in book.codes.values():
             rule = _glob_match(code.questions, question)
@@ -261,7 +267,15 @@ def _gc_paused():
             gc.enable()
 
 
-def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int = 256, progress: bool = False) -> pd.DataFrame:
+def code(
+    data: pd.DataFrame | Sequence[str] | str,
+    *,
+    context: bool = True,
+    nlp: Language | None = None,
+    batch_size: int = 256,
+    progress: bool = False,
+    codebook: CodebookLike | None = None,
+) -> pd.DataFrame:
     """Code statements with a codebook, saying why for every code.
 
     Parameters
@@ -272,7 +286,7 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
     codebook : str, Path or Codebook, optional
         The codebook; the bundled default when omitted.
     context : bool, default True
-        Use the section heading and question (structural coding) where the
+        Use the section heading and question (coding in context) where the
         frame has ``section`` / ``question_text`` columns.  ``False`` codes
         the text alone.
     nlp : spacy.language.Language, optional
@@ -303,7 +317,7 @@ def code(data, codebook=None, *, context: bool = True, nlp=None, batch_size: int
     >>> coded.loc[0, "why"]
     "funding_resources: 'Finansieringen' ~ finansier*; barriers: 'hindring' ~ hindr*"
     """
-    return RuleCoder(codebook, nlp)(data, context=context, batch_size=batch_size, progress=progress)
+    return RuleCoder(nlp=nlp, codebook=codebook)(data, context=context, batch_size=batch_size, progress=progress)
 
 
 class RuleCoder:
@@ -321,7 +335,7 @@ class RuleCoder:
     [['barriers', 'laws_regulations']]
     """
 
-    def __init__(self, codebook=None, nlp=None):
+    def __init__(self, *, nlp: Language | None = None, codebook: CodebookLike | None = None):
         self.book = load_codebook(codebook)
         self.nlp = nlp or get_pipeline()
         self.words = WordCache(self.nlp)
@@ -329,7 +343,7 @@ class RuleCoder:
         self.negation_words = frozenset(self.book.negation_words)
         self.lack_words = frozenset(self.book.lack_words)
         self.order = {c: i for i, c in enumerate(self.book.codes)}
-        self.structure: dict[tuple, list[dict]] = {}
+        self.context_evidence: dict[tuple, list[dict]] = {}
         self.pipeline = describe_pipeline(self.nlp)
 
     def __call__(self, data, *, context: bool = True, batch_size: int = 256, progress: bool = False) -> pd.DataFrame:
@@ -360,10 +374,10 @@ class RuleCoder:
                 statement = Statement(text, doc, words.words(doc))
                 features.append(lemma_columns(statement.words))
                 key = (row.get("section"), row.get("question_text"))
-                if key not in self.structure:
-                    self.structure[key] = _structural(row, book)
+                if key not in self.context_evidence:
+                    self.context_evidence[key] = _context_evidence(row, book)
                 evidence = _lexical(statement, self.lexicon, book, self.negation_words, self.lack_words) + [
-                    dict(e) for e in self.structure[key]
+                    dict(e) for e in self.context_evidence[key]
                 ]
                 assigned, evidence = _assign(evidence, book, self.order)
                 codes.append(assigned)
@@ -386,7 +400,7 @@ class RuleCoder:
         return out
 
 
-def coding_table(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
+def coding_table(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
     """Long format: one row per statement x assigned code, with evidence.
 
     Parameters

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._lazy import lazy_module
 from .errors import UtenforskapError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spacy.language import Language
 
 pd = lazy_module("pandas")
 
 __all__ = ["kwic"]
 
 
-def kwic(statements, pattern: str, window: int = 5, nlp=None) -> pd.DataFrame:
+def kwic(
+    statements: pd.DataFrame | Sequence[str] | str, pattern: str, window: int = 5, nlp: Language | None = None
+) -> pd.DataFrame:
     """Find a pattern in the statements and show it in its context.
 
     Parameters

@@ -14,8 +14,15 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+    from typing import TextIO
+
+    from matplotlib.figure import Figure
 
 pd = lazy_module("pandas")
 
@@ -51,7 +58,7 @@ def current_umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = ""):
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = ""):
     """Open a temporary file beside ``path``; on success it replaces ``path``.
 
     Parameters
@@ -128,14 +135,14 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_rows(frame: pd.DataFrame, fh, header: bool = True) -> None:
+def csv_rows(frame: pd.DataFrame, fh: TextIO, header: bool = True) -> None:
     """Write ``frame`` to an open text file as the package's CSV: lists
     joined, formula-safe, ``\\n`` line ends.  :func:`write_csv` and streamed
     outputs use it, so both give the same CSV."""
     formula_safe(flat(frame)).to_csv(fh, index=False, header=header, lineterminator="\n")
 
 
-def write_csv(frame: pd.DataFrame, path) -> Path:
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as UTF-8 CSV (with BOM, so Excel reads æøå), formula-safe
     and atomically.  Returns the path written."""
     path = Path(path)
@@ -144,7 +151,7 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
     return path
 
 
-def write_svg(fig, fh, **savefig_kwargs) -> None:
+def write_svg(fig: Figure, fh: TextIO, **savefig_kwargs) -> None:
     """Write a figure as SVG to an open file: no date in the metadata and
     fixed element ids, so re-runs give the same bytes."""
     import matplotlib
@@ -153,7 +160,7 @@ def write_svg(fig, fh, **savefig_kwargs) -> None:
         fig.savefig(fh, format="svg", metadata={"Date": None}, **savefig_kwargs)
 
 
-def save_figure(fig, stem, dpi: int = 150) -> list[Path]:
+def save_figure(fig: Figure, stem: str | Path, dpi: int = 150) -> list[Path]:
     """Save a figure as ``<stem>.png`` and ``<stem>.svg`` (atomically, the
     SVG as :func:`write_svg`).  The layout is computed once, for the PNG,
     and reused for the SVG."""
@@ -187,7 +194,9 @@ def _fit_cell(value):
     return value
 
 
-def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None, percent=()) -> Path:
+def write_excel(
+    sheets: dict, path: str | Path, wrap_over: int = 40, finish: Callable | None = None, percent: Collection[str] = ()
+) -> Path:
     """Write several frames to one workbook styled for reading.
 
     One sheet per frame (names cut to Excel's 31 characters): bold frozen
@@ -246,7 +255,7 @@ def write_excel(sheets: dict, path, wrap_over: int = 40, finish=None, percent=()
     return path
 
 
-def write_text(text: str, path) -> Path:
+def write_text(text: str, path: str | Path) -> Path:
     """Write UTF-8 text atomically."""
     path = Path(path)
     with atomic_write(path, newline="\n") as fh:
@@ -254,7 +263,7 @@ def write_text(text: str, path) -> Path:
     return path
 
 
-def write_parquet(frame: pd.DataFrame, path) -> Path:
+def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a coded table as Parquet (lists and evidence kept as nested
     columns), for large collections.  Needs pyarrow (``pip install
     utenforskap[parquet]``)."""

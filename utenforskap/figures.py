@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import charts
 from ._lazy import lazy_module
-from .codebook import codebook_of, load_codebook
+from .codebook import CodebookLike, codebook_of, load_codebook
 from .lang_nb import FIGURE_CAPTIONS, chart_file
 from .matrices import several_workshops
 
@@ -62,7 +62,7 @@ class FigureSpec:
     cost: int = 0
 
 
-def figure_specs(codebook=None) -> list[FigureSpec]:
+def figure_specs(codebook: CodebookLike | None = None) -> list[FigureSpec]:
     """The report's figures for a codebook, in the report's order.
 
     Examples
@@ -108,7 +108,7 @@ def figure_specs(codebook=None) -> list[FigureSpec]:
     return specs
 
 
-def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
+def build_figures(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> dict:
     """The report's charts, by name (each a matplotlib Figure with a
     Norwegian ``_caption``)."""
     out = {}
@@ -120,7 +120,9 @@ def build_figures(coded: pd.DataFrame, codebook=None) -> dict:
     return out
 
 
-def render_figures(coded: pd.DataFrame, folder, *, codebook=None, parallel: bool | None = None) -> dict[str, str]:
+def render_figures(
+    coded: pd.DataFrame, folder: str | Path, *, parallel: bool | None = None, codebook: CodebookLike | None = None
+) -> dict[str, str]:
     """Write the report's figures as PNG and SVG into ``folder``.
 
     Parameters
@@ -185,7 +187,7 @@ class FigureRenderer:
     :meth:`close` in all cases.  A shared counter hands out each figure once.
     """
 
-    def __init__(self, folder: Path, *, codebook=None, parallel: bool | None = None):
+    def __init__(self, folder: Path, *, parallel: bool | None = None, codebook: CodebookLike | None = None):
         import multiprocessing
         import sys
         import threading

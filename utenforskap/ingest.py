@@ -23,6 +23,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -721,7 +722,7 @@ def _walk(folder: Path, files: list[Path], seen: set) -> None:
             warnings.warn(f"{f}: skipped, not a workshop table ({f.suffix or 'no suffix'})", stacklevel=4)
 
 
-def expand_paths(paths) -> list[Path]:
+def expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     """The workshop files named by ``paths``: files as given, folders
     searched recursively for supported files.
 
@@ -751,7 +752,13 @@ def expand_paths(paths) -> list[Path]:
     return files
 
 
-def read_workshop(path, *, sheet=None, table=None, max_part_mb: float = 200) -> pd.DataFrame:
+def read_workshop(
+    path: str | Path | Sequence[str | Path],
+    *,
+    sheet: str | int | None = None,
+    table: int | None = None,
+    max_part_mb: float = 200,
+) -> pd.DataFrame:
     """Read one or more workshop tables into one row per statement.
 
     Parameters

@@ -15,8 +15,12 @@ here, at the edge, and output files are named from :data:`OUTPUT_FILES`.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 pd = lazy_module("pandas")
 
@@ -201,7 +205,7 @@ FIGURE_CAPTIONS = {
 }
 
 
-def chart_file(name: str, book=None) -> str:
+def chart_file(name: str, book: Codebook | None = None) -> str:
     """The file stem of a chart: ``underkoder_<theme label>`` for a theme's
     sub-code chart."""
     if name in CHART_FILES:
@@ -268,7 +272,7 @@ def _labels(book) -> dict:
     return labels
 
 
-def display_table(frame: pd.DataFrame, book=None) -> pd.DataFrame:
+def display_table(frame: pd.DataFrame, book: Codebook | None = None) -> pd.DataFrame:
     """A matrix as a researcher reads it: Norwegian column and index names,
     code labels for code ids (in the columns and in a ``code`` index), the
     index written out as columns.
@@ -309,7 +313,7 @@ _NOTES = [
 ]
 
 
-def note_nb(note: str, book=None) -> str:
+def note_nb(note: str, book: Codebook | None = None) -> str:
     """An evidence note in Norwegian (notes joined by "; " each translated);
     code ids become labels.
 
@@ -340,7 +344,7 @@ _METHODS = {
 }
 
 
-def why_nb(evidence: list[dict], book) -> str:
+def why_nb(evidence: list[dict], book: Codebook) -> str:
     """Why a statement got its codes, in Norwegian, from its evidence
     records: the kept evidence per code, with the code's label.
 

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .reliability import code_matrix
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -47,10 +52,10 @@ class Lemmatizer(BaseEstimator, TransformerMixin):
     def __init__(self, *, model: str | None = None):
         self.model = model
 
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: Any = None):
         return self
 
-    def transform(self, X):
+    def transform(self, X: Any):
         from .nlp import get_pipeline
         from .normalisation import normalise
 
@@ -62,7 +67,7 @@ class Lemmatizer(BaseEstimator, TransformerMixin):
         return normalise(texts, nlp=get_pipeline(self.model))["lemmas"].tolist()
 
 
-def labels_from(data: pd.DataFrame, codes=None) -> pd.DataFrame:
+def labels_from(data: pd.DataFrame, codes: str | Sequence[str] | None = None) -> pd.DataFrame:
     """0/1 labels (rows aligned with ``data``) from boolean code columns or a
     ``codes`` column."""
     if "segment_id" not in data.columns:
@@ -116,10 +121,10 @@ class SuggestCoder(BaseEstimator):
     def __init__(
         self,
         *,
-        codes=None,
+        codes: str | Sequence[str] | None = None,
         C: float = 4.0,
-        word_ngrams=(1, 2),
-        char_ngrams=(3, 5),
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (3, 5),
         min_df: int = 1,
         threshold: float = 0.5,
         random_state: int = 0,
@@ -172,7 +177,7 @@ class SuggestCoder(BaseEstimator):
             ]
         )
 
-    def fit(self, data, labels=None):
+    def fit(self, data: pd.DataFrame | Sequence[str] | str, labels: pd.DataFrame | None = None):
         """Fit on hand-coded statements.
 
         Parameters
@@ -221,12 +226,12 @@ class SuggestCoder(BaseEstimator):
         except NotFittedError:
             raise UtenforskapError("this SuggestCoder is not fitted yet: call fit with hand-coded statements first") from None
 
-    def predict(self, statements) -> pd.DataFrame:
+    def predict(self, statements: pd.DataFrame | Sequence[str] | str) -> pd.DataFrame:
         """Whether each code is suggested for each statement (probability >=
         ``threshold``), one boolean column per code, rows as given."""
         return self.predict_proba(statements) >= self.threshold
 
-    def predict_proba(self, statements) -> pd.DataFrame:
+    def predict_proba(self, statements: pd.DataFrame | Sequence[str] | str) -> pd.DataFrame:
         """Probability of each code for each statement (rows as given)."""
         self._check_fitted()
         frame = _texts(statements)
@@ -251,7 +256,7 @@ class SuggestCoder(BaseEstimator):
         order = np.argsort(weights)[::-1][:n]
         return pd.DataFrame({"feature": names[order], "weight": weights[order]})
 
-    def suggest(self, statements, n_words: int = 5) -> pd.DataFrame:
+    def suggest(self, statements: pd.DataFrame | Sequence[str] | str, n_words: int = 5) -> pd.DataFrame:
         """Suggested codes per statement, with probabilities and the words
         that weighed most.  Rule-based codes are left as they are: the output
         is a separate frame (join it on ``segment_id``).
@@ -294,7 +299,7 @@ class SuggestCoder(BaseEstimator):
             )
         return pd.DataFrame(rows)
 
-    def save(self, path) -> Path:
+    def save(self, path: str | Path) -> Path:
         """Save the fitted coder (joblib; the spaCy pipeline is not included)."""
         import joblib
 
@@ -307,7 +312,7 @@ class SuggestCoder(BaseEstimator):
         return path
 
     @staticmethod
-    def load(path) -> SuggestCoder:
+    def load(path: str | Path) -> SuggestCoder:
         """Load a coder saved with :meth:`save`.  Only load files you trust:
         joblib files can run code when loaded."""
         import joblib
@@ -346,7 +351,14 @@ def _folds(data, labels, codes, groups, n_splits: int, random_state: int):
 
 
 def evaluate(
-    data: pd.DataFrame, labels=None, *, codes=None, groups=None, n_splits: int = 5, random_state: int = 0, **params
+    data: pd.DataFrame,
+    labels: pd.DataFrame | None = None,
+    *,
+    codes: str | Sequence[str] | None = None,
+    groups: str | Sequence | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    **params,
 ) -> pd.DataFrame:
     """Cross-validated per-code scores of the supervised coder, beside a
     majority baseline.
@@ -416,11 +428,11 @@ def evaluate(
 
 def learning_curve(
     data: pd.DataFrame,
-    labels=None,
+    labels: pd.DataFrame | None = None,
     *,
-    codes=None,
-    groups=None,
-    fractions=(0.25, 0.5, 0.75, 1.0),
+    codes: str | Sequence[str] | None = None,
+    groups: str | Sequence | None = None,
+    fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0),
     n_splits: int = 5,
     random_state: int = 0,
     **params,

@@ -19,8 +19,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .codebook import Codebook, Pattern, glob_regex
+
+if TYPE_CHECKING:
+    from .tokens import Statement, Word
 
 __all__ = ["Lexicon", "matches", "glob_rx"]
 
@@ -87,7 +91,7 @@ class Lexicon:
         for key in dict.fromkeys(("", word[:1], word[:2])):
             yield from buckets.get(key, ())
 
-    def globs_of(self, word) -> frozenset[int]:
+    def globs_of(self, word: Word) -> frozenset[int]:
         """Ids of the globs a word matches."""
         found = self._globs.get(word)
         if found is None:
@@ -102,7 +106,7 @@ class Lexicon:
             self._globs[word] = found
         return found
 
-    def hits_of(self, word) -> tuple:
+    def hits_of(self, word: Word) -> tuple:
         """The one-word patterns a word matches and the phrases it may start,
         in glob order (empty for most words)."""
         hits = self._hits.get(word)
@@ -115,7 +119,7 @@ class Lexicon:
         return hits
 
 
-def matches(st, lexicon: Lexicon) -> Iterator[tuple[str, str, int, int, str]]:
+def matches(st: Statement, lexicon: Lexicon) -> Iterator[tuple[str, str, int, int, str]]:
     """(key, kind, start, end, rule) for every pattern match in a
     :class:`~utenforskap.tokens.Statement`, in token order."""
     words = st.words

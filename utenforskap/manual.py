@@ -5,7 +5,7 @@ code (themes and sub-codes), pre-filled with ``x`` where the coder assigned
 the code (or empty), a column for the researcher's note, and a hidden check
 column holding a fingerprint of the statement text.  The researcher ticks or
 removes ``x`` marks in Excel; :func:`read_manual_coding` reads the sheet back
-as a coding that :func:`utenforskap.reliability` compares with the automatic
+as a coding that :func:`utenforskap.agreement` compares with the automatic
 one.  A changed statement text, an unknown code column or a mark that is not
 a mark is an error naming the sheet and row.
 """
@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from ._lazy import lazy_module
-from .codebook import codebook_of, load_codebook
+from .codebook import CodebookLike, codebook_of, load_codebook
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -40,7 +40,14 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha1(" ".join(str(text).split()).encode("utf-8")).hexdigest()[:12]
 
 
-def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool = True, extra: dict | None = None) -> Path:
+def write_coding_sheet(
+    coded: pd.DataFrame,
+    path: str | Path,
+    prefill: bool = True,
+    extra: dict | None = None,
+    *,
+    codebook: CodebookLike | None = None,
+) -> Path:
     """Write an Excel coding sheet for manual coding or correction.
 
     Parameters
@@ -87,7 +94,7 @@ def write_coding_sheet(coded: pd.DataFrame, path, codebook=None, prefill: bool =
                 f"Arket «{SHEET}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes).",
                 "Skriv x der koden passer, og slett x der den ikke passer. Ikke endre utsagnsteksten eller kolonnenavnene.",
                 "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
-                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.reliability.",
+                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
             ]
         }
     )
@@ -153,7 +160,9 @@ def _mark(value, sheet: str, row: int, header: str, path: Path) -> bool:
     )
 
 
-def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=None, sheet: str = SHEET) -> pd.DataFrame:
+def read_manual_coding(
+    path: str | Path, statements: pd.DataFrame | None = None, sheet: str = SHEET, *, codebook: CodebookLike | None = None
+) -> pd.DataFrame:
     """Read a coding sheet written by :func:`write_coding_sheet` (and edited).
 
     Parameters
@@ -173,7 +182,7 @@ def read_manual_coding(path, statements: pd.DataFrame | None = None, codebook=No
     pandas.DataFrame
         ``segment_id``, ``text``, one boolean column per code id, ``codes``
         (the ids marked, codebook order) and ``note``: ready for
-        :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.reliability`.
+        :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.agreement`.
 
     Warns
     -----

@@ -14,10 +14,15 @@ rows are (workshop, group) or (workshop, question).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import CodebookLike, codebook_of
 from .errors import UtenforskapError
 from .reliability import code_matrix
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -29,7 +34,9 @@ TOTAL = "Totalt"
 _BY = {"group": "group", "question": "question", "workshop": "workshop", "gruppe": "group", "spørsmål": "question"}
 
 
-def select_codes(coded: pd.DataFrame, codes=None, codebook=None) -> list[str]:
+def select_codes(
+    coded: pd.DataFrame, codes: str | Sequence[str] | None = None, *, codebook: CodebookLike | None = None
+) -> list[str]:
     """The codes a matrix shows: ``codes`` as given; ``"themes"`` (default) for
     the top-level codes; ``"subcodes"`` for every sub-code; or a theme id for
     that theme's sub-codes.
@@ -91,7 +98,13 @@ def _total_label(rows: pd.DataFrame) -> str:
 
 
 def code_counts(
-    coded: pd.DataFrame, by: str = "group", codes=None, share: bool = False, totals: bool = True, codebook=None
+    coded: pd.DataFrame,
+    by: str = "group",
+    codes: str | Sequence[str] | None = None,
+    share: bool = False,
+    totals: bool = True,
+    *,
+    codebook: CodebookLike | None = None,
 ) -> pd.DataFrame:
     """Statements per group (or question) and code.
 
@@ -127,7 +140,7 @@ def code_counts(
     2       1         1              0
     Totalt  3         2              2
     """
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     keys = _row_keys(coded, by)
     data = pd.concat([coded[keys].reset_index(drop=True), _indicators(coded, codes)], axis=1)
     grouped = data.groupby(keys, sort=False)
@@ -150,7 +163,12 @@ def code_counts(
 
 
 def cooccurrence(
-    coded: pd.DataFrame, codes=None, measure: str = "count", codebook=None, per_workshop: bool | None = None
+    coded: pd.DataFrame,
+    codes: str | Sequence[str] | None = None,
+    measure: str = "count",
+    per_workshop: bool | None = None,
+    *,
+    codebook: CodebookLike | None = None,
 ) -> pd.DataFrame:
     """How often two codes are given to the same statement.
 
@@ -173,12 +191,12 @@ def cooccurrence(
     >>> cooccurrence(coded, ["barriers", "opportunities"], "jaccard").round(3).values.tolist()
     [[1.0, 0.333], [0.333, 1.0]]
     """
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     if measure not in ("count", "jaccard"):
         raise UtenforskapError(f"measure must be 'count' or 'jaccard', got {measure!r}")
     if per_workshop or (per_workshop is None and several_workshops(coded)):
         blocks = {
-            w: cooccurrence(part, codes, measure, codebook, per_workshop=False)
+            w: cooccurrence(part, codes, measure, per_workshop=False, codebook=codebook)
             for w, part in coded.groupby("workshop", sort=False)
         }
         return pd.concat(blocks, names=["workshop"])
@@ -196,7 +214,14 @@ def cooccurrence(
     return pd.DataFrame(out, index=pd.Index(codes, name="code"), columns=pd.Index(codes, name="code"))
 
 
-def framework_matrix(coded: pd.DataFrame, by: str = "group", codes=None, codebook=None, sep: str = "\n") -> pd.DataFrame:
+def framework_matrix(
+    coded: pd.DataFrame,
+    by: str = "group",
+    codes: str | Sequence[str] | None = None,
+    sep: str = "\n",
+    *,
+    codebook: CodebookLike | None = None,
+) -> pd.DataFrame:
     """The framework matrix: each cell the quotes (with segment ids) that carry
     the column's code in the row's group (or question).
 
@@ -214,7 +239,7 @@ def framework_matrix(coded: pd.DataFrame, by: str = "group", codes=None, codeboo
     >>> framework_matrix(coded, codes=["barriers"]).loc["1", "barriers"]
     '[g1-1] Lovverket'
     """
-    codes = select_codes(coded, codes, codebook)
+    codes = select_codes(coded, codes, codebook=codebook)
     keys = _row_keys(coded, by)
     x = _indicators(coded, codes)
     base = coded[[*keys, "segment_id", "text"]].reset_index(drop=True)

@@ -14,8 +14,12 @@ import functools
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UtenforskapError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["get_pipeline", "describe_pipeline", "lemmatize_word", "DEFAULT_MODEL", "EMBEDDED"]
 
@@ -191,7 +195,7 @@ def _load(model: str):
     return nlp
 
 
-def describe_pipeline(nlp) -> str:
+def describe_pipeline(nlp: Language | None) -> str:
     """A one-line description of a pipeline, recorded in output metadata.
 
     Examples

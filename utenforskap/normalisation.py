@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .ingest import MOJIBAKE
 from .lang_nb import ABBREVIATIONS
 from .nlp import get_pipeline
 from .tokens import WordCache, as_statements, lemma_columns
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spacy.language import Language
 
 pd = lazy_module("pandas")
 
@@ -129,7 +135,7 @@ def normalise_parts(text: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), found
 
 
-def normalise(data, nlp=None, batch_size: int = 256) -> pd.DataFrame:
+def normalise(data: pd.DataFrame | Sequence[str] | str, nlp: Language | None = None, batch_size: int = 256) -> pd.DataFrame:
     """Add normalised text and lemma columns to a statements frame.
 
     Parameters

@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import glob_regex
 from .errors import UtenforskapError
+
+if TYPE_CHECKING:
+    from .codebook import CodebookLike
 
 pd = lazy_module("pandas")
 
@@ -114,7 +118,9 @@ def pattern_matches(pattern: str, n: int = 20, vocabulary: int = 50_000) -> pd.D
     return pd.DataFrame(rows, columns=["word", "zipf", "lemma", "via", "related"])
 
 
-def codebook_pattern_problems(codebook=None, min_zipf: float = 3.0, vocabulary: int = 50_000) -> pd.DataFrame:
+def codebook_pattern_problems(
+    codebook: CodebookLike | None = None, min_zipf: float = 3.0, vocabulary: int = 50_000
+) -> pd.DataFrame:
     """Frequent words (Zipf >= ``min_zipf``) that a codebook's one-word
     patterns catch only through an unrelated form, pattern by pattern.
 
@@ -190,7 +196,7 @@ def nynorsk_variants(pattern: str, min_letters: int = 4) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variant", "words", "examples"])
 
 
-def codebook_nynorsk_gaps(codebook=None) -> pd.DataFrame:
+def codebook_nynorsk_gaps(codebook: CodebookLike | None = None) -> pd.DataFrame:
     """The Nynorsk variants (:func:`nynorsk_variants`) of a codebook's
     one-word patterns that the same code does not list.
 

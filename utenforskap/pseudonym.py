@@ -33,11 +33,18 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .identifiers import KINDS, find_identifiers
 from .ingest import segment_id, workshop_id
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from spacy.language import Language
 
 pd = lazy_module("pandas")
 
@@ -363,15 +370,15 @@ def _ner_spans(texts: list[str], nlp, entities) -> list[list[tuple[int, int]]]:
 
 
 def pseudonymise(
-    statements,
+    statements: pd.DataFrame | Sequence[str] | str,
     *,
-    names=(),
-    public=None,
+    names: Sequence[str] | str | Path = (),
+    public: Sequence[str] | None = None,
     method: str = "auto",
-    entities=("PER",),
-    nlp=None,
-    columns=NAME_COLUMNS,
-    key=None,
+    entities: bool | None = ("PER",),
+    nlp: Language | None = None,
+    columns: Sequence[str] | None = NAME_COLUMNS,
+    key: str | Path | None = None,
 ):
     """Replace person names and direct identifiers by stable placeholders.
 
@@ -535,7 +542,7 @@ def pseudonymise(
     return out, book.frame(), report
 
 
-def read_key(path) -> pd.DataFrame | None:
+def read_key(path: str | Path) -> pd.DataFrame | None:
     """The key of an earlier run (None when the file does not exist yet).
 
     Raises
@@ -557,7 +564,7 @@ def read_key(path) -> pd.DataFrame | None:
     return key
 
 
-def name_check_path(key):
+def name_check_path(key: str | Path):
     """Where the list of possible names goes: beside the key, as personal as it."""
     from pathlib import Path
 
@@ -574,7 +581,7 @@ def _canonical_person(name: str, finder: _Finder) -> str:
     return lower
 
 
-def unreplaced_names(pseudonymised: pd.DataFrame, columns=("text",)) -> pd.DataFrame:
+def unreplaced_names(pseudonymised: pd.DataFrame, columns: Sequence[str] | None = ("text",)) -> pd.DataFrame:
     """Words that may still be names after :func:`pseudonymise`, for the
     researcher to check before sharing: capitalised words inside a sentence
     that the Norwegian lemma data do not know, and capitalised words right

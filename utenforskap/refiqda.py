@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ._lazy import lazy_module
-from .codebook import Codebook, codebook_of, load_codebook
+from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
 from .errors import InputError
 
 pd = lazy_module("pandas")
@@ -79,7 +79,7 @@ def _codes_element(parent: ET.Element, ns: str, book: Codebook) -> dict[str, str
     return guids
 
 
-def codebook_xml(codebook=None) -> bytes:
+def codebook_xml(codebook: CodebookLike | None = None) -> bytes:
     """The codebook as a REFI-QDA ``.qdc`` document (UTF-8 XML)."""
     book = load_codebook(codebook)
     ET.register_namespace("", CODEBOOK_NS)
@@ -154,7 +154,7 @@ LAYOUTS = ("group", "workshop")
 
 
 def project_xml(
-    coded: pd.DataFrame, codebook=None, name: str = "utenforskap", layout: str = "group"
+    coded: pd.DataFrame, codebook: CodebookLike | None = None, name: str = "utenforskap", layout: str = "group"
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
     from .errors import UtenforskapError
@@ -239,9 +239,9 @@ def project_xml(
             ET.SubElement(case, f"{q}{ref}", targetGUID=member)
     if not len(cases):
         root.remove(cases)
-    ET.SubElement(root, f"{q}Description").text = (
-        f"Utsagn fra arbeidsverksted, kodet med {book.title} ({coded.attrs.get('pipeline', '')})."
-    )
+    ET.SubElement(
+        root, f"{q}Description"
+    ).text = f"Utsagn fra arbeidsverksted, kodet med {book.title} ({coded.attrs.get('pipeline', '')})."
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
 
@@ -257,7 +257,9 @@ def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-def write_qdpx(coded: pd.DataFrame, path, codebook=None, name: str | None = None, layout: str = "group") -> Path:
+def write_qdpx(
+    coded: pd.DataFrame, path: str | Path, name: str | None = None, layout: str = "group", *, codebook: CodebookLike | None = None
+) -> Path:
     """Write a REFI-QDA project (``.qdpx``) of coded statements.
 
     Parameters
@@ -292,7 +294,7 @@ def write_qdpx(coded: pd.DataFrame, path, codebook=None, name: str | None = None
     return _write_zip(path, entries)
 
 
-def write_qdc(path, codebook=None) -> Path:
+def write_qdc(path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
     """Write the codebook alone as a REFI-QDA ``.qdc`` file."""
     from .export import atomic_write
 
@@ -302,7 +304,7 @@ def write_qdc(path, codebook=None) -> Path:
     return path
 
 
-def read_qdpx(path, codebook=None) -> pd.DataFrame:
+def read_qdpx(path: str | Path, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
     """Read the codings back from a ``.qdpx`` project (ours, or ours edited
     in a QDA tool).
 

@@ -4,9 +4,14 @@ this coder and a human."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._lazy import lazy_module
 from .codebook import Codebook, load_codebook
 from .errors import UtenforskapError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -14,7 +19,7 @@ pd = lazy_module("pandas")
 __all__ = ["code_matrix", "agreement"]
 
 
-def code_matrix(data: pd.DataFrame, codes=None) -> pd.DataFrame:
+def code_matrix(data: pd.DataFrame, codes: str | Sequence[str] | None = None) -> pd.DataFrame:
     """0/1 indicator frame (index ``segment_id``, one column per code) from a
     coded frame: from its columns for the named codes where it has them all,
     else from a ``codes`` column of lists or ``;``-separated ids.
@@ -53,7 +58,7 @@ def code_matrix(data: pd.DataFrame, codes=None) -> pd.DataFrame:
     raise UtenforskapError(f"the coding has neither a 'codes' column nor columns for the codes {missing}")
 
 
-def agreement(auto: pd.DataFrame, manual: pd.DataFrame, codes=None) -> pd.DataFrame:
+def agreement(auto: pd.DataFrame, manual: pd.DataFrame, codes: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Per-code agreement between two codings (e.g. this coder and a human).
 
     Parameters

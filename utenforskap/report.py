@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import html
 import io
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import CodebookLike, codebook_of
 from .lang_nb import REPORT_HEADINGS
 from .tables import SPECS, TABLES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 pd = lazy_module("pandas")
 
@@ -43,7 +47,7 @@ nav.toc ol{columns:2;font-size:.95em}nav.toc li{break-inside:avoid}
 """
 
 
-def figure_svg(fig) -> str:
+def figure_svg(fig: Figure) -> str:
     """A figure (or SVG text already rendered) as inline SVG markup, without
     the XML prolog."""
     if isinstance(fig, str):
@@ -178,7 +182,7 @@ def _uncoded(coded: pd.DataFrame, short, section) -> str:
     return "\n".join(parts)
 
 
-def render_report(coded: pd.DataFrame, tables: dict, figures: dict, codebook=None) -> str:
+def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook: CodebookLike | None = None) -> str:
     """The analysis as one self-contained HTML page.
 
     A table of contents with anchors; charts inlined as SVG; the matrices;

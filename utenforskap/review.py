@@ -12,8 +12,16 @@ confident rest stand.  The queue is exported as a coding sheet that
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import CodebookLike, codebook_of
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .learn import SuggestCoder
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -55,7 +63,7 @@ def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     return words(kept), "; ".join(against)
 
 
-def review_queue(coded: pd.DataFrame, coder=None, codebook=None) -> pd.DataFrame:
+def review_queue(coded: pd.DataFrame, coder: SuggestCoder | None = None, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
     """Statements ordered by how uncertain their coding is, most uncertain first.
 
     Parameters
@@ -113,7 +121,7 @@ def review_queue(coded: pd.DataFrame, coder=None, codebook=None) -> pd.DataFrame
     return out.sort_values("confidence", kind="stable").reset_index(drop=True)
 
 
-def write_review_sheet(queue: pd.DataFrame, path, codebook=None):
+def write_review_sheet(queue: pd.DataFrame, path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
     """The queue as a coding sheet (most uncertain first), with its
     confidence and evidence beside the codes; read it back with
     :func:`utenforskap.read_manual_coding`."""
@@ -129,11 +137,14 @@ def write_review_sheet(queue: pd.DataFrame, path, codebook=None):
     }
     if "suggested" in queue.columns:
         extra["Maskinforslag"] = ["; ".join(book.label(c) if c in book.codes else c for c in s) for s in queue["suggested"]]
-    return write_coding_sheet(queue, path, codebook, extra=extra)
+    return write_coding_sheet(queue, path, extra=extra, codebook=codebook)
 
 
 def review_simulation(
-    queue: pd.DataFrame, gold: pd.DataFrame, shares=(1.0, 0.8, 0.6, 0.4, 0.2, 0.0), codebook=None
+    queue: pd.DataFrame,
+    gold: pd.DataFrame,
+    shares: Sequence[float] = (1.0, 0.8, 0.6, 0.4, 0.2, 0.0),
+    codebook: CodebookLike | None = None,
 ) -> pd.DataFrame:
     """How agreement with a gold coding grows when only the most confident
     share is auto-coded and the rest is reviewed (taken from ``gold``).

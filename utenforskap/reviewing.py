@@ -20,10 +20,14 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import codebook_of
 from .errors import CodebookError, UtenforskapError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
@@ -279,7 +283,7 @@ class ReviewSession:
             rows.append({"segment_id": sid, **self.places.iloc[i].to_dict(), "text": self.texts[i], "codes": themes + subs})
         return pd.DataFrame(rows)
 
-    def write_batch_sheet(self, path, n: int = 20) -> Path:
+    def write_batch_sheet(self, path: str | Path, n: int = 20) -> Path:
         """Write the next ``n`` statements to review as a coding sheet (the
         format of :func:`utenforskap.write_coding_sheet`, pre-filled with the
         current coding); read it back with :meth:`record_sheet`."""
@@ -295,9 +299,9 @@ class ReviewSession:
             evidence_against="",
         )
         queue.attrs["codebook"] = self.book
-        return write_review_sheet(queue, path, self.book)
+        return write_review_sheet(queue, path, codebook=self.book)
 
-    def record_sheet(self, path) -> int:
+    def record_sheet(self, path: str | Path) -> int:
         """Record a sheet written by :meth:`write_batch_sheet` and edited (read
         and checked as :func:`utenforskap.read_manual_coding` does); returns
         how many statements it held."""
@@ -341,7 +345,7 @@ class ReviewSession:
         out = pd.DataFrame(rows, columns=["theme", "pattern", "for", "against"])
         return out.sort_values(["for", "against", "pattern"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
-    def accept_patterns(self, accepted: pd.DataFrame, path) -> Path:
+    def accept_patterns(self, accepted: pd.DataFrame, path: str | Path) -> Path:
         """Write a copy of the session's codebook to ``path`` with the accepted
         patterns (rows of :meth:`suggest_patterns`) added to their themes.
         The bundled codebook file is never changed."""
@@ -350,7 +354,7 @@ class ReviewSession:
         return add_patterns(self.book, {t: list(part["pattern"]) for t, part in accepted.groupby("theme", sort=False)}, path)
 
     # ------------------------------------------------------------------
-    def save(self, folder) -> Path:
+    def save(self, folder: str | Path) -> Path:
         """Save the review (statements, rule evidence, recorded labels, the
         batches asked) to ``folder``; :meth:`load` takes it up again."""
         from .export import write_csv, write_text
@@ -378,12 +382,12 @@ class ReviewSession:
         return folder
 
     @staticmethod
-    def saved_in(folder) -> bool:
+    def saved_in(folder: str | Path) -> bool:
         """Whether ``folder`` holds a review saved with :meth:`save`."""
         return (Path(folder) / _STATE).exists()
 
     @classmethod
-    def load(cls, folder) -> ReviewSession:
+    def load(cls, folder: str | Path) -> ReviewSession:
         """A review saved with :meth:`save`."""
         from .codebook import load_codebook
 
@@ -439,7 +443,7 @@ def _kappas(coding: pd.DataFrame, gold: pd.DataFrame, themes) -> list[float]:
 
 
 def simulate_review(
-    coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets=(0.7, 0.8, 0.9), random_state: int = 0
+    coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets: Sequence[float] = (0.7, 0.8, 0.9), random_state: int = 0
 ) -> pd.DataFrame:
     """Replay a review against a full hand coding.
 

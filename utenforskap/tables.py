@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import CodebookLike, codebook_of
 from .matrices import code_counts, cooccurrence, framework_matrix, several_workshops
 
 pd = lazy_module("pandas")
@@ -72,7 +72,7 @@ TABLES: tuple[TableSpec, ...] = (
 SPECS = {spec.name: spec for spec in TABLES}
 
 
-def build_tables(coded: pd.DataFrame, codebook=None) -> dict[str, pd.DataFrame]:
+def build_tables(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> dict[str, pd.DataFrame]:
     """The matrices of a coded frame, by name (pure).
 
     Returns

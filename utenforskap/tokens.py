@@ -14,9 +14,17 @@ exploration and learning.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .lang_nb import NYNORSK_STOP
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 pd = lazy_module("pandas")
 
@@ -35,7 +43,7 @@ def synthetic_ids(n: int) -> list[str]:
     return [f"s{i:0{width}d}" for i in range(1, n + 1)]
 
 
-def as_statements(data, *, ids: bool = True) -> pd.DataFrame:
+def as_statements(data: pd.DataFrame | Sequence[str] | str, *, ids: bool = True) -> pd.DataFrame:
     """A statements frame from a frame with ``text``, a list of texts or one text.
 
     A frame is returned as it is (given ``segment_id`` by
@@ -67,7 +75,7 @@ class Word:
 
     __slots__ = ("form", "lower", "lemma", "punct", "content")
 
-    def __init__(self, form, lower, lemma, punct, content):
+    def __init__(self, form: str, lower: str, lemma: str, punct: bool, content: bool):
         self.form, self.lower, self.lemma, self.punct, self.content = form, lower, lemma, punct, content
 
 
@@ -80,7 +88,7 @@ class WordCache:
     this cache: one simplemma look-up per distinct word, not per token.
     """
 
-    def __init__(self, nlp):
+    def __init__(self, nlp: Language | None):
         from .nlp import EMBEDDED
 
         self.nlp = nlp
@@ -88,13 +96,13 @@ class WordCache:
         self.cache: dict = {}
         self.stop_words = nlp.Defaults.stop_words
 
-    def pipe(self, texts, batch_size: int = 256):
+    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
         """The Docs of ``texts`` (``nlp.pipe``; the lemmatizer skipped where
         this cache supplies the lemmas)."""
         disable = ["utenforskap_lemmatizer"] if self.by_form else []
         return self.nlp.pipe(texts, batch_size=batch_size, disable=disable)
 
-    def words(self, doc) -> list[Word]:
+    def words(self, doc: Doc) -> list[Word]:
         """The :class:`Word` of every token of ``doc``."""
         from spacy.attrs import LEMMA, ORTH
 
@@ -149,7 +157,7 @@ class Statement:
 
     __slots__ = ("text", "words", "starts", "lowers", "_asks")
 
-    def __init__(self, text, doc, words):
+    def __init__(self, text: str, doc: Doc, words: list[Word]):
         from spacy.attrs import IDX
 
         self.text = text  # the string the Doc was made from (doc.text would rebuild it token by token)

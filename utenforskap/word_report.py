@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import CodebookLike, codebook_of
 from .lang_nb import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
 from .tables import TABLES
 
@@ -59,7 +59,9 @@ def _quotes(document, statements: pd.DataFrame, numbers: dict, styles: dict) -> 
         paragraph.add_run(f" [{short_id(row.segment_id, workshop, numbers.get(workshop))}]").italic = True
 
 
-def write_word_report(coded: pd.DataFrame, tables: dict, charts: dict, path, codebook=None) -> Path:
+def write_word_report(
+    coded: pd.DataFrame, tables: dict, charts: dict, path: str | Path, *, codebook: CodebookLike | None = None
+) -> Path:
     """Write the report as a ``.docx`` document.
 
     Parameters

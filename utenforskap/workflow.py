@@ -11,15 +11,19 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import load_codebook
+from .codebook import CodebookLike, load_codebook
 from .coding import code, coding_table
 from .errors import UtenforskapError
 from .figures import FigureRenderer
 from .ingest import read_workshop
 from .lang_nb import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
 from .tables import SPECS, build_tables
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 pd = lazy_module("pandas")
 
@@ -39,7 +43,7 @@ class Analysis(dict):
         The output folder.
     """
 
-    def __init__(self, files: dict, metadata: dict, output):
+    def __init__(self, files: dict, metadata: dict, output: str | Path):
         super().__init__(files)
         self.metadata = metadata
         self.output = Path(output)
@@ -65,20 +69,20 @@ log.addHandler(logging.NullHandler())
 
 
 def analyse(
-    inputs,
-    output_dir,
-    codebook=None,
+    inputs: str | Path | Sequence[str | Path],
+    output_dir: str | Path,
     *,
     context: bool = True,
     progress: bool | None = None,
     parquet: bool = False,
-    sheet=None,
-    table=None,
+    sheet: str | int | None = None,
+    table: int | None = None,
     max_part_mb: float = 200,
     pseudonymise: bool = False,
-    names=(),
-    public=None,
-    key=None,
+    names: Sequence[str] | str | Path = (),
+    public: Sequence[str] | None = None,
+    key: str | Path | None = None,
+    codebook: CodebookLike | None = None,
 ) -> Analysis:
     """Run the whole analysis and write every output to ``output_dir``.
 
@@ -175,12 +179,12 @@ def analyse(
             statements, key_frame, name_check = _pseudonymised(statements, names, public, key_path)
         steps.update()
         steps.set_postfix_str("koder")
-        coded = code(statements, book, context=context, progress=bool(progress) and len(statements) > 2000)
+        coded = code(statements, codebook=book, context=context, progress=bool(progress) and len(statements) > 2000)
         worker.submit(coded)
-        long = coding_table(coded, book)
+        long = coding_table(coded, codebook=book)
         steps.update()
         steps.set_postfix_str("matriser")
-        tables = build_tables(coded, book)
+        tables = build_tables(coded, codebook=book)
         shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
@@ -206,13 +210,13 @@ def analyse(
         sheets["Kodebok"] = display_table(codebook_frame, book)
         percent = {TABLE_TITLES[k] for k in tables if SPECS[k].share}
         written["workbook"] = write_excel(sheets, where("workbook"), percent=percent)
-        written["qdpx"] = write_qdpx(coded, where("qdpx"), book)
-        written["qdc"] = write_qdc(where("qdc"), book)
+        written["qdpx"] = write_qdpx(coded, where("qdpx"), codebook=book)
+        written["qdc"] = write_qdc(where("qdc"), codebook=book)
         written["codebook_md"] = write_text(codebook_markdown(book), where("codebook_md"))
         written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), where("codebook_quanteda"))
         written["codebook_taguette"] = write_text(to_taguette_csv(book), where("codebook_taguette"))
-        written["coding_sheet"] = write_coding_sheet(coded, where("coding_sheet"), book)
-        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), where("review_sheet"), book)
+        written["coding_sheet"] = write_coding_sheet(coded, where("coding_sheet"), codebook=book)
+        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), where("review_sheet"), codebook=book)
         if parquet:
             written["coded_parquet"] = write_parquet(coded, where("coded_parquet"))
             written["coded_long_parquet"] = write_parquet(long, where("coded_long_parquet"))
@@ -225,9 +229,9 @@ def analyse(
             png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
             written[f"{name}.png"], written[f"{name}.svg"] = png, svg
             figures[name] = (svg.read_text(encoding="utf-8"), caption)
-        written["report"] = write_text(render_report(coded, tables, figures, book), where("report"))
+        written["report"] = write_text(render_report(coded, tables, figures, codebook=book), where("report"))
         written["report_docx"] = write_word_report(
-            coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), book
+            coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), codebook=book
         )
         metadata = {
             "inputs": sorted(dict.fromkeys(statements["source"])),
@@ -300,16 +304,16 @@ def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, 
 
 
 def code_files(
-    inputs,
-    output,
-    codebook=None,
+    inputs: str | Path | Sequence[str | Path],
+    output: str | Path,
     *,
-    long_output=None,
+    long_output: str | Path | None = None,
     context: bool = True,
     progress: bool | None = None,
-    sheet=None,
-    table=None,
+    sheet: str | int | None = None,
+    table: int | None = None,
     max_part_mb: float = 200,
+    codebook: CodebookLike | None = None,
 ) -> dict:
     """Code workshop files one at a time, streaming the rows to CSV.
 
@@ -341,7 +345,7 @@ def code_files(
     from .ingest import expand_paths
 
     book = load_codebook(codebook)
-    coder = RuleCoder(book)  # one set of word forms and pattern hits for all files
+    coder = RuleCoder(codebook=book)  # one set of word forms and pattern hits for all files
     files = expand_paths(inputs)
     counts = {"files": 0, "statements": 0, **{t: 0 for t in book.themes}}
     with contextlib.ExitStack() as stack:
@@ -353,7 +357,7 @@ def code_files(
             coded = coder(read_workshop(path, sheet=sheet, table=table, max_part_mb=max_part_mb), context=context)
             csv_rows(coded, out, header=i == 0)
             if long_out is not None:
-                csv_rows(coding_table(coded, book), long_out, header=i == 0)
+                csv_rows(coding_table(coded, codebook=book), long_out, header=i == 0)
             counts["files"] += 1
             counts["statements"] += len(coded)
             for t in book.themes:

@@ -1,0 +1,90 @@
+"""The report's figures: rendered on two processes or one, the same files."""
+
+import pytest
+
+from utenforskap.workflow import analyse
+
+DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
+
+
+@pytest.mark.parametrize("failure", ["silent child", "child fails after taking a figure"])
+@pytest.mark.slow
+def test_analyse_figures_same_with_or_without_the_worker_process(
+    charts_in, failure, forked_analysis, tmp_path, bundled_path, monkeypatch, caplog
+):
+    """The figures render in a forked child and in this process; when the
+    child gives no answer, or fails on a figure it took, this process renders
+    what is missing, and the files are the same."""
+    import os
+
+    from utenforskap import figures
+
+    assert len(charts_in(forked_analysis)) == 12
+    if failure == "silent child":
+        monkeypatch.setattr(figures, "_child", lambda conn, parent_end, worker: None)
+    else:
+        parent, render = os.getpid(), figures.FigureRenderer._render
+
+        def render_only_here(self, name, coded):
+            if os.getpid() != parent:
+                raise RuntimeError(f"no figures in the child ({name})")
+            render(self, name, coded)
+
+        monkeypatch.setattr(figures.FigureRenderer, "_render", render_only_here)
+    fallback = tmp_path / "fallback"
+    with caplog.at_level("WARNING", logger="utenforskap.figures"):
+        analyse(bundled_path, fallback, progress=False)
+    assert "rendering here" in caplog.text
+    assert charts_in(fallback) == charts_in(forked_analysis)
+    for name in ("sporsmal_tema.svg", "samforekomst_underkoder.svg", "underkoder_hindringer.svg"):
+        assert (fallback / "figurer" / name).read_bytes() == (forked_analysis / "figurer" / name).read_bytes()
+    page = (fallback / "rapport.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 6
+    assert page == (forked_analysis / "rapport.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def started_workers(monkeypatch):
+    """The child processes analyse forks, recorded."""
+    from utenforskap.figures import FigureRenderer as worker_class
+
+    started = []
+    original = worker_class.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self.process)
+
+    monkeypatch.setattr(worker_class, "__init__", recording)
+    return started
+
+
+def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, started_workers):
+    import multiprocessing
+
+    from utenforskap import InputError
+
+    bad = tmp_path / "tom.txt"
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(InputError):
+        analyse(bad, tmp_path / "out", progress=False)
+    assert multiprocessing.active_children() == []
+    # the child was forked and left on its own when the pipe closed (not terminated)
+    assert len(started_workers) == 1 and started_workers[0] is not None and started_workers[0].exitcode == 0
+    assert not (tmp_path / "out" / "figurer").exists()
+
+
+def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled_path, started_workers, monkeypatch, capfd):
+    """An error while writing (here: the workbook) reaches the caller; the
+    child takes no further figure and ends without a traceback of its own."""
+    import utenforskap.export
+
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(utenforskap.export, "write_excel", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        analyse(bundled_path, tmp_path / "out", progress=False)
+    assert len(started_workers) == 1 and started_workers[0].exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no partial output, no staging folder

@@ -1,0 +1,110 @@
+"""The whole analysis (analyse) and its command."""
+
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from utenforskap.cli import main
+from utenforskap.workflow import analyse
+
+DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
+
+
+def test_analyse_writes_everything(tmp_path, bundled_path):
+    out = tmp_path / "processed"
+    written = analyse(bundled_path, out, progress=False)
+    expected = {
+        "utsagn.csv",
+        "utsagn_kodet.csv",
+        "kodinger.csv",
+        "gruppe_tema.csv",
+        "sporsmal_tema.csv",
+        "samforekomst.csv",
+        "rammematrise_gruppe.csv",
+        "analyse.xlsx",
+        "rapport.html",
+        "rapport.docx",
+        "metadata.json",
+    }
+    assert expected <= {p.name for p in out.iterdir()}
+    assert (out / "figurer" / "gruppe_tema.png").exists() and (out / "figurer" / "gruppe_tema.svg").exists()
+    meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
+    assert meta["statements"] == 86 and meta["pipeline"].startswith("embedded")
+    group_theme = pd.read_csv(out / "gruppe_tema.csv", encoding="utf-8-sig", dtype={"Gruppe": str})
+    assert group_theme.columns.tolist() == ["Gruppe", "Antall utsagn", "Hindringer", "Muligheter", "Brukermedvirkning"]
+    assert group_theme["Gruppe"].tolist() == ["1", "2", "3", "4", "5", "6", "Totalt"]
+    assert group_theme.loc[6, "Antall utsagn"] == 86
+    workbook = openpyxl.load_workbook(out / "analyse.xlsx", read_only=True)
+    assert {"Utsagn (kodet)", "Kodinger", "Gruppe x tema", "Samforekomst", "Rammematrise gruppe", "Kodebok"} <= set(
+        workbook.sheetnames
+    )
+    page = (out / "rapport.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 6
+    assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
+    assert '<span class="sid">g3-q3-01</span>' in page  # quotes carry short segment ids
+    assert "workshop_ungt_utenforskap_2023-g3-q3-01" not in page
+
+
+@pytest.mark.slow
+def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    analyse(bundled_path, first, progress=False)
+    analyse(bundled_path, second, progress=False)
+    assert len(list(first.glob("*.csv"))) == 15
+    for csv in sorted(first.glob("*.csv")):
+        assert csv.read_bytes() == (second / csv.name).read_bytes(), csv.name
+    assert (first / "figurer" / "sporsmal_tema.svg").read_bytes() == (second / "figurer" / "sporsmal_tema.svg").read_bytes()
+
+
+@pytest.mark.slow
+def test_cli_analyse(tmp_path, bundled_path, capsys):
+    assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
+    assert "86 statements" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_cli_analyse_as_a_command(charts_in, tmp_path, bundled_path):
+    """The command as users run it (a process of its own: figures on two
+    cores, shutdown without a final heap scan) writes everything, exit 0."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "utenforskap", "analyse", str(bundled_path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "86 statements" in result.stdout and result.stderr == ""
+    assert len(charts_in(out)) == 12
+    assert (out / "rapport.html").read_text(encoding="utf-8").count("<svg") == 6
+
+
+def test_analyse_workbook_shares_are_percentages_and_types_consistent(forked_analysis):
+    wb = openpyxl.load_workbook(forked_analysis / "analyse.xlsx")
+    shares = wb["Gruppe x tema (andel)"]
+    header = [c.value for c in shares[1]]
+    column = header.index("Hindringer") + 1
+    assert all(shares.cell(r, column).number_format == "0%" for r in range(2, shares.max_row + 1))
+    # group labels are text and question numbers are numbers, in every sheet
+    for sheet in wb.worksheets:
+        header = [c.value for c in sheet[1]]
+        for name, kind in (("Gruppe", str), ("Spørsmål", int)):
+            if name in header:
+                values = [sheet.cell(r, header.index(name) + 1).value for r in range(2, sheet.max_row + 1)]
+                assert all(isinstance(v, kind) for v in values if v not in ("Totalt", None)), (sheet.title, name)
+
+
+def test_cli_version_and_parse_refuses_its_own_output(tmp_path, bundled_path, capsys):
+    import utenforskap
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"utenforskap {utenforskap.__version__}"
+    assert main(["parse", str(bundled_path), "-o", str(tmp_path / "utsagn.csv")]) == 0
+    assert main(["parse", str(tmp_path / "utsagn.csv"), "-o", str(tmp_path / "igjen.csv")]) == 2
+    assert "a table of statements written by utenforskap (it has a segment_id column)" in capsys.readouterr().err
