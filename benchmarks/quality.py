@@ -7,8 +7,14 @@ codebook was written ("tuning": its numbers flatter the coder).  The
 development set of real public statements is read from ``../shared/dev`` at
 run time and never copied into the repository; without it that row says so.
 
-``--readme`` rewrites the table between the ``quality-table`` markers of
-README.md.
+Also printed, for the dev set: a reliability table of the review queue's
+confidence (the probability it gives each theme, in bins, beside the share
+of statements that really have the theme), and how many of the coder's
+errors the least certain quarter of the queue holds, against a quarter in a
+random order.
+
+``--readme`` rewrites the tables between the ``quality-table`` and
+``reliability-table`` markers of README.md.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev" / "dev_statements.jsonl"
 THEMES = ["barriers", "opportunities", "user_participation"]
 START, END = "<!-- quality-table:start -->", "<!-- quality-table:end -->"
+RSTART, REND = "<!-- reliability-table:start -->", "<!-- reliability-table:end -->"
+BINS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0001]
 
 
 def _gold_from_jsonl(path: Path) -> pd.DataFrame:
@@ -83,22 +91,69 @@ def table() -> str:
     return "\n".join(lines)
 
 
+def reliability() -> str:
+    """The review queue's confidence on the dev set: calibration and how well
+    it puts the errors first."""
+    import numpy as np
+
+    import utenforskap as u
+
+    found = [(name, coded, gold) for name, _, coded, gold in sets() if name.startswith("dev set") and coded is not None]
+    if not found:
+        return "dev set absent on this machine: not measured"
+    _, coded, gold = found[0]
+    queue = u.review_queue(coded).set_index("segment_id")
+    truth = gold.set_index("segment_id").loc[queue.index]
+    lines = [
+        "| theme | "
+        + " | ".join(f"p {a:.1f}-{min(b, 1):.1f}: n, observed" for a, b in zip(BINS, BINS[1:]))
+        + " | errors in the least certain 25% |",
+        "| --- | " + " | ".join("---" for _ in BINS[1:]) + " | --- |",
+    ]
+    quarter = len(queue) // 4
+    for t in THEMES:
+        p = queue[f"p_{t}"].to_numpy()
+        y = truth[t].astype(int).to_numpy()
+        cells = []
+        for a, b in zip(BINS, BINS[1:]):
+            inside = (p >= a) & (p < b)
+            cells.append(f"{int(inside.sum())}, {y[inside].mean():.2f}" if inside.any() else "0, -")
+        wrong = queue[t].astype(int).to_numpy() != y
+        first = np.argsort(np.abs(2 * p - 1), kind="stable")[:quarter]  # this theme's least certain quarter
+        lines.append(
+            f"| {t} | "
+            + " | ".join(cells)
+            + f" | {int(wrong[first].sum())} of {int(wrong.sum())} (random: {wrong.sum() / 4:.1f}) |"
+        )
+    return "\n".join(lines)
+
+
+def _rewrite(content: str, start: str, end: str, text: str) -> str:
+    before, rest = content.split(start, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{start}\n{text}\n{end}{after}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", action="store_true", help="rewrite the table in README.md")
     args = parser.parse_args(argv)
     text = table()
     print(text)
+    calibration = reliability()
+    print()
+    print(calibration)
     if args.readme:
         readme = ROOT / "README.md"
         content = readme.read_text(encoding="utf-8")
-        if START not in content or END not in content:
-            print(f"README.md has no {START} ... {END} markers", file=sys.stderr)
-            return 1
-        before, rest = content.split(START, 1)
-        _, after = rest.split(END, 1)
-        readme.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
-        print("README.md table rewritten", file=sys.stderr)
+        for start, end in ((START, END), (RSTART, REND)):
+            if start not in content or end not in content:
+                print(f"README.md has no {start} ... {end} markers", file=sys.stderr)
+                return 1
+        content = _rewrite(content, START, END, text)
+        content = _rewrite(content, RSTART, REND, calibration)
+        readme.write_text(content, encoding="utf-8")
+        print("README.md tables rewritten", file=sys.stderr)
     return 0
 
 

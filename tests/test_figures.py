@@ -77,12 +77,12 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, started_workers):
 def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled_path, started_workers, monkeypatch, capfd):
     """An error while writing (here: the workbook) reaches the caller; the
     child takes no further figure and ends without a traceback of its own."""
-    import utenforskap.export
+    from utenforskap import workflow
 
     def full_disk(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(utenforskap.export, "write_excel", full_disk)
+    monkeypatch.setattr(workflow, "write_excel", full_disk)  # as the workflow imported it
     with pytest.raises(OSError, match="No space"):
         analyse(bundled_path, tmp_path / "out", progress=False)
     assert len(started_workers) == 1 and started_workers[0].exitcode == 0

@@ -95,12 +95,12 @@ def test_series_group_called_totalt(tmp_path):
 
 @pytest.mark.slow
 def test_series_failing_analyse_leaves_no_partial_output(tmp_path, monkeypatch):
-    import utenforskap.refiqda
+    from utenforskap import workflow
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(utenforskap.refiqda, "write_qdpx", broken)
+    monkeypatch.setattr(workflow, "write_qdpx", broken)  # as the workflow imported it
     with pytest.raises(OSError, match="disk full"):
         analyse(series(tmp_path / "inn", 2), tmp_path / "ut", progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inn"]  # no output, no staging folder

@@ -13,7 +13,14 @@ import sys
 import warnings
 from pathlib import Path
 
+from .concordance import kwic
 from .errors import UtenforskapError
+from .export import write_csv
+from .ingest import read_workshop
+from .nlp import describe_pipeline, get_pipeline
+from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
+from .reviewing import ReviewSession
+from .workflow import analyse, code_files
 
 __all__ = ["main", "run"]
 
@@ -35,8 +42,6 @@ def _reading(args) -> dict:
 
 
 def _cmd_parse(args) -> None:
-    from .export import write_csv
-    from .ingest import read_workshop
 
     frame = read_workshop(args.inputs, **_reading(args))
     write_csv(frame, args.output)
@@ -44,8 +49,6 @@ def _cmd_parse(args) -> None:
 
 
 def _cmd_code(args) -> None:
-    from .nlp import describe_pipeline, get_pipeline
-    from .workflow import code_files
 
     counts = code_files(
         args.inputs, args.output, codebook=args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
@@ -70,7 +73,6 @@ def _listed(path):
 
 
 def _cmd_analyse(args) -> None:
-    from .workflow import analyse
 
     if args.pseudonymise:
         if args.key is None:
@@ -106,7 +108,6 @@ def _cmd_analyse(args) -> None:
 
 
 def _cmd_review(args) -> None:
-    from .reviewing import ReviewSession
 
     folder = args.folder
     if ReviewSession.saved_in(folder):
@@ -139,9 +140,6 @@ def _cmd_review(args) -> None:
 
 
 def _cmd_kwic(args) -> None:
-    from .concordance import kwic
-    from .export import write_csv
-    from .ingest import read_workshop
 
     hits = kwic(read_workshop(args.inputs, **_reading(args)), args.pattern, window=args.window)
     if args.output:
@@ -153,9 +151,6 @@ def _cmd_kwic(args) -> None:
 
 
 def _cmd_pseudonymise(args) -> None:
-    from .export import write_csv
-    from .ingest import read_workshop
-    from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
 
     if args.key.resolve() == args.output.resolve():
         raise UtenforskapError("--key and -o are the same file: the key would overwrite the export", args.key)

@@ -24,6 +24,7 @@ from typing import Union
 
 from ._lazy import lazy_module
 from .errors import CodebookError
+from .export import write_text
 
 pd = lazy_module("pandas")
 
@@ -715,7 +716,6 @@ def add_patterns(codebook: CodebookLike, additions: dict, path: str | Path) -> P
             raise CodebookError(f"no code {code_id!r} in the codebook", book.source)
         present = {str(p).lower() for p in node.get("patterns", [])}
         node["patterns"] = [*node.get("patterns", []), *(p for p in patterns if p.lower() not in present)]
-    from .export import write_text
 
     write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), path)
     load_codebook(path)  # validated like any codebook

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
+from .codebook import parse_pattern
 from .errors import UtenforskapError
+from .lexicon import Lexicon, matches
+from .nlp import get_pipeline
+from .tokens import Statement, WordCache, as_statements
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,10 +52,6 @@ def kwic(
     >>> hits.loc[0, ["left", "match", "right"]].tolist()
     ['kan være en', 'hindring', '.']
     """
-    from .codebook import parse_pattern
-    from .lexicon import Lexicon, matches
-    from .nlp import get_pipeline
-    from .tokens import Statement, WordCache, as_statements
 
     if not isinstance(pattern, str) or not pattern.strip():
         raise UtenforskapError("kwic needs a pattern, e.g. 'hindring*' or 'på tvers'")

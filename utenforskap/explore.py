@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .errors import UtenforskapError
+from .normalisation import normalise
+from .tokens import as_statements, synthetic_ids
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,8 +28,6 @@ __all__ = ["topics", "keyness"]
 
 
 def _lemmas(statements) -> pd.DataFrame:
-    from .normalisation import normalise
-    from .tokens import as_statements, synthetic_ids
 
     if isinstance(statements, pd.DataFrame) and "content_lemmas" in statements.columns:  # normalised already
         frame = statements

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
+from .errors import UtenforskapError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -268,7 +269,6 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
     columns), for large collections.  Needs pyarrow (``pip install
     utenforskap[parquet]``)."""
     from .codebook import Codebook
-    from .errors import UtenforskapError
 
     try:
         import pyarrow  # noqa: F401

@@ -28,6 +28,7 @@ from pathlib import Path
 from . import charts
 from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of, load_codebook
+from .export import save_figure
 from .lang_nb import FIGURE_CAPTIONS, chart_file
 from .matrices import several_workshops
 
@@ -225,7 +226,6 @@ class FigureRenderer:
             return self.order[high - 1]
 
     def _render(self, name: str, coded: pd.DataFrame) -> None:
-        from .export import save_figure
 
         figure = self.specs[name].build(coded)
         if figure is not None:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._docx import read_docx
 from ._grid import Grid, Row
 from ._lazy import lazy_module
 from .errors import InputError
@@ -371,7 +372,6 @@ def _read_table(path: Path, data: bytes, sheet=None, table=None, max_part_mb: fl
         return _build_table(path, grids[0]) if sheet is not None else _choose(path, grids)
     if sheet is not None:
         warnings.warn(f"{path}: sheet={sheet!r} has no effect on a Word document (use table=)", stacklevel=4)
-    from ._docx import read_docx
 
     grids = read_docx(path, data, limit)
     if table is not None:

@@ -26,6 +26,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ._lazy import lazy_module
 from .errors import UtenforskapError
+from .export import atomic_write
+from .nlp import get_pipeline
+from .normalisation import normalise
 from .reliability import code_matrix
 
 if TYPE_CHECKING:
@@ -56,8 +59,6 @@ class Lemmatizer(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any):
-        from .nlp import get_pipeline
-        from .normalisation import normalise
 
         if isinstance(X, pd.DataFrame):
             if "lemmas" in X.columns:
@@ -302,8 +303,6 @@ class SuggestCoder(BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Save the fitted coder (joblib; the spaCy pipeline is not included)."""
         import joblib
-
-        from .export import atomic_write
 
         self._check_fitted()
         path = Path(path)

@@ -18,8 +18,10 @@ import warnings
 from pathlib import Path
 
 from ._lazy import lazy_module
+from .charts import PALETTE
 from .codebook import CodebookLike, codebook_of, load_codebook
 from .errors import InputError
+from .export import write_excel
 
 pd = lazy_module("pandas")
 
@@ -75,8 +77,6 @@ def write_coding_sheet(
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .export import write_excel
-
     book = codebook_of(coded, codebook)
     codes = list(book.codes)
     sheet = pd.DataFrame({_HEADERS[c]: coded[c] if c in coded.columns else "" for c in _BASE})
@@ -107,8 +107,6 @@ def write_coding_sheet(
         headers coloured per theme with sub-codes indented, a drop-down of x
         for the code cells, a wide note column, the check column hidden."""
         from openpyxl.styles import Alignment, Font
-
-        from .charts import PALETTE
 
         ws = workbook[SHEET]
         text_column = list(sheet.columns).index(_HEADERS["text"]) + 1

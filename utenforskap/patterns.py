@@ -24,8 +24,9 @@ import re
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import glob_regex
+from .codebook import glob_regex, load_codebook
 from .errors import UtenforskapError
+from .nlp import lemmatize_word
 
 if TYPE_CHECKING:
     from .codebook import CodebookLike
@@ -98,7 +99,6 @@ def pattern_matches(pattern: str, n: int = 20, vocabulary: int = 50_000) -> pd.D
     >>> row["lemma"], bool(row["related"])
     ('sats', False)
     """
-    from .nlp import lemmatize_word
 
     glob = pattern.strip().lower()
     if not glob or " " in glob:
@@ -129,7 +129,6 @@ def codebook_pattern_problems(
     pandas.DataFrame
         ``code``, ``pattern``, ``word``, ``zipf`` and ``lemma``.
     """
-    from .codebook import load_codebook
 
     book = load_codebook(codebook)
     rows = []
@@ -205,7 +204,6 @@ def codebook_nynorsk_gaps(codebook: CodebookLike | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``code``, ``pattern``, ``variant``, ``words`` and ``examples``.
     """
-    from .codebook import load_codebook
 
     book = load_codebook(codebook)
     rows = []

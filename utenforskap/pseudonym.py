@@ -39,6 +39,8 @@ from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .identifiers import KINDS, find_identifiers
 from .ingest import segment_id, workshop_id
+from .nlp import get_pipeline, is_known_word
+from .tokens import as_statements
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -433,8 +435,6 @@ def pseudonymise(
     >>> out.loc[0, "text"], key["value"].tolist()
     ('[PERSON-1] sa at [PERSON-1]s forslag var godt.', ['kari nordmann'])
     """
-    from .nlp import get_pipeline
-    from .tokens import as_statements
 
     frame = as_statements(statements, ids=False)
     if method not in ("auto", "ner", "heuristic"):
@@ -598,7 +598,6 @@ def unreplaced_names(pseudonymised: pd.DataFrame, columns: Sequence[str] | None 
     >>> unreplaced_names(out)[["word", "why"]].values.tolist()
     [['Zlatko', 'ukjent ord med stor forbokstav']]
     """
-    from .nlp import is_known_word
 
     first, last = _gazetteer()
     rows = []

@@ -30,7 +30,8 @@ from xml.etree import ElementTree as ET
 
 from ._lazy import lazy_module
 from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
-from .errors import InputError
+from .errors import InputError, UtenforskapError
+from .export import atomic_write
 
 pd = lazy_module("pandas")
 
@@ -157,7 +158,6 @@ def project_xml(
     coded: pd.DataFrame, codebook: CodebookLike | None = None, name: str = "utenforskap", layout: str = "group"
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
-    from .errors import UtenforskapError
 
     if layout not in LAYOUTS:
         raise UtenforskapError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, got {layout!r}")
@@ -247,7 +247,6 @@ def project_xml(
 
 
 def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
-    from .export import atomic_write
 
     with atomic_write(path, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
@@ -296,7 +295,6 @@ def write_qdpx(
 
 def write_qdc(path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
     """Write the codebook alone as a REFI-QDA ``.qdc`` file."""
-    from .export import atomic_write
 
     path = Path(path)
     with atomic_write(path, "wb") as fh:

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of
-from .lang_nb import REPORT_HEADINGS
+from .lang_nb import (
+    COLUMN_LABELS,
+    REPORT_HEADINGS,
+    pipeline_nb,
+    question_lines,
+    report_titles,
+    short_id,
+    uncoded,
+    workshop_numbers,
+)
 from .tables import SPECS, TABLES
 
 if TYPE_CHECKING:
@@ -168,7 +177,6 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, shor
 
 
 def _uncoded(coded: pd.DataFrame, short, section) -> str:
-    from .lang_nb import uncoded
 
     rest = uncoded(coded)
     parts = [section("Utsagn uten kode")]
@@ -209,7 +217,6 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
-    from .lang_nb import COLUMN_LABELS, pipeline_nb, question_lines, report_titles, short_id, workshop_numbers
 
     book = codebook_of(coded, codebook)
     labels = {**COLUMN_LABELS, **{c: book.label(c) for c in book.codes}}

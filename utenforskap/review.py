@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of
+from .lang_nb import note_nb
+from .manual import write_coding_sheet
+from .reliability import agreement
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -51,7 +54,6 @@ def rule_probability(evidence: list[dict], code_id: str) -> float:
 
 def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     """The evidence for and against a code, in Norwegian words."""
-    from .lang_nb import note_nb
 
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]
@@ -125,8 +127,6 @@ def write_review_sheet(queue: pd.DataFrame, path: str | Path, *, codebook: Codeb
     """The queue as a coding sheet (most uncertain first), with its
     confidence and evidence beside the codes; read it back with
     :func:`utenforskap.read_manual_coding`."""
-    from .codebook import codebook_of
-    from .manual import write_coding_sheet
 
     book = codebook_of(queue, codebook)
     extra = {
@@ -155,7 +155,6 @@ def review_simulation(
         ``share_auto``, ``reviewed`` (statements), and per theme the kappa
         of the mixed coding against ``gold``.
     """
-    from .reliability import agreement
 
     book = codebook_of(queue, codebook)
     themes = [t for t in book.themes if t in queue.columns and t in gold.columns]

@@ -23,8 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import codebook_of
+from .codebook import add_patterns, codebook_of, load_codebook
 from .errors import CodebookError, UtenforskapError
+from .export import write_csv, write_text
+from .manual import read_manual_coding
+from .nlp import get_pipeline
+from .review import rule_probability, write_review_sheet
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,7 +51,6 @@ _LABELS = "reviewed.csv"
 def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
     """What the rule coder saw for one theme: its confidence that the theme
     applies, and the kinds of evidence (kept or set aside)."""
-    from .review import rule_probability
 
     related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
     kept = [e for e in related if e["kept"]]
@@ -287,7 +290,6 @@ class ReviewSession:
         """Write the next ``n`` statements to review as a coding sheet (the
         format of :func:`utenforskap.write_coding_sheet`, pre-filled with the
         current coding); read it back with :meth:`record_sheet`."""
-        from .review import write_review_sheet
 
         ids = self.next_batch(n)
         frame = self._sheet_frame(ids)
@@ -305,7 +307,6 @@ class ReviewSession:
         """Record a sheet written by :meth:`write_batch_sheet` and edited (read
         and checked as :func:`utenforskap.read_manual_coding` does); returns
         how many statements it held."""
-        from .manual import read_manual_coding
 
         statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
         statements.attrs["codebook"] = self.book
@@ -349,7 +350,6 @@ class ReviewSession:
         """Write a copy of the session's codebook to ``path`` with the accepted
         patterns (rows of :meth:`suggest_patterns`) added to their themes.
         The bundled codebook file is never changed."""
-        from .codebook import add_patterns
 
         return add_patterns(self.book, {t: list(part["pattern"]) for t, part in accepted.groupby("theme", sort=False)}, path)
 
@@ -357,7 +357,6 @@ class ReviewSession:
     def save(self, folder: str | Path) -> Path:
         """Save the review (statements, rule evidence, recorded labels, the
         batches asked) to ``folder``; :meth:`load` takes it up again."""
-        from .export import write_csv, write_text
 
         folder = Path(folder)
         statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
@@ -389,7 +388,6 @@ class ReviewSession:
     @classmethod
     def load(cls, folder: str | Path) -> ReviewSession:
         """A review saved with :meth:`save`."""
-        from .codebook import load_codebook
 
         folder = Path(folder)
         try:
@@ -426,7 +424,6 @@ class ReviewSession:
 
 
 def _stop_words() -> frozenset:
-    from .nlp import get_pipeline
 
     return frozenset(get_pipeline().Defaults.stop_words)
 

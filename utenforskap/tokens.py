@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .lang_nb import NYNORSK_STOP
+from .nlp import EMBEDDED, lemmatize_word
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -89,7 +90,6 @@ class WordCache:
     """
 
     def __init__(self, nlp: Language | None):
-        from .nlp import EMBEDDED
 
         self.nlp = nlp
         self.by_form = nlp.meta.get("name") == EMBEDDED
@@ -124,7 +124,6 @@ class WordCache:
     def _new(self, key, vocab) -> Word:
         """The word for a form not seen before; ``key`` is its ORTH hash, or
         (ORTH, LEMMA) where a trained model's lemma depends on context."""
-        from .nlp import lemmatize_word
 
         lexeme = vocab[key if self.by_form else key[0]]
         form = lexeme.orth_

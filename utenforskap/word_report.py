@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of
+from .export import atomic_write
+from .figures import figure_specs
 from .lang_nb import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
 from .tables import TABLES
 
@@ -86,9 +88,6 @@ def write_word_report(
     """
     import docx
     from docx.shared import Cm, Pt
-
-    from .export import atomic_write
-    from .figures import figure_specs
 
     book = codebook_of(coded, codebook)
     numbers = workshop_numbers(coded)

@@ -14,13 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import CodebookLike, load_codebook
-from .coding import code, coding_table
+from ._progress import progress_bar
+from .codebook import CodebookLike, codebook_markdown, load_codebook, to_quanteda_yaml, to_taguette_csv
+from .coding import RuleCoder, code, coding_table
 from .errors import UtenforskapError
+from .export import atomic_write, csv_rows, current_umask, write_csv, write_excel, write_parquet, write_text
 from .figures import FigureRenderer
-from .ingest import read_workshop
+from .ingest import expand_paths, read_workshop
 from .lang_nb import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
+from .manual import write_coding_sheet
+from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
+from .refiqda import write_qdc, write_qdpx
+from .report import render_report
+from .review import review_queue, write_review_sheet
 from .tables import SPECS, build_tables
+from .word_report import write_word_report
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -144,15 +152,6 @@ def analyse(
     >>> result.statements, result.themes["barriers"], result["report"].name
     (86, 23, 'rapport.html')
     """
-    from ._progress import progress_bar
-    from .codebook import codebook_markdown, to_quanteda_yaml, to_taguette_csv
-    from .export import write_csv, write_excel, write_parquet, write_text
-    from .manual import write_coding_sheet
-    from .pseudonym import name_check_path
-    from .refiqda import write_qdc, write_qdpx
-    from .report import render_report
-    from .review import review_queue, write_review_sheet
-    from .word_report import write_word_report
 
     final = Path(output_dir)
     if final.exists() and not final.is_dir():
@@ -279,7 +278,6 @@ def _check_key(key, output: Path) -> Path:
 def _pseudonymised(statements, names, public, key_path: Path):
     """The statements with names and identifiers replaced in every column
     that can hold them; the (extended) key; words that may still be names."""
-    from .pseudonym import NAME_COLUMNS, pseudonymise, read_key, unreplaced_names
 
     out, key_frame, _report = pseudonymise(statements, names=names, public=public, columns=NAME_COLUMNS, key=read_key(key_path))
     return out.drop(columns=["pseudonymised"]), key_frame, unreplaced_names(out, columns=NAME_COLUMNS)
@@ -289,7 +287,6 @@ def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, 
     """Move the files written in ``staging`` to ``final`` (a new folder is
     renamed whole; into an existing one each file replaces its namesake,
     other files there are left alone); their new paths, by name."""
-    from .export import current_umask
 
     moved = {name: final / path.relative_to(staging) for name, path in written.items()}
     if not final.exists():
@@ -339,10 +336,6 @@ def code_files(
     dict
         ``files``, ``statements`` and the count per theme.
     """
-    from ._progress import progress_bar
-    from .coding import RuleCoder
-    from .export import atomic_write, csv_rows
-    from .ingest import expand_paths
 
     book = load_codebook(codebook)
     coder = RuleCoder(codebook=book)  # one set of word forms and pattern hits for all files
