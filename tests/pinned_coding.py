@@ -84,6 +84,13 @@ def digest(row) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
+def versions() -> dict[str, str]:
+    """The versions of what decides tokens and lemmas: spaCy and simplemma."""
+    from importlib.metadata import version
+
+    return {"spacy": version("spacy"), "simplemma": version("simplemma")}
+
+
 def current() -> dict[str, list[str]]:
     """The digests of today's coding, by set."""
     from utenforskap import code, read_workshop
@@ -99,5 +106,5 @@ def current() -> dict[str, list[str]]:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
-    DIGESTS.write_text(json.dumps(current(), indent=0) + "\n", encoding="utf-8")
+    DIGESTS.write_text(json.dumps({"versions": versions(), **current()}, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {DIGESTS}")

@@ -18,6 +18,10 @@ def now():
 
 def test_coding_is_what_was_pinned(now):
     frozen = json.loads(pinned.DIGESTS.read_text(encoding="utf-8"))
+    made_with = frozen.pop("versions")
+    if made_with != pinned.versions():
+        # tokens and lemmas come from these packages: a new release may move them
+        pytest.skip(f"the pin was made with {made_with}, this environment has {pinned.versions()}: write it again")
     assert set(now) == set(frozen)
     texts = pinned.synthetic_statements()
     for name in frozen:
