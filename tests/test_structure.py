@@ -85,3 +85,42 @@ def test_public_parameters_are_annotated():
                     f"{path.name}:{function.name}({a.arg})" for a in args if a.annotation is None and a.arg not in ("self", "cls")
                 ]
     assert missing == []
+
+
+def test_what_a_researcher_reads_comes_from_lang_nb():
+    """The modules that write what a researcher reads hold no string with
+    Norwegian letters (æ, ø, å) of their own, docstrings aside: such text comes
+    from lang_nb.py.  (A guard, not a proof: "Figurer" has none of them.
+    Parsers keep the Norwegian they read: ingest's question numbers,
+    identifiers' addresses.)"""
+    import re
+
+    writers = [
+        "report",
+        "word_report",
+        "charts",
+        "manual",
+        "refiqda",
+        "workflow",
+        "export",
+        "codebook",
+        "review",
+        "reviewing",
+        "figures",
+        "tables",
+        "pseudonym",
+    ]
+    found = []
+    for name in writers:
+        tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if re.search("[æøåÆØÅ]", node.value) and node.value != "Å":  # "Å": the glyph charts.warm_up renders
+                    found.append(f"{name}.py:{node.lineno}: {node.value[:40]!r}")
+    # the pseudonymiser's placeholder pattern and its English message name the Norwegian number
+    assert [f for f in found if "FØDSELSNUMMER" not in f and "fødselsnummer/D-nummer" not in f] == []

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of, load_codebook
+from .lang_nb import CHART_TEXT
 from .matrices import code_counts, cooccurrence, select_codes
 from .reliability import code_matrix
 
@@ -105,7 +106,7 @@ def _row_label(key, prefix: str) -> str:
 MAX_CATEGORIES = 40
 
 
-def _capped(counts: pd.DataFrame, noun: str, noun_no: str) -> tuple[pd.DataFrame, str]:
+def _capped(counts: pd.DataFrame, noun: str) -> tuple[pd.DataFrame, str]:
     """At most :data:`MAX_CATEGORIES` rows (those with most statements, in
     their order) and a Norwegian note saying what was left out."""
     if len(counts) <= MAX_CATEGORIES:
@@ -117,7 +118,7 @@ def _capped(counts: pd.DataFrame, noun: str, noun_no: str) -> tuple[pd.DataFrame
         f"the chart shows {MAX_CATEGORIES} of {len(counts)} {noun} (those with most statements); the tables hold all of them",
         stacklevel=4,
     )
-    note = f"Viser {MAX_CATEGORIES} av {len(counts)} {noun_no} (de med flest utsagn); tabellene har alle."
+    note = CHART_TEXT["capped"].format(shown=MAX_CATEGORIES, total=len(counts), noun=CHART_TEXT[noun])
     return counts[keep], note
 
 
@@ -172,11 +173,11 @@ def group_heatmap(
     """
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook=codebook)
-    counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups", "grupper")
+    counts, note = _capped(code_counts(coded, "group", codes, totals=False, codebook=codebook), "groups")
     shares = counts[codes].div(counts["n"], axis=0).to_numpy(dtype=float)
     text = [[f"{int(counts.iloc[i][c])}\n({shares[i, j]:.0%})" for j, c in enumerate(codes)] for i in range(len(counts))]
     fig, ax = _figure(1.6 + 1.5 * len(codes), 1.2 + 0.55 * len(counts))
-    _annotated_heatmap(fig, ax, shares, text, 1.0, "Andel av gruppens utsagn")
+    _annotated_heatmap(fig, ax, shares, text, 1.0, CHART_TEXT["share_of_group"])
     ax.set_xticks(range(len(codes)), [_wrap(x) for x in _labels(codes, codebook)])
     ax.set_yticks(range(len(counts)), [_row_label(k, "") for k in counts.index])
     if counts.index.nlevels > 1:  # a line between the workshops of a series
@@ -185,7 +186,7 @@ def group_heatmap(
             if workshops[i] != workshops[i - 1]:
                 ax.axhline(i - 0.5, color="white", linewidth=3)
     ax.set_ylabel("Gruppe")
-    ax.set_title(title or "Tema per gruppe (antall utsagn og andel)")
+    ax.set_title(title or CHART_TEXT["theme_per_group"])
     if note:
         fig.supxlabel(note, fontsize=9, x=0.01, ha="left")
     return fig
@@ -244,14 +245,14 @@ def question_bars(
     """
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook=codebook)
-    counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions", "spørsmål")
+    counts, note = _capped(code_counts(coded, "question", codes, totals=False, codebook=codebook), "questions")
     return _share_bars(
         counts,
         codes,
         codebook,
         [_row_label(k, "Spm. ") for k in counts.index],
-        "Andel av spørsmålets utsagn",
-        title or "Tema per spørsmål",
+        CHART_TEXT["share_of_question"],
+        title or CHART_TEXT["theme_per_question"],
         note,
     )
 
@@ -278,14 +279,14 @@ def workshop_bars(
     """
     codebook = codebook_of(coded, codebook)
     codes = select_codes(coded, codes, codebook=codebook)
-    counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops", "workshoper")
+    counts, note = _capped(code_counts(coded, "workshop", codes, totals=False, codebook=codebook), "workshops")
     return _share_bars(
         counts,
         codes,
         codebook,
         [_wrap(w, 22) for w in counts.index],
-        "Andel av workshopens utsagn",
-        title or "Tema per workshop",
+        CHART_TEXT["share_of_workshop"],
+        title or CHART_TEXT["theme_per_workshop"],
         note,
     )
 
@@ -317,7 +318,7 @@ def cooccurrence_heatmap(
     if measure == "count":
         # zeros stay blank so the pairs that do occur stand out
         text = [["" if np.isnan(v) or v == 0 else f"{int(v)}" for v in row] for row in matrix]
-        vmax, label = max(1.0, np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0), "Utsagn med begge kodene"
+        vmax, label = max(1.0, np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0), CHART_TEXT["both_codes"]
     else:
         text = [["" if np.isnan(v) or v == 0 else f"{v:.2f}" for v in row] for row in matrix]
         vmax, label = 1.0, "Jaccard (begge / minst én)"
@@ -338,8 +339,8 @@ def cooccurrence_heatmap(
     subcodes = all(c in codebook.codes and codebook.codes[c].parent is not None for c in codes)
     if subcodes:
         names = ", ".join(codebook.label(t) for t in dict.fromkeys(themes))
-        ax.set_xlabel(f"Underkoder gruppert etter tema ({names})")
-    ax.set_title(title or ("Samforekomst av underkoder" if subcodes else "Samforekomst av koder"))
+        ax.set_xlabel(CHART_TEXT["subcodes_by_theme"].format(names=names))
+    ax.set_title(title or CHART_TEXT["subcode_cooccurrence" if subcodes else "code_cooccurrence"])
     return fig
 
 
@@ -365,8 +366,8 @@ def subcode_bars(coded: pd.DataFrame, theme: str, title: str | None = None, *, c
     ax.bar_label(bars, padding=3, fontsize=10)
     ax.set_yticks(range(len(counts)), [_wrap(book.label(c), 30) for c in counts.index])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Antall utsagn")
-    ax.set_title(title or f"{book.label(theme)}: underkoder")
+    ax.set_xlabel(CHART_TEXT["statements"])
+    ax.set_title(title or CHART_TEXT["subcodes_of"].format(theme=book.label(theme)))
     ax.margins(x=0.12)
     return fig
 
@@ -390,7 +391,7 @@ def topic_words(words: pd.DataFrame, title: str | None = None):
         ax.tick_params(axis="x", labelsize=8)
     for ax in list(axes.flat)[len(topics_) :]:
         ax.set_visible(False)
-    fig.suptitle(title or "Tema funnet i utsagnene (NMF): viktigste ord", fontweight="bold")
+    fig.suptitle(title or CHART_TEXT["topics"], fontweight="bold")
     return fig
 
 
@@ -402,7 +403,7 @@ def keyness_bars(keyness: pd.DataFrame, target: Any, title: str | None = None, l
     fig, ax = _figure(6.5, 1.2 + 0.38 * max(1, len(part)))
     bars = ax.barh(part["word"], part["g2"], color=PALETTE[0])
     ax.bar_label(bars, labels=[f"{a}/{b}" for a, b in zip(part["n_target"], part["n_rest"])], padding=3, fontsize=9)
-    ax.set_xlabel("G² (log-likelihood); etikett: antall her / i resten")
-    ax.set_title(title or f"Særpreget for {label.lower()} {target}")
+    ax.set_xlabel(CHART_TEXT["keyness_axis"])
+    ax.set_title(title or CHART_TEXT["distinctive"].format(label=label.lower(), target=target))
     ax.margins(x=0.15)
     return fig

@@ -25,6 +25,7 @@ from typing import Union
 from ._lazy import lazy_module
 from .errors import CodebookError
 from .export import write_text
+from .lang_nb import REPORT_TEXT
 
 pd = lazy_module("pandas")
 
@@ -767,10 +768,10 @@ def codebook_markdown(codebook: CodebookLike | None = None) -> str:
         t = book.codes[theme]
         lines += [f"## {t.label} (`{t.id}`)", "", cell(t.definition), ""]
         if t.include:
-            lines += [f"**Inkluder:** {cell(t.include)}", ""]
+            lines += [f"**{REPORT_TEXT['markdown_include']}:** {cell(t.include)}", ""]
         if t.exclude:
-            lines += [f"**Ekskluder:** {cell(t.exclude)}", ""]
-        lines += ["| Kode | Etikett | Definisjon | Eksempler | Mønstre |", "| --- | --- | --- | --- | --- |"]
+            lines += [f"**{REPORT_TEXT['markdown_exclude']}:** {cell(t.exclude)}", ""]
+        lines += [REPORT_TEXT["markdown_header"], "| --- | --- | --- | --- | --- |"]
         for code_id in [theme, *[c for c in book.codes if theme in book.ancestors(c)]]:
             c = book.codes[code_id]
             lines.append(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
+from .lang_nb import PROGRESS_TEXT
 from .lexicon import Lexicon, glob_rx, matches
 from .nlp import describe_pipeline, get_pipeline
 from .normalisation import normalise_parts, with_normalisation_columns
@@ -367,7 +368,7 @@ class RuleCoder:
         if progress:
             from ._progress import progress_bar
 
-            docs = progress_bar(docs, total=len(frame), desc="koder utsagn", unit="utsagn")
+            docs = progress_bar(docs, total=len(frame), desc=PROGRESS_TEXT["coding_statements"], unit=PROGRESS_TEXT["statement"])
         features, codes, whys, evidences = [], [], [], []
         with _gc_paused():
             for text, doc, row in zip(texts, docs, rows):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from .errors import UtenforskapError
+from .lang_nb import REPORT_TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -190,7 +191,7 @@ def _fit_cell(value):
     """Text longer than Excel allows, cut with a note that says so (pandas
     would cut it silently)."""
     if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-        note = f" … [forkortet: {len(value) - 32_000:,} tegn til står i CSV-filen]".replace(",", " ")
+        note = REPORT_TEXT["cut_in_excel"].format(n=f"{len(value) - 32_000:,}".replace(",", " "))
         return value[:32_000] + note
     return value
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from .lang_nb import STREET_WORDS
+
 __all__ = ["find_identifiers", "valid_fodselsnummer", "valid_account", "KINDS"]
 
 #: Placeholder word of each kind of identifier.
@@ -32,13 +34,9 @@ _PHONE = re.compile(
     r"([2-9]\d(?:[ ]?\d\d){3}|[2-9]\d\d[ ]\d\d[ ]\d\d\d|[2-9]\d{3}[ ]\d{4})"
     r"(?!\d|[.,]\d)"
 )
-_STREET_WORDS = (
-    "gate|gata|gaten|gt\\.|vei|veien|veg|vegen|allé|alle|plass|plassen|sti|stien|bakke|bakken|"
-    "torg|torget|brygge|brygga|kaia|ringen|løkka|lia|tunet|haugen|tun|svingen|krysset"
-)
 # "Storgata 12", "Olav Kyrres gate 5B", "Lille Grensen 7, 0159 Oslo": a street with its number
 _ADDRESS = re.compile(
-    rf"\b(?:[A-ZÆØÅ][\wæøåéü.-]*\s){{0,3}}(?:[A-ZÆØÅ][\wæøåéü-]*(?:{_STREET_WORDS})|(?:{_STREET_WORDS}))"
+    rf"\b(?:[A-ZÆØÅ][\wæøåéü.-]*\s){{0,3}}(?:[A-ZÆØÅ][\wæøåéü-]*(?:{STREET_WORDS})|(?:{STREET_WORDS}))"
     r"\s\d{1,4}\s?[A-Za-z]?\b(?:,?\s\d{4}\s[A-ZÆØÅ][\wæøå-]+)?"
 )
 

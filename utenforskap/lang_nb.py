@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 pd = lazy_module("pandas")
 
 __all__ = [
+    "NYNORSK_SPELLINGS",
+    "LEMMA_OVERRIDES",
+    "STREET_WORDS",
+    "FIRST_NAMES",
+    "PUBLIC_FIGURES",
+    "WORD_NAMES",
+    "SPEECH_VERBS",
+    "LISTED_VERBS",
+    "PERSON_TITLES",
+    "PLACE_WORDS",
+    "ROYAL_WORDS",
     "ABBREVIATIONS",
     "NYNORSK_STOP",
     "COLUMN_LABELS",
@@ -81,6 +92,133 @@ NYNORSK_STOP = frozenset(
     "hvordan hvorfor hvilke hvilken hvilket hvem".split()
 )
 
+
+# --- spelling, lemmas, addresses -------------------------------------------
+
+#: Regular Bokmål -> Nynorsk spelling correspondences, applied one at a time
+#: to a pattern's letters.  "er*" -> "ar*": agent nouns and plurals
+#: ("forsker*" -> "forskar*"); "gge"/"kke"/"ke" -> "-je" verbs ("bygge" ->
+#: "byggje", "styrke" -> "styrkje").
+NYNORSK_SPELLINGS = (
+    ("lig", "leg"),
+    ("het", "heit"),
+    ("tjen", "ten"),
+    ("bud", "bod"),
+    ("ikke", "ikkje"),
+    ("hv", "kv"),
+    ("øk", "auk"),
+    ("forebygg", "førebygg"),
+    ("mulig", "mogleg"),
+    ("er*", "ar*"),
+    ("ere*", "are*"),
+    ("gge", "ggje"),
+    ("kke", "kkje"),
+    ("ke", "kje"),
+    ("lønn", "løn"),
+    ("mer", "meir"),
+    ("ene", "ane"),
+    ("ende", "ande"),
+)
+
+# where simplemma's data picks a rare reading of a common word
+LEMMA_OVERRIDES = {"man": "man", "dei": "de", "bruker": "bruke", "brukere": "bruker", "brukerne": "bruker"}
+
+STREET_WORDS = (
+    "gate|gata|gaten|gt\\.|vei|veien|veg|vegen|allé|alle|plass|plassen|sti|stien|bakke|bakken|"
+    "torg|torget|brygge|brygga|kaia|ringen|løkka|lia|tunet|haugen|tun|svingen|krysset"
+)
+
+# --- names, for pseudonymisation -------------------------------------------
+
+#: Common first names in Norway (the package's own list; Faker's no_NO names are added).
+FIRST_NAMES = frozenset(
+    """
+    Anne Inger Kari Marit Ingrid Liv Eva Berit Astrid Bjørg Hilde Anna Solveig Marianne Randi Ida Nina
+    Maria Elisabeth Kristin Bente Heidi Silje Hanne Gerd Linda Tone Grete Camilla Ragnhild Mona Ellen
+    Karin Wenche Elin Torill Anita Monica Hege Julie Emma Nora Sofie Sara Thea Ingeborg Maja Emilie Leah
+    Olivia Ella Frida Vilde Amalie Hedda Tuva Mathilde Malin Sigrid Aurora Jenny Martine Helene Kaja
+    Jan Per Bjørn Ole Lars Kjell Knut Svein Arne Thomas Hans Geir Tor Morten Terje Odd Erik Martin
+    Andreas John Anders Rune Trond Tore Jon Harald Olav Nils Magnus Jonas Espen Stian Øyvind Frode
+    Kristian Henrik Ivar Gunnar Rolf Leif Einar Helge Sindre Even Marius Eirik Håkon Sander Emil Filip
+    Jakob Oliver William Lukas Noah Aksel Elias Isak Tobias Mathias Sebastian Kristoffer Fredrik
+    Mohammed Muhammad Ali Ahmed Fatima Amina Hassan Omar Yusuf Abdi Aisha Mariam Zainab Adam Ibrahim
+    Piotr Katarzyna Tomasz Agnieszka Jakub Gro Siv Unni Eli Åse Turid Sissel Grethe Vigdis Aslak
+    Sunniva Synnøve Ingvild Gunhild Marte Oda Guro Ylva Tiril Iselin Kristine Jorunn Torunn Eirin
+    """.split()
+)
+
+#: Public figures kept by default, by full name (their names are part of public debate).
+PUBLIC_FIGURES = frozenset(
+    [
+        "Gro Harlem Brundtland",
+        "Jonas Gahr Støre",
+        "Erna Solberg",
+        "Jens Stoltenberg",
+        "Kjell Magne Bondevik",
+        "Thorbjørn Jagland",
+        "Kåre Willoch",
+        "Odvar Nordli",
+        "Einar Gerhardsen",
+        "Per Borten",
+        "Børge Brende",
+        "Trygve Slagsvold Vedum",
+        "Sylvi Listhaug",
+        "Audun Lysbakken",
+        "Bjørnar Moxnes",
+        "Kirsti Bergstø",
+        "Tonje Brenna",
+        "Marte Mjøs Persen",
+        "Anniken Huitfeldt",
+        "Hadia Tajik",
+        "Siv Jensen",
+        "Kong Harald",
+        "Dronning Sonja",
+        "Kronprins Haakon",
+        "Henrik Ibsen",
+        "Fridtjof Nansen",
+        "Olav Kyrre",
+        "Olav Thon",
+    ]
+)
+
+# names that are also everyday words: alone at the start of a sentence, or in
+# lower case, they count as names only with a speech verb or a surname after them
+WORD_NAMES = frozenset(
+    """
+    per liv dag finn stein stig siv line frank tom mette odd aud hans gro tone sander kim bjørn hege
+    rune ørn sol vår knut karl pål lise even ask alf eir eli mai berg strand lie bakke bakken vik holm
+    lund haug haugen eide lien strøm moen dal dahl hagen engen tangen sand nes li foss hauge lunde
+    brekke berge rosa vilde elv
+    """.split()
+)
+# verbs of saying: after a name that is also a word ("Per sa", "Strand påpekte") they make it a name
+SPEECH_VERBS = frozenset(
+    """
+    sa sier seier mente mener meinte meiner foreslo foreslår føreslo føreslår spurte spør fortalte
+    forteller fortel påpekte påpeker peika understreket understreker understreka svarte svarer lurte
+    skrev noterte presenterte innledet innleidde kommenterte ønsket ønskte syntes syntest trodde
+    opplyste forklarte forklarer nevnte nemnde
+    """.split()
+)
+# for a listed participant's name that is also a word, more verbs will do ("Strand tok opp ...")
+LISTED_VERBS = SPEECH_VERBS | frozenset("tok la viste ledet leidde deltok kom ville ba hadde".split())
+PERSON_TITLES = frozenset(
+    """
+    veileder veilederen rettleiar rådgiver rådgjevar seniorrådgiver saksbehandler sakshandsamar
+    konsulent leder leiar nestleder lærer lærar rektor professor prof dr fru herr ordfører
+    kontaktperson koordinator fasilitator referent miljøterapeut helsesykepleier helsesøster sosionom
+    psykolog ungdomsarbeider mentor kollega direktør stipendiat forsker forskar
+    deltaker deltakar brukerrepresentant erfaringskonsulent
+    """.split()
+)
+# a name followed by one of these is a street, a building or an organisation
+PLACE_WORDS = re.compile(
+    r"^(?:gate|gata|gaten|gt|vei|veien|veg|vegen|plass|plassen|allé|alle|torg|torget|bru|brua|park|parken|"
+    r"stiftelse|stiftelsen|senter|senteret|skole|skolen|sykehus|hospital|stadion|hus|huset|hall|hallen|"
+    r"kirke|kirken|fond|fondet|legat|pris|prisen|minde|land|as|asa|institutt|instituttet|videregående)$",
+    re.IGNORECASE,
+)
+ROYAL_WORDS = frozenset({"kong", "dronning", "prins", "prinsesse", "kronprins", "sankt", "st"})
 
 #: Column and index names as a researcher reads them.
 COLUMN_LABELS = {
@@ -194,6 +332,116 @@ REPORT_HEADINGS = {
     "group_subcode": "Gruppe × underkode (antall utsagn)",
     "cooccurrence": "Samforekomst av temaer (utsagn med begge)",
 }
+
+#: Headings and sentences of the HTML and Word reports ({...}: filled in).
+REPORT_TEXT = {
+    "contents": "Innhold",
+    "questions": "Spørsmål",
+    "figures": "Figurer",
+    "matrices": "Matriser",
+    "codebook": "Kodebok",
+    "comparison": "Sammenligning av workshopene",
+    "workshop_item": "W{number} {name} ({n} utsagn)",
+    "comparison_intro": "{n} workshoper: {listed}. Andelene er andelen av hver workshops utsagn "
+    "som har temaet; et utsagn kan ha flere temaer.",
+    "framework": "Rammematrise: sitater per gruppe og tema",
+    "framework_by_theme": "Rammematrise: sitater per tema og gruppe",
+    "uncoded": "Utsagn uten kode",
+    "all_coded": "Alle utsagn fikk minst én kode.",
+    "some_uncoded": "{n} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.",
+    "no_statements_with_theme": "Ingen utsagn har dette temaet.",
+    "workshop_meta": "Workshop {workshop}; {n} utsagn fra {sources}.",
+    "texts": "tekster",
+    "context_used": "brukt",
+    "context_not_used": "ikke brukt",
+    "include": "Ta med",
+    "exclude": "Ikke ta med",
+    "group": "Gruppe",
+    "group_in_workshop": "W{number}, gruppe {group}",
+    "group_n": "Gruppe {group}",
+    "appendix_codebook": "Vedlegg: kodebok",
+    "statements_coded_with": "{n} utsagn, kodet med kodeboken «{codebook}» og spaCy-pipelinen {pipeline}.",
+    "meta": "{n} utsagn fra {sources}. Kodet med kodeboken «{codebook}» og spaCy-pipelinen {pipeline}. "
+    "Kontekst (overskrifter og spørsmål) {context}.",
+    "cut_in_excel": " … [forkortet: {n} tegn til står i CSV-filen]",
+    "markdown_include": "Inkluder",
+    "markdown_exclude": "Ekskluder",
+    "markdown_header": "| Kode | Etikett | Definisjon | Eksempler | Mønstre |",
+}
+
+#: Axis labels, titles and notes of the charts ({...}: filled in).
+CHART_TEXT = {
+    "capped": "Viser {shown} av {total} {noun} (de med flest utsagn); tabellene har alle.",
+    "groups": "grupper",
+    "questions": "spørsmål",
+    "workshops": "workshoper",
+    "share_of_group": "Andel av gruppens utsagn",
+    "theme_per_group": "Tema per gruppe (antall utsagn og andel)",
+    "share_of_question": "Andel av spørsmålets utsagn",
+    "theme_per_question": "Tema per spørsmål",
+    "share_of_workshop": "Andel av workshopens utsagn",
+    "theme_per_workshop": "Tema per workshop",
+    "both_codes": "Utsagn med begge kodene",
+    "subcodes_by_theme": "Underkoder gruppert etter tema ({names})",
+    "subcode_cooccurrence": "Samforekomst av underkoder",
+    "code_cooccurrence": "Samforekomst av koder",
+    "statements": "Antall utsagn",
+    "subcodes_of": "{theme}: underkoder",
+    "topics": "Tema funnet i utsagnene (NMF): viktigste ord",
+    "keyness_axis": "G² (log-likelihood); etikett: antall her / i resten",
+    "distinctive": "Særpreget for {label} {target}",
+    "group": "Gruppe",
+}
+
+#: The coding sheet (kodeark.xlsx, gjennomgang.xlsx): sheet names, headers, guide.
+SHEET_TEXT = {
+    "coding": "Koding",
+    "codebook": "Kodebok",
+    "guide": "Veiledning",
+    "headers": {"segment_id": "segment_id", "group": "Gruppe", "question": "Spørsmål", "section": "Overskrift", "text": "Utsagn"},
+    "note": "Merknad",
+    "guide_title": "Slik koder du",
+    "guide_lines": [
+        "Arket «{sheet}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes).",
+        "Skriv x der koden passer, og slett x der den ikke passer. Ikke endre utsagnsteksten eller kolonnenavnene.",
+        "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
+        "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
+    ],
+    "only_x_title": "Bare x",
+    "only_x": "Skriv x der koden passer, ellers la cellen stå tom.",
+}
+
+#: Sheet names of the workbook analyse.xlsx besides the matrices (TABLE_TITLES).
+WORKBOOK_SHEETS = {"coded": "Utsagn (kodet)", "coded_long": "Kodinger", "codebook": "Kodebok"}
+
+#: Progress bars on the command line.
+PROGRESS_TEXT = {
+    "analyse": "analyse",
+    "step": "steg",
+    "reading": "leser",
+    "coding": "koder",
+    "matrices": "matriser",
+    "csv": "CSV",
+    "workbooks": "arbeidsbøker",
+    "figures_and_report": "figurer og rapport",
+    "coding_files": "koder filer",
+    "file": "fil",
+    "coding_statements": "koder utsagn",
+    "statement": "utsagn",
+}
+
+#: Descriptions in the REFI-QDA project (what NVivo, ATLAS.ti, MAXQDA or QualCoder show).
+QDA_TEXT = {
+    "selection": "Utsagn {segment_id} (Gruppe {group}, spørsmål {question}). Koder: {codes}.",
+    "no_codes": "ingen",
+    "group_case": "Gruppe",
+    "question_case": "Spørsmål",
+    "source_group": " – gruppe {group}",
+    "project": "Utsagn fra arbeidsverksted, kodet med {codebook} ({pipeline}).",
+}
+
+#: Why a word is on the list of possible names left after pseudonymisation.
+NAME_CHECK_TEXT = {"beside": "ved siden av et erstattet navn", "capitalised": "ukjent ord med stor forbokstav"}
 
 #: Captions of the report's figures (``{theme}``: the theme's label).
 FIGURE_CAPTIONS = {

@@ -22,16 +22,17 @@ from .charts import PALETTE
 from .codebook import CodebookLike, codebook_of, load_codebook
 from .errors import InputError
 from .export import write_excel
+from .lang_nb import SHEET_TEXT
 
 pd = lazy_module("pandas")
 
 __all__ = ["write_coding_sheet", "read_manual_coding", "SHEET"]
 
 #: Name of the sheet researchers code in.
-SHEET = "Koding"
+SHEET = SHEET_TEXT["coding"]
 _BASE = ["segment_id", "group", "question", "section", "text"]
-_HEADERS = {"segment_id": "segment_id", "group": "Gruppe", "question": "Spørsmål", "section": "Overskrift", "text": "Utsagn"}
-_NOTE = "Merknad"
+_HEADERS = SHEET_TEXT["headers"]
+_NOTE = SHEET_TEXT["note"]
 _CHECK = "kontroll"
 _CODE_HEADER = re.compile(r"^(?P<label>.*)\[(?P<id>[^\[\]]+)\]\s*$")
 _YES = {"x", "1", "ja", "j", "yes", "y", "true", "sann", "✓", "✔"}
@@ -88,16 +89,7 @@ def write_coding_sheet(
         sheet[header] = ["x" if c in (a or []) else "" for a in assigned]
     sheet[_NOTE] = ""
     sheet[_CHECK] = [_fingerprint(t) for t in coded["text"]]
-    guide = pd.DataFrame(
-        {
-            "Slik koder du": [
-                f"Arket «{SHEET}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes).",
-                "Skriv x der koden passer, og slett x der den ikke passer. Ikke endre utsagnsteksten eller kolonnenavnene.",
-                "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
-                "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
-            ]
-        }
-    )
+    guide = pd.DataFrame({SHEET_TEXT["guide_title"]: [line.format(sheet=SHEET) for line in SHEET_TEXT["guide_lines"]]})
     book_frame = book.to_frame()[["code", "parent", "label", "definition", "include", "exclude", "examples"]]
     first = len(_BASE) + len(extra or {}) + 1
     last = first + len(codes) - 1
@@ -120,8 +112,8 @@ def write_coding_sheet(
                 allow_blank=True,
                 showErrorMessage=True,
                 errorStyle="warning",
-                errorTitle="Bare x",
-                error="Skriv x der koden passer, ellers la cellen stå tom.",
+                errorTitle=SHEET_TEXT["only_x_title"],
+                error=SHEET_TEXT["only_x"],
             )
             ws.add_data_validation(validation)
             validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
@@ -138,7 +130,7 @@ def write_coding_sheet(
         ws.column_dimensions[ws.cell(1, last + 1).column_letter].width = 40  # Merknad
         ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
 
-    return write_excel({SHEET: sheet, "Kodebok": book_frame, "Veiledning": guide}, path, finish=finish)
+    return write_excel({SHEET: sheet, SHEET_TEXT["codebook"]: book_frame, SHEET_TEXT["guide"]: guide}, path, finish=finish)
 
 
 def _tint(rgb: str, amount: float) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UtenforskapError
+from .lang_nb import LEMMA_OVERRIDES
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,10 +32,6 @@ DEFAULT_MODEL = "nb_core_news_sm"
 #: The name that asks for the embedded default explicitly.
 EMBEDDED = "embedded"
 _COMPONENT = "utenforskap_lemmatizer"
-
-
-# where simplemma's data picks a rare reading of a common word
-_OVERRIDES = {"man": "man", "dei": "de", "bruker": "bruke", "brukere": "bruker", "brukerne": "bruker"}
 
 
 def _trie_cache() -> Path | None:
@@ -101,8 +98,8 @@ def lemmatize_word(word: str) -> str:
     ['hindring', 'brukermedvirkning', 'ressurs', 'år']
     """
     lower = word.lower()
-    if lower in _OVERRIDES:
-        return _OVERRIDES[lower]
+    if lower in LEMMA_OVERRIDES:
+        return LEMMA_OVERRIDES[lower]
     lemmatizer, _ = _simplemma()
     if not is_known_word(lower, "nb") and is_known_word(lower, "nn"):
         return lemmatizer.lemmatize(lower, lang="nn").lower()

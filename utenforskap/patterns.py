@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_module
 from .codebook import glob_regex, load_codebook
 from .errors import UtenforskapError
+from .lang_nb import NYNORSK_SPELLINGS
 from .nlp import lemmatize_word
 
 if TYPE_CHECKING:
@@ -34,31 +35,6 @@ if TYPE_CHECKING:
 pd = lazy_module("pandas")
 
 __all__ = ["pattern_matches", "codebook_pattern_problems", "nynorsk_variants", "codebook_nynorsk_gaps"]
-
-#: Regular Bokmål -> Nynorsk spelling correspondences, applied one at a time
-#: to a pattern's letters.  "er*" -> "ar*": agent nouns and plurals
-#: ("forsker*" -> "forskar*"); "gge"/"kke"/"ke" -> "-je" verbs ("bygge" ->
-#: "byggje", "styrke" -> "styrkje").
-NYNORSK_SPELLINGS = (
-    ("lig", "leg"),
-    ("het", "heit"),
-    ("tjen", "ten"),
-    ("bud", "bod"),
-    ("ikke", "ikkje"),
-    ("hv", "kv"),
-    ("øk", "auk"),
-    ("forebygg", "førebygg"),
-    ("mulig", "mogleg"),
-    ("er*", "ar*"),
-    ("ere*", "are*"),
-    ("gge", "ggje"),
-    ("kke", "kkje"),
-    ("ke", "kje"),
-    ("lønn", "løn"),
-    ("mer", "meir"),
-    ("ene", "ane"),
-    ("ende", "ande"),
-)
 
 
 @functools.lru_cache(maxsize=4)

@@ -39,6 +39,17 @@ from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .identifiers import KINDS, find_identifiers
 from .ingest import segment_id, workshop_id
+from .lang_nb import (
+    FIRST_NAMES,
+    LISTED_VERBS,
+    NAME_CHECK_TEXT,
+    PERSON_TITLES,
+    PLACE_WORDS,
+    PUBLIC_FIGURES,
+    ROYAL_WORDS,
+    SPEECH_VERBS,
+    WORD_NAMES,
+)
 from .nlp import get_pipeline, is_known_word
 from .tokens import as_statements
 
@@ -55,95 +66,6 @@ __all__ = ["pseudonymise", "unreplaced_names", "read_key", "name_check_path", "F
 #: Columns of a statements frame that can hold a name.
 NAME_COLUMNS = ("text", "group", "section", "workshop_title", "question_text", "source")
 
-#: Common first names in Norway (the package's own list; Faker's no_NO names are added).
-FIRST_NAMES = frozenset(
-    """
-    Anne Inger Kari Marit Ingrid Liv Eva Berit Astrid Bjørg Hilde Anna Solveig Marianne Randi Ida Nina
-    Maria Elisabeth Kristin Bente Heidi Silje Hanne Gerd Linda Tone Grete Camilla Ragnhild Mona Ellen
-    Karin Wenche Elin Torill Anita Monica Hege Julie Emma Nora Sofie Sara Thea Ingeborg Maja Emilie Leah
-    Olivia Ella Frida Vilde Amalie Hedda Tuva Mathilde Malin Sigrid Aurora Jenny Martine Helene Kaja
-    Jan Per Bjørn Ole Lars Kjell Knut Svein Arne Thomas Hans Geir Tor Morten Terje Odd Erik Martin
-    Andreas John Anders Rune Trond Tore Jon Harald Olav Nils Magnus Jonas Espen Stian Øyvind Frode
-    Kristian Henrik Ivar Gunnar Rolf Leif Einar Helge Sindre Even Marius Eirik Håkon Sander Emil Filip
-    Jakob Oliver William Lukas Noah Aksel Elias Isak Tobias Mathias Sebastian Kristoffer Fredrik
-    Mohammed Muhammad Ali Ahmed Fatima Amina Hassan Omar Yusuf Abdi Aisha Mariam Zainab Adam Ibrahim
-    Piotr Katarzyna Tomasz Agnieszka Jakub Gro Siv Unni Eli Åse Turid Sissel Grethe Vigdis Aslak
-    Sunniva Synnøve Ingvild Gunhild Marte Oda Guro Ylva Tiril Iselin Kristine Jorunn Torunn Eirin
-    """.split()
-)
-
-#: Public figures kept by default, by full name (their names are part of public debate).
-PUBLIC_FIGURES = frozenset(
-    [
-        "Gro Harlem Brundtland",
-        "Jonas Gahr Støre",
-        "Erna Solberg",
-        "Jens Stoltenberg",
-        "Kjell Magne Bondevik",
-        "Thorbjørn Jagland",
-        "Kåre Willoch",
-        "Odvar Nordli",
-        "Einar Gerhardsen",
-        "Per Borten",
-        "Børge Brende",
-        "Trygve Slagsvold Vedum",
-        "Sylvi Listhaug",
-        "Audun Lysbakken",
-        "Bjørnar Moxnes",
-        "Kirsti Bergstø",
-        "Tonje Brenna",
-        "Marte Mjøs Persen",
-        "Anniken Huitfeldt",
-        "Hadia Tajik",
-        "Siv Jensen",
-        "Kong Harald",
-        "Dronning Sonja",
-        "Kronprins Haakon",
-        "Henrik Ibsen",
-        "Fridtjof Nansen",
-        "Olav Kyrre",
-        "Olav Thon",
-    ]
-)
-
-# names that are also everyday words: alone at the start of a sentence, or in
-# lower case, they count as names only with a speech verb or a surname after them
-_WORD_NAMES = frozenset(
-    """
-    per liv dag finn stein stig siv line frank tom mette odd aud hans gro tone sander kim bjørn hege
-    rune ørn sol vår knut karl pål lise even ask alf eir eli mai berg strand lie bakke bakken vik holm
-    lund haug haugen eide lien strøm moen dal dahl hagen engen tangen sand nes li foss hauge lunde
-    brekke berge rosa vilde elv
-    """.split()
-)
-# verbs of saying: after a name that is also a word ("Per sa", "Strand påpekte") they make it a name
-_SPEECH = frozenset(
-    """
-    sa sier seier mente mener meinte meiner foreslo foreslår føreslo føreslår spurte spør fortalte
-    forteller fortel påpekte påpeker peika understreket understreker understreka svarte svarer lurte
-    skrev noterte presenterte innledet innleidde kommenterte ønsket ønskte syntes syntest trodde
-    opplyste forklarte forklarer nevnte nemnde
-    """.split()
-)
-# for a listed participant's name that is also a word, more verbs will do ("Strand tok opp ...")
-_LISTED_VERBS = _SPEECH | frozenset("tok la viste ledet leidde deltok kom ville ba hadde".split())
-_TITLES = frozenset(
-    """
-    veileder veilederen rettleiar rådgiver rådgjevar seniorrådgiver saksbehandler sakshandsamar
-    konsulent leder leiar nestleder lærer lærar rektor professor prof dr fru herr ordfører
-    kontaktperson koordinator fasilitator referent miljøterapeut helsesykepleier helsesøster sosionom
-    psykolog ungdomsarbeider mentor kollega direktør stipendiat forsker forskar
-    deltaker deltakar brukerrepresentant erfaringskonsulent
-    """.split()
-)
-# a name followed by one of these is a street, a building or an organisation
-_PLACE_WORDS = re.compile(
-    r"^(?:gate|gata|gaten|gt|vei|veien|veg|vegen|plass|plassen|allé|alle|torg|torget|bru|brua|park|parken|"
-    r"stiftelse|stiftelsen|senter|senteret|skole|skolen|sykehus|hospital|stadion|hus|huset|hall|hallen|"
-    r"kirke|kirken|fond|fondet|legat|pris|prisen|minde|land|as|asa|institutt|instituttet|videregående)$",
-    re.IGNORECASE,
-)
-_ROYAL = frozenset({"kong", "dronning", "prins", "prinsesse", "kronprins", "sankt", "st"})
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\[(?:PERSON|EPOST|TELEFON|FØDSELSNUMMER|KONTO|ADRESSE)-\d+\]")
 
@@ -275,10 +197,10 @@ class _Finder:
         """A street, building or organisation named after a person."""
         following = self._next_word(text, end)
         before = text[:start].split()
-        royal = bool(before) and before[-1].lower().rstrip(".") in _ROYAL
-        return bool(_PLACE_WORDS.match(following)) or royal
+        royal = bool(before) and before[-1].lower().rstrip(".") in ROYAL_WORDS
+        return bool(PLACE_WORDS.match(following)) or royal
 
-    def _speech_after(self, text: str, end: int, verbs=_SPEECH) -> bool:
+    def _speech_after(self, text: str, end: int, verbs=SPEECH_VERBS) -> bool:
         return self._next_word(text, end).lower() in verbs
 
     def spans(self, text: str) -> list[_Span]:
@@ -300,11 +222,11 @@ class _Finder:
                 form, ending = m.group(1), m.group(2) or ""
                 person = self.forms[form.lower()]
                 capitalised = form[:1].isupper()
-                word = form.lower() in _WORD_NAMES
+                word = form.lower() in WORD_NAMES
                 if (
                     word
                     and (not capitalised or _sentence_start(text, m.start()))
-                    and not self._speech_after(text, m.end(), _LISTED_VERBS)
+                    and not self._speech_after(text, m.end(), LISTED_VERBS)
                 ):
                     continue  # "per dag", "Liv og helse": a word, not the person
                 if ending == "s" and form.lower() + "s" in self.forms:
@@ -325,7 +247,7 @@ class _Finder:
                 if i and text[tokens[i - 1].end() : token.start()].strip() in ("", ".")
                 else ""
             )
-            after_title = previous in _TITLES
+            after_title = previous in PERSON_TITLES
             first = capitalised and (
                 lower in self.first_lower
                 or token.group(0).lower() in self.first_lower
@@ -339,7 +261,7 @@ class _Finder:
                 and _sentence_start(text, token.start())
                 and text[token.end() : token.end() + 1] == ":"
                 and lower in self.last_lower
-                and lower not in _WORD_NAMES
+                and lower not in WORD_NAMES
             )
             titled = after_title and (capitalised or lower in self.first_lower or lower in self.last_lower or lower in self.forms)
             # a common surname on its own as the one who speaks: "Jensen påpekte", "Dahl foreslo"
@@ -352,12 +274,12 @@ class _Finder:
             # the capitalised words right after it (space-separated) are the surname: "Kari Nordmann", "Gro Harlem"
             while j < len(tokens) and j <= i + 2 and text[end : tokens[j].start()] == " ":
                 nxt, nxt_ending = _genitive_base(tokens[j].group(0))
-                if not (nxt[:1].isupper() and not nxt.isupper()) or _PLACE_WORDS.match(nxt):
+                if not (nxt[:1].isupper() and not nxt.isupper()) or PLACE_WORDS.match(nxt):
                     break
                 end, ending = tokens[j].start() + len(nxt), nxt_ending
                 j += 1
             surname = j > i + 1
-            ambiguous = lower in _WORD_NAMES and (_sentence_start(text, start) or not capitalised)
+            ambiguous = lower in WORD_NAMES and (_sentence_start(text, start) or not capitalised)
             if first and ambiguous and not surname and not self._speech_after(text, end + len(ending)):
                 i = j
                 continue
@@ -618,7 +540,7 @@ def unreplaced_names(pseudonymised: pd.DataFrame, columns: Sequence[str] | None 
                     and base not in last
                 )
                 if beside or unknown:
-                    why = "ved siden av et erstattet navn" if beside else "ukjent ord med stor forbokstav"
+                    why = NAME_CHECK_TEXT["beside"] if beside else NAME_CHECK_TEXT["capitalised"]
                     rows.append(
                         {
                             "segment_id": sid,

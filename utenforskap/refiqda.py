@@ -32,6 +32,7 @@ from ._lazy import lazy_module
 from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
 from .errors import InputError, UtenforskapError
 from .export import atomic_write
+from .lang_nb import QDA_TEXT
 
 pd = lazy_module("pandas")
 
@@ -146,8 +147,12 @@ def _selection_description(row, book: Codebook) -> str:
     """What a QDA tool shows for a statement's selection (never empty: an
     uncoded statement would otherwise arrive as an empty annotation)."""
     codes = [book.label(c) for c in (getattr(row, "codes", None) or []) if c in book.codes]
-    where = f"Gruppe {getattr(row, 'group', '')}, spørsmål {getattr(row, 'question', '')}"
-    return f"Utsagn {row.segment_id} ({where}). Koder: {', '.join(codes) if codes else 'ingen'}."
+    return QDA_TEXT["selection"].format(
+        segment_id=row.segment_id,
+        group=getattr(row, "group", ""),
+        question=getattr(row, "question", ""),
+        codes=", ".join(codes) if codes else QDA_TEXT["no_codes"],
+    )
 
 
 #: Layouts of :func:`write_qdpx`.
@@ -200,9 +205,11 @@ def project_xml(
             modifyingUser=user,
             modifiedDateTime=created,
         )
-        ET.SubElement(source, f"{q}Description").text = f"{title}" + (f" – gruppe {key[1]}" if by_group else "")
+        ET.SubElement(source, f"{q}Description").text = f"{title}" + (
+            QDA_TEXT["source_group"].format(group=key[1]) if by_group else ""
+        )
         if by_group:
-            case_members.setdefault((workshop, "Gruppe", key[1]), []).append(("SourceRef", source_guid))
+            case_members.setdefault((workshop, QDA_TEXT["group_case"], key[1]), []).append(("SourceRef", source_guid))
         for (segment_id, start, end), row in zip(spans, statements.itertuples(index=False)):
             selection_guid = _guid("selection", segment_id)
             selection = ET.SubElement(
@@ -227,9 +234,13 @@ def project_xml(
                     )
                     ET.SubElement(coding, f"{q}CodeRef", targetGUID=guids[code_id])
             if hasattr(row, "group") and not by_group:
-                case_members.setdefault((workshop, "Gruppe", row.group), []).append(("SelectionRef", selection_guid))
+                case_members.setdefault((workshop, QDA_TEXT["group_case"], row.group), []).append(
+                    ("SelectionRef", selection_guid)
+                )
             if hasattr(row, "question"):
-                case_members.setdefault((workshop, "Spørsmål", row.question), []).append(("SelectionRef", selection_guid))
+                case_members.setdefault((workshop, QDA_TEXT["question_case"], row.question), []).append(
+                    ("SelectionRef", selection_guid)
+                )
     for (workshop, kind, value), members in case_members.items():
         case = ET.SubElement(cases, f"{q}Case", guid=_guid("case", workshop, kind, value), name=f"{workshop}: {kind} {value}")
         vv = ET.SubElement(case, f"{q}VariableValue")
@@ -239,9 +250,9 @@ def project_xml(
             ET.SubElement(case, f"{q}{ref}", targetGUID=member)
     if not len(cases):
         root.remove(cases)
-    ET.SubElement(
-        root, f"{q}Description"
-    ).text = f"Utsagn fra arbeidsverksted, kodet med {book.title} ({coded.attrs.get('pipeline', '')})."
+    ET.SubElement(root, f"{q}Description").text = QDA_TEXT["project"].format(
+        codebook=book.title, pipeline=coded.attrs.get("pipeline", "")
+    )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
 

@@ -15,6 +15,7 @@ from .codebook import CodebookLike, codebook_of
 from .lang_nb import (
     COLUMN_LABELS,
     REPORT_HEADINGS,
+    REPORT_TEXT,
     pipeline_nb,
     question_lines,
     report_titles,
@@ -129,17 +130,18 @@ class _Sections:
 
     def html(self) -> str:
         items = "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in self.toc)
-        return f'<nav class="toc"><h2>Innhold</h2><ol>{items}</ol></nav>'
+        return f'<nav class="toc"><h2>{REPORT_TEXT["contents"]}</h2><ol>{items}</ol></nav>'
 
 
 def _comparison(coded: pd.DataFrame, tables: dict, figure, labels: dict, section) -> str:
     """The section comparing the workshops of a series."""
     counts = coded.groupby("workshop", sort=False).size()
-    listed = ", ".join(f"W{i} {_e(w)} ({n} utsagn)" for i, (w, n) in enumerate(counts.items(), start=1))
+    listed = ", ".join(
+        REPORT_TEXT["workshop_item"].format(number=i, name=_e(w), n=n) for i, (w, n) in enumerate(counts.items(), start=1)
+    )
     parts = [
-        section("Sammenligning av workshopene"),
-        f"<p>{len(counts)} workshoper: {listed}. Andelene er andelen av hver workshops utsagn "
-        "som har temaet; et utsagn kan ha flere temaer.</p>",
+        section(REPORT_TEXT["comparison"]),
+        f"<p>{REPORT_TEXT['comparison_intro'].format(n=len(counts), listed=listed)}</p>",
     ]
     if figure is not None:
         parts.append(_figure(figure, "workshop_theme_bars"))
@@ -164,26 +166,27 @@ def _per_workshop(coded: pd.DataFrame, tables: dict, labels: dict, section, shor
         title = titles[workshop] if titles is not None and titles[workshop] else workshop
         sources = ", ".join(dict.fromkeys(part.get("source", pd.Series(dtype=str)).astype(str)))
         parts.append(section(f"W{number}: {title}"))
-        parts.append(f'<p class="meta">Workshop {_e(workshop)}; {len(part)} utsagn fra {_e(sources)}.</p>')
+        meta = REPORT_TEXT["workshop_meta"].format(workshop=_e(workshop), n=len(part), sources=_e(sources))
+        parts.append(f'<p class="meta">{meta}</p>')
         for spec in TABLES:
             rows = _rows_of(tables[spec.name], workshop) if "workshop" in spec.reports and spec.name in tables else None
             if rows is not None:
                 parts.append(f"<h3>{_e(REPORT_HEADINGS[spec.name])}</h3>{_table(rows, labels, spec.share)}")
         rows = _rows_of(tables["framework"], workshop) if "framework" in tables else None
         if rows is not None:
-            parts.append("<h3>Rammematrise: sitater per gruppe og tema</h3>")
-            parts.append(_framework(rows, labels, "Gruppe", short))
+            parts.append(f"<h3>{REPORT_TEXT['framework']}</h3>")
+            parts.append(_framework(rows, labels, REPORT_TEXT["group"], short))
     return parts
 
 
 def _uncoded(coded: pd.DataFrame, short, section) -> str:
 
     rest = uncoded(coded)
-    parts = [section("Utsagn uten kode")]
+    parts = [section(REPORT_TEXT["uncoded"])]
     if rest.empty:
-        parts.append("<p>Alle utsagn fikk minst én kode.</p>")
+        parts.append(f"<p>{REPORT_TEXT['all_coded']}</p>")
         return "\n".join(parts)
-    parts.append(f"<p>{len(rest)} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.</p><ul>")
+    parts.append(f"<p>{REPORT_TEXT['some_uncoded'].format(n=len(rest))}</p><ul>")
     for row in rest.itertuples(index=False):
         parts.append(f'<li>{_e(row.text)} <span class="sid">{_e(short(row.segment_id))}</span></li>')
     parts.append("</ul>")
@@ -233,36 +236,38 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
     for extra in listed:
         head.append(f"<p>{_e(extra)}</p>")
     sources = ", ".join(dict.fromkeys(coded.get("source", pd.Series(dtype=str)).astype(str)))
-    head.append(
-        f'<p class="meta">{len(coded)} utsagn fra {_e(sources or "tekster")}. '
-        f"Kodet med kodeboken «{_e(book.title)}» og "
-        f"spaCy-pipelinen {_e(pipeline_nb(coded.attrs.get('pipeline', '')))}. "
-        f"Kontekst (overskrifter og spørsmål) {'brukt' if coded.attrs.get('context', True) else 'ikke brukt'}.</p>"
+    meta = REPORT_TEXT["meta"].format(
+        n=len(coded),
+        sources=_e(sources or REPORT_TEXT["texts"]),
+        codebook=_e(book.title),
+        pipeline=_e(pipeline_nb(coded.attrs.get("pipeline", ""))),
+        context=REPORT_TEXT["context_used"] if coded.attrs.get("context", True) else REPORT_TEXT["context_not_used"],
     )
+    head.append(f'<p class="meta">{meta}</p>')
     parts = []
     questions = question_lines(coded, numbers)
     if questions:
-        parts.append(section("Spørsmål"))
+        parts.append(section(REPORT_TEXT["questions"]))
         parts.extend(["<ol>", *(f"<li>{_e(line)}</li>" for line in questions), "</ol>"])
     figures = dict(figures)
     several = bool(numbers)
     if several:
         parts.append(_comparison(coded, tables, figures.pop("workshop_theme_bars", None), labels, section))
     if figures:
-        parts.append(section("Figurer"))
+        parts.append(section(REPORT_TEXT["figures"]))
         for name, figure in figures.items():
             parts.append(_figure(figure, name))
-    parts.append(section("Matriser"))
+    parts.append(section(REPORT_TEXT["matrices"]))
     for spec in TABLES:
         if "html" in spec.reports and spec.name in tables:
             parts.append(f"<h3>{_e(REPORT_HEADINGS[spec.name])}</h3>{_table(tables[spec.name], labels, spec.share)}")
     if several:
         parts.extend(_per_workshop(coded, tables, labels, section, short))
     elif "framework" in tables:
-        parts.append(section("Rammematrise: sitater per gruppe og tema"))
-        parts.append(_framework(tables["framework"], labels, "Gruppe", short))
+        parts.append(section(REPORT_TEXT["framework"]))
+        parts.append(_framework(tables["framework"], labels, REPORT_TEXT["group"], short))
     parts.append(_uncoded(coded, short, section))
-    parts.append(section("Kodebok"))
+    parts.append(section(REPORT_TEXT["codebook"]))
     codebook_table = book.to_frame().set_index("code")[["label", "parent", "definition"]]
     codebook_table["parent"] = codebook_table["parent"].map(
         lambda p: book.label(p) if isinstance(p, str) and p in book.codes else ""

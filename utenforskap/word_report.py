@@ -13,7 +13,17 @@ from ._lazy import lazy_module
 from .codebook import CodebookLike, codebook_of
 from .export import atomic_write
 from .figures import figure_specs
-from .lang_nb import TABLE_TITLES, display_table, pipeline_nb, question_lines, report_titles, short_id, uncoded, workshop_numbers
+from .lang_nb import (
+    REPORT_TEXT,
+    TABLE_TITLES,
+    display_table,
+    pipeline_nb,
+    question_lines,
+    report_titles,
+    short_id,
+    uncoded,
+    workshop_numbers,
+)
 from .tables import TABLES
 
 pd = lazy_module("pandas")
@@ -99,57 +109,62 @@ def write_word_report(
     for extra in listed:
         document.add_paragraph(extra)
     document.add_paragraph(
-        f"{len(coded)} utsagn, kodet med kodeboken «{book.title}» og "
-        f"spaCy-pipelinen {pipeline_nb(coded.attrs.get('pipeline', ''))}."
+        REPORT_TEXT["statements_coded_with"].format(
+            n=len(coded), codebook=book.title, pipeline=pipeline_nb(coded.attrs.get("pipeline", ""))
+        )
     )
 
     questions = question_lines(coded, numbers)
     if questions:
-        document.add_heading("Spørsmål", level=1)
+        document.add_heading(REPORT_TEXT["questions"], level=1)
         for line in questions:
             document.add_paragraph(line, style=styles["List Paragraph"])
 
     captions = {spec.name: spec.caption for spec in figure_specs(book)}
     if charts:
-        document.add_heading("Figurer", level=1)
+        document.add_heading(REPORT_TEXT["figures"], level=1)
         for name, image in charts.items():
             stream = io.BytesIO(image) if isinstance(image, bytes) else str(image)
             document.add_picture(stream, width=Cm(16))
             document.add_paragraph(captions.get(name, name), style=styles["Caption"])
 
-    document.add_heading("Matriser", level=1)
+    document.add_heading(REPORT_TEXT["matrices"], level=1)
     for spec in TABLES:
         if "docx" in spec.reports and spec.name in tables:
             document.add_heading(TABLE_TITLES[spec.name].replace(" x ", " × "), level=2)
             _table(document, display_table(tables[spec.name], book), spec.share)
 
-    document.add_heading("Rammematrise: sitater per tema og gruppe", level=1)
+    document.add_heading(REPORT_TEXT["framework_by_theme"], level=1)
     keys = ["workshop", "group"] if numbers else ["group"]
     for theme in book.themes:
         document.add_heading(book.label(theme), level=2)
         picked = coded[coded[theme]] if theme in coded.columns else coded.iloc[0:0]
         if picked.empty:
-            document.add_paragraph("Ingen utsagn har dette temaet.")
+            document.add_paragraph(REPORT_TEXT["no_statements_with_theme"])
         for key, part in picked.groupby(keys, sort=False):
             key = key if isinstance(key, tuple) else (key,)
-            label = f"W{numbers[key[0]]}, gruppe {key[-1]}" if numbers else f"Gruppe {key[-1]}"
+            label = (
+                REPORT_TEXT["group_in_workshop"].format(number=numbers[key[0]], group=key[-1])
+                if numbers
+                else REPORT_TEXT["group_n"].format(group=key[-1])
+            )
             document.add_paragraph(label, style=styles["Heading 3"])
             _quotes(document, part, numbers, styles)
 
-    document.add_heading("Utsagn uten kode", level=1)
+    document.add_heading(REPORT_TEXT["uncoded"], level=1)
     rest = uncoded(coded)
     if rest.empty:
-        document.add_paragraph("Alle utsagn fikk minst én kode.")
+        document.add_paragraph(REPORT_TEXT["all_coded"])
     else:
-        document.add_paragraph(f"{len(rest)} utsagn fikk ingen kode. Les dem: de kan vise hva kodeboken ikke fanger.")
+        document.add_paragraph(REPORT_TEXT["some_uncoded"].format(n=len(rest)))
         _quotes(document, rest, numbers, styles)
 
-    document.add_heading("Vedlegg: kodebok", level=1)
+    document.add_heading(REPORT_TEXT["appendix_codebook"], level=1)
     for code_id, code in book.codes.items():
         document.add_paragraph(book.label(code_id), style=styles["Heading 2" if code.parent is None else "Heading 3"])
         if code.definition:
             document.add_paragraph(code.definition)
-        for word, items in (("Ta med", code.include), ("Ikke ta med", code.exclude)):
+        for word, items in ((REPORT_TEXT["include"], code.include), (REPORT_TEXT["exclude"], code.exclude)):
             if items:
                 document.add_paragraph(f"{word}: " + "; ".join(map(str, items)))
 

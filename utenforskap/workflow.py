@@ -21,7 +21,7 @@ from .errors import UtenforskapError
 from .export import atomic_write, csv_rows, current_umask, write_csv, write_excel, write_parquet, write_text
 from .figures import FigureRenderer
 from .ingest import expand_paths, read_workshop
-from .lang_nb import CHART_FOLDER, OUTPUT_FILES, TABLE_TITLES, chart_file, display_table, why_nb
+from .lang_nb import CHART_FOLDER, OUTPUT_FILES, PROGRESS_TEXT, TABLE_TITLES, WORKBOOK_SHEETS, chart_file, display_table, why_nb
 from .manual import write_coding_sheet
 from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
 from .refiqda import write_qdc, write_qdpx
@@ -166,28 +166,30 @@ def analyse(
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     worker = FigureRenderer(out / CHART_FOLDER, codebook=book)
     try:
-        steps = progress_bar(total=6, desc="analyse", unit="steg", disable=None if progress is None else not progress)
+        steps = progress_bar(
+            total=6, desc=PROGRESS_TEXT["analyse"], unit=PROGRESS_TEXT["step"], disable=None if progress is None else not progress
+        )
         written: dict[str, Path] = {}
 
         def where(name: str) -> Path:
             return out / OUTPUT_FILES[name]
 
-        steps.set_postfix_str("leser")
+        steps.set_postfix_str(PROGRESS_TEXT["reading"])
         statements = read_workshop(inputs, sheet=sheet, table=table, max_part_mb=max_part_mb)
         if pseudonymise:
             statements, key_frame, name_check = _pseudonymised(statements, names, public, key_path)
         steps.update()
-        steps.set_postfix_str("koder")
+        steps.set_postfix_str(PROGRESS_TEXT["coding"])
         coded = code(statements, codebook=book, context=context, progress=bool(progress) and len(statements) > 2000)
         worker.submit(coded)
         long = coding_table(coded, codebook=book)
         steps.update()
-        steps.set_postfix_str("matriser")
+        steps.set_postfix_str(PROGRESS_TEXT["matrices"])
         tables = build_tables(coded, codebook=book)
         shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
-        steps.set_postfix_str("CSV")
+        steps.set_postfix_str(PROGRESS_TEXT["csv"])
         # the statements and codings keep their column ids (data for further
         # analysis); the matrices are written as a researcher reads them
         written["statements"] = write_csv(statements, where("statements"))
@@ -199,14 +201,14 @@ def analyse(
         written["codebook"] = write_csv(codebook_frame, where("codebook"))
         steps.update()
 
-        steps.set_postfix_str("arbeidsbøker")
+        steps.set_postfix_str(PROGRESS_TEXT["workbooks"])
         readable = coded.assign(why=[why_nb(e, book) for e in coded["evidence"]]).drop(columns=["evidence"])
         sheets = {
-            "Utsagn (kodet)": display_table(readable, book),
-            "Kodinger": display_table(long.drop(columns=["evidence"], errors="ignore"), book),
+            WORKBOOK_SHEETS["coded"]: display_table(readable, book),
+            WORKBOOK_SHEETS["coded_long"]: display_table(long.drop(columns=["evidence"], errors="ignore"), book),
         }
         sheets.update({TABLE_TITLES[k]: v for k, v in shown.items()})
-        sheets["Kodebok"] = display_table(codebook_frame, book)
+        sheets[WORKBOOK_SHEETS["codebook"]] = display_table(codebook_frame, book)
         percent = {TABLE_TITLES[k] for k in tables if SPECS[k].share}
         written["workbook"] = write_excel(sheets, where("workbook"), percent=percent)
         written["qdpx"] = write_qdpx(coded, where("qdpx"), codebook=book)
@@ -221,7 +223,7 @@ def analyse(
             written["coded_long_parquet"] = write_parquet(long, where("coded_long_parquet"))
         steps.update()
 
-        steps.set_postfix_str("figurer og rapport")
+        steps.set_postfix_str(PROGRESS_TEXT["figures_and_report"])
         figures = {}
         for name, caption in worker.result().items():
             stem = out / CHART_FOLDER / chart_file(name, book)
@@ -345,7 +347,12 @@ def code_files(
         out = stack.enter_context(atomic_write(Path(output), encoding="utf-8-sig"))
         long_out = stack.enter_context(atomic_write(Path(long_output), encoding="utf-8-sig")) if long_output else None
         for i, path in enumerate(
-            progress_bar(files, desc="koder filer", unit="fil", disable=None if progress is None else not progress)
+            progress_bar(
+                files,
+                desc=PROGRESS_TEXT["coding_files"],
+                unit=PROGRESS_TEXT["file"],
+                disable=None if progress is None else not progress,
+            )
         ):
             coded = coder(read_workshop(path, sheet=sheet, table=table, max_part_mb=max_part_mb), context=context)
             csv_rows(coded, out, header=i == 0)
