@@ -52,7 +52,6 @@ def kwic(
     >>> hits.loc[0, ["left", "match", "right"]].tolist()
     ['kan være en', 'hindring', '.']
     """
-
     if not isinstance(pattern, str) or not pattern.strip():
         raise UtenforskapError("kwic needs a pattern, e.g. 'hindring*' or 'på tvers'")
     if window < 0:

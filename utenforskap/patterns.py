@@ -75,7 +75,6 @@ def pattern_matches(pattern: str, n: int = 20, vocabulary: int = 50_000) -> pd.D
     >>> row["lemma"], bool(row["related"])
     ('sats', False)
     """
-
     glob = pattern.strip().lower()
     if not glob or " " in glob:
         raise UtenforskapError(f"pattern_matches takes one word glob, got {pattern!r}")
@@ -105,7 +104,6 @@ def codebook_pattern_problems(
     pandas.DataFrame
         ``code``, ``pattern``, ``word``, ``zipf`` and ``lemma``.
     """
-
     book = load_codebook(codebook)
     rows = []
     for code_id, code in book.codes.items():
@@ -180,7 +178,6 @@ def codebook_nynorsk_gaps(codebook: CodebookLike | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``code``, ``pattern``, ``variant``, ``words`` and ``examples``.
     """
-
     book = load_codebook(codebook)
     rows = []
     for code_id, code in book.codes.items():

@@ -357,7 +357,6 @@ def pseudonymise(
     >>> out.loc[0, "text"], key["value"].tolist()
     ('[PERSON-1] sa at [PERSON-1]s forslag var godt.', ['kari nordmann'])
     """
-
     frame = as_statements(statements, ids=False)
     if method not in ("auto", "ner", "heuristic"):
         raise UtenforskapError(f"method must be 'auto', 'ner' or 'heuristic', got {method!r}")
@@ -520,7 +519,6 @@ def unreplaced_names(pseudonymised: pd.DataFrame, columns: Sequence[str] | None 
     >>> unreplaced_names(out)[["word", "why"]].values.tolist()
     [['Zlatko', 'ukjent ord med stor forbokstav']]
     """
-
     first, last = _gazetteer()
     rows = []
     ids = pseudonymised["segment_id"] if "segment_id" in pseudonymised.columns else pd.Series(range(len(pseudonymised)))

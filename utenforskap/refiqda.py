@@ -163,7 +163,6 @@ def project_xml(
     coded: pd.DataFrame, codebook: CodebookLike | None = None, name: str = "utenforskap", layout: str = "group"
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source texts (file name -> text)."""
-
     if layout not in LAYOUTS:
         raise UtenforskapError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, got {layout!r}")
     book = codebook_of(coded, codebook)
@@ -306,7 +305,6 @@ def write_qdpx(
 
 def write_qdc(path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
     """Write the codebook alone as a REFI-QDA ``.qdc`` file."""
-
     path = Path(path)
     with atomic_write(path, "wb") as fh:
         fh.write(codebook_xml(codebook))

@@ -220,7 +220,6 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
     >>> "<script>alert" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     """
-
     book = codebook_of(coded, codebook)
     labels = {**COLUMN_LABELS, **{c: book.label(c) for c in book.codes}}
     numbers = workshop_numbers(coded)

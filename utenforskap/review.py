@@ -54,7 +54,6 @@ def rule_probability(evidence: list[dict], code_id: str) -> float:
 
 def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     """The evidence for and against a code, in Norwegian words."""
-
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]
 
@@ -127,7 +126,6 @@ def write_review_sheet(queue: pd.DataFrame, path: str | Path, *, codebook: Codeb
     """The queue as a coding sheet (most uncertain first), with its
     confidence and evidence beside the codes; read it back with
     :func:`utenforskap.read_manual_coding`."""
-
     book = codebook_of(queue, codebook)
     extra = {
         "Sikkerhet": queue["confidence"].round(2).tolist(),
@@ -155,7 +153,6 @@ def review_simulation(
         ``share_auto``, ``reviewed`` (statements), and per theme the kappa
         of the mixed coding against ``gold``.
     """
-
     book = codebook_of(queue, codebook)
     themes = [t for t in book.themes if t in queue.columns and t in gold.columns]
     gold = gold.set_index("segment_id")

@@ -51,7 +51,6 @@ _LABELS = "reviewed.csv"
 def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
     """What the rule coder saw for one theme: its confidence that the theme
     applies, and the kinds of evidence (kept or set aside)."""
-
     related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
     kept = [e for e in related if e["kept"]]
     words = {e["lemma"] or e["matched"].lower() for e in kept if e["method"] == "pattern"}
@@ -290,7 +289,6 @@ class ReviewSession:
         """Write the next ``n`` statements to review as a coding sheet (the
         format of :func:`utenforskap.write_coding_sheet`, pre-filled with the
         current coding); read it back with :meth:`record_sheet`."""
-
         ids = self.next_batch(n)
         frame = self._sheet_frame(ids)
         certainty = self.certainty().set_index("segment_id").loc[ids]
@@ -307,7 +305,6 @@ class ReviewSession:
         """Record a sheet written by :meth:`write_batch_sheet` and edited (read
         and checked as :func:`utenforskap.read_manual_coding` does); returns
         how many statements it held."""
-
         statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
         statements.attrs["codebook"] = self.book
         with warnings.catch_warnings():  # a batch sheet holds a few statements, not all of them
@@ -350,14 +347,12 @@ class ReviewSession:
         """Write a copy of the session's codebook to ``path`` with the accepted
         patterns (rows of :meth:`suggest_patterns`) added to their themes.
         The bundled codebook file is never changed."""
-
         return add_patterns(self.book, {t: list(part["pattern"]) for t, part in accepted.groupby("theme", sort=False)}, path)
 
     # ------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
         """Save the review (statements, rule evidence, recorded labels, the
         batches asked) to ``folder``; :meth:`load` takes it up again."""
-
         folder = Path(folder)
         statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
         if self.lemmas is not None:
@@ -388,7 +383,6 @@ class ReviewSession:
     @classmethod
     def load(cls, folder: str | Path) -> ReviewSession:
         """A review saved with :meth:`save`."""
-
         folder = Path(folder)
         try:
             state = json.loads((folder / _STATE).read_text(encoding="utf-8"))

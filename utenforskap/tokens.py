@@ -124,7 +124,6 @@ class WordCache:
     def _new(self, key, vocab) -> Word:
         """The word for a form not seen before; ``key`` is its ORTH hash, or
         (ORTH, LEMMA) where a trained model's lemma depends on context."""
-
         lexeme = vocab[key if self.by_form else key[0]]
         form = lexeme.orth_
         lower = form.lower()

@@ -152,7 +152,6 @@ def analyse(
     >>> result.statements, result.themes["barriers"], result["report"].name
     (86, 23, 'rapport.html')
     """
-
     final = Path(output_dir)
     if final.exists() and not final.is_dir():
         raise UtenforskapError("the output must be a folder, but a file of that name exists", final)
@@ -280,7 +279,6 @@ def _check_key(key, output: Path) -> Path:
 def _pseudonymised(statements, names, public, key_path: Path):
     """The statements with names and identifiers replaced in every column
     that can hold them; the (extended) key; words that may still be names."""
-
     out, key_frame, _report = pseudonymise(statements, names=names, public=public, columns=NAME_COLUMNS, key=read_key(key_path))
     return out.drop(columns=["pseudonymised"]), key_frame, unreplaced_names(out, columns=NAME_COLUMNS)
 
@@ -289,7 +287,6 @@ def _publish(staging: Path, final: Path, written: dict[str, Path]) -> dict[str, 
     """Move the files written in ``staging`` to ``final`` (a new folder is
     renamed whole; into an existing one each file replaces its namesake,
     other files there are left alone); their new paths, by name."""
-
     moved = {name: final / path.relative_to(staging) for name, path in written.items()}
     if not final.exists():
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
@@ -338,7 +335,6 @@ def code_files(
     dict
         ``files``, ``statements`` and the count per theme.
     """
-
     book = load_codebook(codebook)
     coder = RuleCoder(codebook=book)  # one set of word forms and pattern hits for all files
     files = expand_paths(inputs)
