@@ -104,16 +104,24 @@ def codebook_pattern_problems(
     pandas.DataFrame
         ``code``, ``pattern``, ``word``, ``zipf`` and ``lemma``.
     """
-    book = load_codebook(codebook)
     rows = []
-    for code_id, code in book.codes.items():
-        for p in code.patterns:
-            if len(p.words) != 1 or not p.words[0].islower() or "*" not in p.words[0]:
-                continue
-            hits = pattern_matches(p.words[0], n=200, vocabulary=vocabulary)
-            for hit in hits[(~hits["related"]) & (hits["zipf"] >= min_zipf)].itertuples(index=False):
-                rows.append({"code": code_id, "pattern": p.text, "word": hit.word, "zipf": hit.zipf, "lemma": hit.lemma})
+    for code, glob in _word_globs(codebook):
+        if "*" not in glob:
+            continue
+        hits = pattern_matches(glob, n=200, vocabulary=vocabulary)
+        for hit in hits[(~hits["related"]) & (hits["zipf"] >= min_zipf)].itertuples(index=False):
+            rows.append({"code": code.id, "pattern": glob, "word": hit.word, "zipf": hit.zipf, "lemma": hit.lemma})
     return pd.DataFrame(rows, columns=["code", "pattern", "word", "zipf", "lemma"])
+
+
+def _word_globs(codebook):
+    """(code, glob) for every one-word lowercase pattern of a codebook (the
+    patterns that match lemmas and lowercase forms)."""
+    book = load_codebook(codebook)
+    for code in book.codes.values():
+        for pattern in code.patterns:
+            if len(pattern.words) == 1 and pattern.words[0].islower():
+                yield code, pattern.words[0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -178,14 +186,10 @@ def codebook_nynorsk_gaps(codebook: CodebookLike | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``code``, ``pattern``, ``variant``, ``words`` and ``examples``.
     """
-    book = load_codebook(codebook)
     rows = []
-    for code_id, code in book.codes.items():
-        listed = {w for p in code.patterns if len(p.words) == 1 for w in p.words}
-        for p in code.patterns:
-            if len(p.words) != 1 or not p.words[0].islower():
-                continue
-            for hit in nynorsk_variants(p.words[0]).itertuples(index=False):
-                if hit.variant not in listed:
-                    rows.append({"code": code_id, "pattern": p.text, **hit._asdict()})
+    for code, glob in _word_globs(codebook):
+        listed = {p.words[0] for p in code.patterns if len(p.words) == 1}
+        for hit in nynorsk_variants(glob).itertuples(index=False):
+            if hit.variant not in listed:
+                rows.append({"code": code.id, "pattern": glob, **hit._asdict()})
     return pd.DataFrame(rows, columns=["code", "pattern", "variant", "words", "examples"])
