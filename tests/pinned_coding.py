@@ -91,17 +91,26 @@ def versions() -> dict[str, str]:
     return {"spacy": version("spacy"), "simplemma": version("simplemma")}
 
 
-def current() -> dict[str, list[str]]:
-    """The digests of today's coding, by set."""
+def coded_sets() -> dict:
+    """Today's coding of each pinned set (frames, by set name)."""
     from utenforskap import code, read_workshop
 
     statements = read_workshop(BUNDLED)
-    sets = {
+    return {
         "bundled_in_context": code(statements, codebook=CODEBOOK),
         "bundled_text_only": code(statements, context=False, codebook=CODEBOOK),
         "synthetic": code(synthetic_statements(), context=False, codebook=CODEBOOK),
     }
+
+
+def digests(sets: dict) -> dict[str, list[str]]:
+    """The digests of coded sets, by set."""
     return {name: [digest(row) for row in frame.to_dict("records")] for name, frame in sets.items()}
+
+
+def current() -> dict[str, list[str]]:
+    """The digests of today's coding, by set."""
+    return digests(coded_sets())
 
 
 if __name__ == "__main__":
