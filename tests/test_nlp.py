@@ -7,7 +7,8 @@ import spacy
 
 import utenforskap.nlp as nlp_module
 from utenforskap import UtenforskapError, get_pipeline
-from utenforskap.nlp import EMBEDDED, describe_pipeline, lemmatize_word
+from utenforskap.lemmas import lemmatize_word
+from utenforskap.nlp import EMBEDDED, describe_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,35 +89,3 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split("\n")
     assert out[:3] == ["[]", "[]", "True True"]
-
-
-def test_nlp_lemma_data_come_from_cached_tries_and_match_simplemma(statements):
-    """The trie-backed look-up (fast start-up) gives simplemma's own lemmas:
-    compared with the in-memory default on every word of the bundled table,
-    on Nynorsk forms and on unknown compounds (affix decomposition)."""
-    import re
-
-    import simplemma
-    from simplemma.strategies import TrieDictionaryFactory
-
-    lemmatizer, lookup = nlp_module._simplemma()
-    assert isinstance(lookup._dictionary_factory, TrieDictionaryFactory)
-    words = {w.lower() for t in statements["text"] for w in re.findall(r"\w+", t)}
-    words |= {"ikkje", "ressursane", "kommunane", "ungdomsarbeidsledighetstiltakene", "brukermedvirkningsprosessane"}
-    for word in sorted(words - set(nlp_module.LEMMA_OVERRIDES)):
-        in_nb = simplemma.is_known(word, lang="nb")
-        assert nlp_module.is_known_word(word) == in_nb, word
-        lang = "nn" if not in_nb and simplemma.is_known(word, lang="nn") else "nb"
-        assert lemmatize_word(word) == simplemma.lemmatize(word, lang=lang).lower(), word
-
-
-def test_nlp_lemma_cache_place_or_in_memory(tmp_path, monkeypatch):
-    """The tries live in the user cache when it can be written; where it
-    cannot, the in-memory default is used instead of rebuilding tries."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    folder = nlp_module._trie_cache()
-    assert folder is not None and folder.is_dir() and folder.is_relative_to(tmp_path / "cache")
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    assert nlp_module._trie_cache() is None

@@ -5,7 +5,8 @@ tokenizer, with its abbreviation exceptions and stop words) plus a lemmatizer
 component backed by simplemma, which ships its Bokmål and Nynorsk lemma data
 inside the wheel: it works offline.  Any pipeline that leaves lemmas empty
 (a blank or custom model) gets the same component, so lemma matching always
-works.  The pipeline is loaded once per name and cached.
+works.  The pipeline is loaded once per name and cached; the lemmas come
+from :mod:`utenforskap.lemmas`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UtenforskapError
-from .lang_nb import LEMMA_OVERRIDES
+from .lemmas import lemmatize_word
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["get_pipeline", "describe_pipeline", "lemmatize_word", "DEFAULT_MODEL", "EMBEDDED"]
+__all__ = ["get_pipeline", "describe_pipeline", "DEFAULT_MODEL", "EMBEDDED"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -32,78 +33,6 @@ DEFAULT_MODEL = "nb_core_news_sm"
 #: The name that asks for the embedded default explicitly.
 EMBEDDED = "embedded"
 _COMPONENT = "utenforskap_lemmatizer"
-
-
-def _trie_cache() -> Path | None:
-    """Where simplemma keeps its lemma tries (its own default place), if
-    the tries are there or can be written there; else None."""
-    try:
-        import marisa_trie  # noqa: F401 - simplemma's optional dependency
-        import simplemma
-        from platformdirs import user_cache_dir
-    except ImportError:
-        return None
-    folder = Path(user_cache_dir("simplemma")) / "marisa_trie" / simplemma.__version__
-    if all((folder / f"{lang}.dic").is_file() for lang in ("nb", "nn")):
-        return folder
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
-
-
-@functools.lru_cache(maxsize=1)
-def _simplemma():
-    """simplemma's lemmatizer and dictionary look-up (loaded once).
-
-    The lemma data are read through simplemma's ``TrieDictionaryFactory``:
-    the first use on a machine decodes the shipped Bokmål and Nynorsk data
-    once and saves them as memory-mapped MARISA tries in the user cache
-    (``~/.cache/simplemma``); later processes open them in milliseconds
-    instead of decoding 640,000 entries in Python (~0.8 s) each time.  The
-    lemmas are the same.  Without marisa-trie, or where the cache can be
-    neither read nor written (building the tries in memory every time would
-    be slower than the default), simplemma's in-memory default is used.
-    """
-    from simplemma import Lemmatizer
-    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DefaultStrategy, DictionaryLookupStrategy, TrieDictionaryFactory
-
-    folder = _trie_cache()
-    factory = DEFAULT_DICTIONARY_FACTORY if folder is None else TrieDictionaryFactory(disk_cache_dir=str(folder))
-    log.debug("simplemma lemma data: %s", folder or "in memory")
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory)), DictionaryLookupStrategy(factory)
-
-
-def is_known_word(word: str, lang: str = "nb") -> bool:
-    """Whether simplemma's dictionary for ``lang`` ("nb" or "nn") lists the
-    (lowercased) word.
-
-    Examples
-    --------
-    >>> is_known_word("hindringene"), is_known_word("ikkje"), is_known_word("ikkje", "nn")
-    (True, False, True)
-    """
-    return _simplemma()[1].get_lemma(word.lower(), lang) is not None
-
-
-@functools.lru_cache(maxsize=200_000)
-def lemmatize_word(word: str) -> str:
-    """Lowercase lemma of one word: Bokmål where Bokmål knows the word, else
-    Nynorsk where Nynorsk knows it, else simplemma's Bokmål guess.
-
-    Examples
-    --------
-    >>> [lemmatize_word(w) for w in ["Hindringene", "brukermedvirkningen", "ressursane", "åra"]]
-    ['hindring', 'brukermedvirkning', 'ressurs', 'år']
-    """
-    lower = word.lower()
-    if lower in LEMMA_OVERRIDES:
-        return LEMMA_OVERRIDES[lower]
-    lemmatizer, _ = _simplemma()
-    if not is_known_word(lower, "nb") and is_known_word(lower, "nn"):
-        return lemmatizer.lemmatize(lower, lang="nn").lower()
-    return lemmatizer.lemmatize(lower, lang="nb").lower()
 
 
 def _register_component():

@@ -27,7 +27,7 @@ from ._lazy import lazy_module
 from .codebook import glob_regex, load_codebook
 from .errors import UtenforskapError
 from .lang_nb import NYNORSK_SPELLINGS
-from .nlp import lemmatize_word
+from .lemmas import lemmatize_word
 
 if TYPE_CHECKING:
     from .codebook import CodebookLike

@@ -50,7 +50,8 @@ from .lang_nb import (
     SPEECH_VERBS,
     WORD_NAMES,
 )
-from .nlp import get_pipeline, is_known_word
+from .lemmas import is_known_word
+from .nlp import get_pipeline
 from .tokens import as_statements
 
 if TYPE_CHECKING:

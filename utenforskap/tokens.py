@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_module
 from .errors import UtenforskapError
 from .lang_nb import NYNORSK_STOP
-from .nlp import EMBEDDED, lemmatize_word
+from .lemmas import lemmatize_word
+from .nlp import EMBEDDED
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
