@@ -40,6 +40,11 @@ def _literal_prefix(glob: str, n: int = 2) -> str:
     return prefix[:n]
 
 
+def _any_of(bucket: list[tuple[int, re.Pattern]]) -> re.Pattern:
+    """One expression that matches where any of the bucket's (anchored) globs does."""
+    return re.compile("^(?:" + "|".join(rx.pattern[1:-1] for _, rx in bucket) + ")$")
+
+
 class Lexicon:
     """Patterns, each under a key (a code id) and a kind (``"p"``: a
     pattern, ``"x"``: an exclusion), and which of them each word matches.
@@ -69,10 +74,16 @@ class Lexicon:
                 self.phrases.setdefault(ids[0], []).append((key, kind, pattern.text, ids))
         self.lower_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
         self.exact_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
+        self.any_word = frozenset(i for glob, i in globs.items() if glob.strip("*") == "")  # "*" matches every word
         for glob, i in globs.items():
+            if i in self.any_word:
+                continue
             exact = glob != glob.lower()
             buckets = self.exact_buckets if exact else self.lower_buckets
             buckets.setdefault(_literal_prefix(glob), []).append((i, glob_rx(glob)))
+        # one expression per bucket says whether any of its globs matches: most words match none
+        self.lower_any = {key: _any_of(bucket) for key, bucket in self.lower_buckets.items()}
+        self.exact_any = {key: _any_of(bucket) for key, bucket in self.exact_buckets.items()}
         self._globs: dict = {}  # word -> frozenset of glob ids
         self._hits: dict = {}  # word -> (singles, phrases), or () for none
 
@@ -87,9 +98,11 @@ class Lexicon:
             for pattern in patterns
         )
 
-    def _candidates(self, buckets, word: str):
+    @staticmethod
+    def _matching(buckets: dict, any_of: dict, word: str) -> Iterator[int]:
         for key in dict.fromkeys(("", word[:1], word[:2])):
-            yield from buckets.get(key, ())
+            if key in any_of and any_of[key].match(word):
+                yield from (i for i, rx in buckets[key] if rx.match(word))
 
     def globs_of(self, word: Word) -> frozenset[int]:
         """Ids of the globs a word matches."""
@@ -98,10 +111,11 @@ class Lexicon:
             if word.punct:
                 found = frozenset()
             else:
-                ids = {i for i, rx in self._candidates(self.lower_buckets, word.lower) if rx.match(word.lower)}
+                ids = set(self.any_word)
+                ids.update(self._matching(self.lower_buckets, self.lower_any, word.lower))
                 if word.lemma != word.lower:
-                    ids |= {i for i, rx in self._candidates(self.lower_buckets, word.lemma) if rx.match(word.lemma)}
-                ids |= {i for i, rx in self._candidates(self.exact_buckets, word.form) if rx.match(word.form)}
+                    ids.update(self._matching(self.lower_buckets, self.lower_any, word.lemma))
+                ids.update(self._matching(self.exact_buckets, self.exact_any, word.form))
                 found = frozenset(ids)
             self._globs[word] = found
         return found
