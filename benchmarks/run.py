@@ -5,13 +5,17 @@ figure is measured in this one run, on this machine; ratios compare things
 measured side by side.  Nothing here is a test: it prints numbers.
 
 1. ``import utenforskap`` time (median of 5 fresh interpreters).
-2. Coding throughput of the embedded default pipeline on 20,000 statements,
-   as words/s and as a ratio to the bare ``spacy.blank("nb")`` tokenizer on
-   the same texts (best of 3 interleaved runs), with normalisation alone
-   timed to show where the time goes.
+2. Coding throughput of the embedded default pipeline on 20,000 statements
+   of two corpora (the bundled statements recombined; the same with three
+   new compound words in each, new in every round), as words/s and as
+   ratios to the bare ``spacy.blank("nb")`` tokenizer and to a
+   one-regex-per-theme coder on the same texts (median of 5 interleaved
+   rounds, with their range), with normalisation alone timed to show where
+   the time goes; and the memory that coding 200,000 statements takes.
 3. ``analyse`` on the bundled table: time of the call and of the whole
    ``utenforskap analyse`` command, and peak memory (fresh interpreters,
-   median of 5 each), and the first call on a new machine (empty user cache).
+   median of 5 each), the first call on a new machine (empty user cache),
+   and the command against a process that only imports what it uses (paired).
 4. Streaming: ``utenforskap code`` on folders of 100 and 1,000 workshops
    (copies of the bundled one): time and peak memory; bounded memory means
    the two peaks are close.
@@ -111,12 +115,39 @@ def realistic_statements(n: int, seed: int, compounds: int = 3) -> list[str]:
     return out
 
 
-def throughput(n: int, repeats: int = 3, realistic: bool = False) -> dict:
-    """Coding vs the bare tokenizer on the same texts, each the best of
-    ``repeats`` interleaved runs (this machine's timings vary by up to 2x
-    from run to run; the best run is the least disturbed).  Also timed:
-    normalisation alone, the first step of coding, which shows how much of
-    the budget goes before any matching."""
+def regex_coder(book):
+    """The simplest coder worth comparing with: one regular expression per
+    theme over the lowercase text, made of the theme's own one-word and
+    phrase patterns (no lemmas, negation, exclusions or evidence)."""
+    import re
+
+    def word(glob: str) -> str:
+        return r"\b" + "".join({"*": r"\w*", "?": r"\w"}.get(c) or re.escape(c) for c in glob.lower()) + r"\b"
+
+    expressions = {}
+    for theme in book.themes:
+        patterns = [r"\W+".join(word(g) for g in p.words) for p in book.codes[theme].patterns]
+        expressions[theme] = re.compile("|".join(patterns))
+
+    def run(texts: list[str]) -> list[dict]:
+        lowered = [t.lower() for t in texts]
+        return [{theme: rx.search(t) is not None for theme, rx in expressions.items()} for t in lowered]
+
+    return run
+
+
+def spread(values: list[float]) -> str:
+    """Median and range of per-round figures, as printed."""
+    return f"{statistics.median(values):.2f} (rounds {min(values):.2f}-{max(values):.2f})"
+
+
+def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
+    """Coding against the bare tokenizer and a one-regex-per-theme coder on
+    the same texts, in interleaved rounds (this machine's speed varies by up
+    to 2x within minutes; each round's ratio compares things timed side by
+    side, and the median of the rounds is reported with their range).  On the
+    realistic corpus every round has new compound words, so no cache has seen
+    them.  Normalisation alone is timed too: the first step of coding."""
     import spacy
 
     import utenforskap as u
@@ -125,8 +156,10 @@ def throughput(n: int, repeats: int = 3, realistic: bool = False) -> dict:
     texts = realistic_statements(n, seed=0) if realistic else statements_for_benchmark(n)
     n_words = sum(len(t.split()) for t in texts)
     u.code(texts[:50])  # load the pipeline and lemma data before timing
-    times = {"tokenizer": [], "normalise": [], "coding": []}
-    for round_ in range(repeats):
+    regex = regex_coder(u.load_codebook())
+    times = {"tokenizer": [], "normalise": [], "regex": [], "coding": []}
+    same = []
+    for round_ in range(rounds):
         if realistic and round_:
             texts = realistic_statements(n, seed=round_)  # new words each round: no cache has seen them
         bare = spacy.blank("nb")  # a fresh tokenizer each time: its cache starts empty, as coding's does
@@ -139,23 +172,42 @@ def throughput(n: int, repeats: int = 3, realistic: bool = False) -> dict:
             normalise_parts(text)
         times["normalise"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        coded = u.code(texts)
+        quick = regex(texts)
+        times["regex"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        coded = u.code(texts, context=False)
         times["coding"].append(time.perf_counter() - start)
-    best = {k: min(v) for k, v in times.items()}
+        themes = coded.attrs["themes"]
+        same.append(sum(all(q[t] == bool(c) for t, c in zip(themes, row)) for q, row in zip(quick, coded[themes].to_numpy())) / n)
+    median = {k: statistics.median(v) for k, v in times.items()}
     return {
         "statements": len(texts),
         "words": n_words,
-        "tokenizer_wps": n_words / best["tokenizer"],
-        "coding_wps": n_words / best["coding"],
-        "ratio": best["tokenizer"] / best["coding"],
-        "ratio_spread": (min(times["tokenizer"]) / max(times["coding"]), max(times["tokenizer"]) / min(times["coding"])),
-        # the ratio coding could reach if it did nothing but normalise and tokenize
-        "floor_ratio": best["tokenizer"] / (best["tokenizer"] + best["normalise"]),
-        "normalise_s": best["normalise"],
-        "tokenizer_s": best["tokenizer"],
-        "coding_s": best["coding"],
+        "tokenizer_wps": n_words / median["tokenizer"],
+        "coding_wps": n_words / median["coding"],
+        "ratio": [t / c for t, c in zip(times["tokenizer"], times["coding"])],
+        "regex_ratio": [r / c for r, c in zip(times["regex"], times["coding"])],
+        "regex_same": statistics.median(same),
+        "seconds": median,
         "coded_share": float(coded["codes"].map(bool).mean()),
     }
+
+
+def coding_memory(n: int, realistic: bool = False) -> float:
+    """Peak memory (MB) of a fresh process that codes ``n`` statements and
+    keeps the frame with its evidence, beyond the process before coding."""
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u, pathlib; "
+        f"texts = run.{'realistic_statements' if realistic else 'statements_for_benchmark'}({n}"
+        + (", seed=1" if realistic else "")
+        + "); "
+        "u.code(texts[:50]); status = pathlib.Path('/proc/self/status'); "
+        "rss = lambda key: int([l for l in status.read_text().splitlines() if l.startswith(key)][0].split()[1]); "
+        "before = rss('VmRSS:'); coded = u.code(texts, context=False); "
+        "print('EVIDENCE', sum(map(len, coded['evidence']))); print('BEFORE', before); " + PEAK
+    )
+    _, values = run_python(code)
+    return (values["PEAK"] - values["BEFORE"]) / 1024, values["PEAK"] / 1024
 
 
 def bundled_analysis(repeats: int = 5) -> dict:
@@ -191,10 +243,15 @@ def bundled_analysis(repeats: int = 5) -> dict:
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
+    def floor() -> float:
+        """A process that only imports what analyse uses."""
+        return run_python("import pandas, spacy, matplotlib.pyplot, openpyxl")[0]
+
     call()  # the user cache is warm from here on
-    calls, commands = [], []
-    for _ in range(repeats):  # interleaved, so both see the same machine
+    calls, commands, floors = [], [], []
+    for _ in range(repeats):  # interleaved, so all see the same machine
         calls.append(call()[1])
+        floors.append(floor())
         commands.append(command())
     cache = tempfile.mkdtemp(prefix="bench-cache-")
     try:
@@ -206,6 +263,8 @@ def bundled_analysis(repeats: int = 5) -> dict:
         "call_range": (min(v["CALL"] for v in calls), max(v["CALL"] for v in calls)),
         "command_s": statistics.median(commands),
         "command_range": (min(commands), max(commands)),
+        "floor_s": statistics.median(floors),
+        "floor_ratio": [c / f for c, f in zip(commands, floors)],
         "peak_mb": max(v["PEAK"] for v in calls) / 1024,
         "cold_call_s": cold["CALL"],
     }
@@ -231,7 +290,9 @@ def streaming(sizes=(100, 1000)) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes (2,000 statements; 10 and 100 workshops)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes (2,000 statements, 20,000 for memory; 10 and 100 workshops)"
+    )
     args = parser.parse_args(argv)
     n, sizes = (2_000, (10, 100)) if args.quick else (20_000, (100, 1000))
 
@@ -241,23 +302,26 @@ def main(argv=None) -> None:
         f"import utenforskap: {import_time():.3f} s (median of 5; goal < 0.5 s); "
         f"import pandas alone, which it needs: {import_time('pandas'):.3f} s"
     )
-    t = throughput(n)
+    for realistic, name in (
+        (False, "benchmark corpus (the bundled statements recombined)"),
+        (True, "realistic corpus (3 new compound words per statement, new in every round)"),
+    ):
+        t = throughput(n, realistic=realistic)
+        sec = t["seconds"]
+        print(
+            f"{name}: {t['statements']:,} statements ({t['words']:,} words); median of {len(t['ratio'])} interleaved rounds:\n"
+            f"  coding {t['coding_wps']:,.0f} words/s, bare spacy.blank('nb') tokenizer {t['tokenizer_wps']:,.0f} words/s; "
+            f"ratio to the tokenizer {spread(t['ratio'])} (goal >= 0.5)\n"
+            f"  ratio to a one-regex-per-theme coder {spread(t['regex_ratio'])} "
+            f"(it gives the same three themes for {t['regex_same']:.1%} of statements)\n"
+            f"  seconds: tokenizer {sec['tokenizer']:.2f}, normalisation alone {sec['normalise']:.2f}, "
+            f"regex coder {sec['regex']:.2f}, coding {sec['coding']:.2f}; {t['coded_share']:.0%} of statements got a code"
+        )
+    big = 200_000 if not args.quick else 20_000
+    grown, peak = coding_memory(big)
     print(
-        f"coding {t['statements']:,} statements ({t['words']:,} words): {t['coding_wps']:,.0f} words/s; "
-        f"bare spacy.blank('nb') tokenizer {t['tokenizer_wps']:,.0f} words/s; "
-        f"ratio {t['ratio']:.2f} (best of 3; {t['ratio_spread'][0]:.2f}-{t['ratio_spread'][1]:.2f} over the runs; "
-        f"goal >= 0.5); {t['coded_share']:.0%} of statements got a code"
-    )
-    print(
-        f"  where coding's time goes: tokenizer {t['tokenizer_s']:.2f} s, normalisation alone {t['normalise_s']:.2f} s, "
-        f"all of coding {t['coding_s']:.2f} s; normalising and tokenizing with nothing else would give "
-        f"ratio {t['floor_ratio']:.2f}"
-    )
-    r = throughput(n, realistic=True)
-    print(
-        f"realistic corpus (3 new compound words per statement, made fresh each round): coding "
-        f"{r['coding_wps']:,.0f} words/s, bare tokenizer {r['tokenizer_wps']:,.0f} words/s, ratio {r['ratio']:.2f} "
-        f"({r['ratio_spread'][0]:.2f}-{r['ratio_spread'][1]:.2f} over the runs; goal >= 0.5)"
+        f"memory: coding {big:,} statements (frame and evidence kept) adds {grown:.0f} MB; process peak {peak:.0f} MB "
+        f"(goal < 500 MB for 200,000)"
     )
     a = bundled_analysis()
     print(
@@ -266,6 +330,10 @@ def main(argv=None) -> None:
         f"'utenforskap analyse' command (median of 5, {a['command_range'][0]:.2f}-{a['command_range'][1]:.2f}); "
         f"peak memory {a['peak_mb']:.0f} MB; first run on a new machine (empty user cache) "
         f"{a['cold_call_s']:.2f} s for the call"
+    )
+    print(
+        f"  the command against a process that only imports pandas, spaCy, matplotlib and openpyxl "
+        f"({a['floor_s']:.2f} s, paired runs): {spread(a['floor_ratio'])} (goal <= 1.5)"
     )
     s = streaming(sizes)
     small, large = sizes
