@@ -91,6 +91,10 @@ codes:
             r"\[negation -> window\] expected a whole number >= 0",
         ),
         (GOOD.replace("        patterns: [penger]\n", ""), r"\[barriers -> funding\] the code has no patterns"),
+        (
+            GOOD.replace("patterns: [hindr*]", "patterns: [hindr*]\n    weak_patterns: [problem*]"),
+            r"kodebok\.yaml:6: \[barriers -> weak_patterns\] 'problem\*' is not one of the code's patterns",
+        ),
     ],
 )
 def test_codebook_validation_errors(tmp_path, text, message):
@@ -108,3 +112,11 @@ def test_codebook_good_file_loads(tmp_path):
     assert book.themes == ["barriers"]
     assert book.codes["funding"].parent == "barriers"
     assert default_codebook_path().name == "codebook.yaml"
+
+
+def test_codebook_weak_patterns_are_read(tmp_path):
+    text = GOOD.replace("patterns: [hindr*]", "patterns: [hindr*, mangel]\n    weak_patterns: [Mangel]")
+    book = load_codebook(write(tmp_path, text))
+    assert book.codes["barriers"].weak_patterns == frozenset({"mangel"})
+    assert load_codebook().codes["opportunities"].weak_patterns >= {"må", "mer", "mulighet*"}
+

@@ -49,3 +49,20 @@ def test_review_raises_agreement(statements):
     assert sim["barriers"].is_monotonic_increasing and sim["barriers"].iat[-1] == 1.0
     # reviewing the least certain 60 % already brings both themes to near-perfect agreement
     assert sim.loc[sim["share_auto"] == 0.4, ["barriers", "opportunities"]].min(axis=1).iat[0] > 0.9
+
+
+def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
+    """A theme coded on one weak word of the codebook ("må") is a coin flip;
+    one strong word ("bør") or two words are not; the sheet says which word
+    is weak."""
+    texts = ["Vi må møtes.", "Kommunen bør satse på ungdom.", "Vi må ha mer tid."]
+    queue = review_queue(u.code(texts)).set_index("text")
+    assert queue.loc["Vi må møtes.", "p_opportunities"] == 0.55
+    assert queue.loc["Kommunen bør satse på ungdom.", "p_opportunities"] == 0.85
+    assert queue.loc["Vi må ha mer tid.", "p_opportunities"] == 0.85
+    assert queue.index[0] == "Vi må møtes."
+    assert queue.loc["Vi må møtes.", "evidence_for"] == "Muligheter: «må» (svakt ord)"
+    sheet = write_review_sheet(review_queue(u.code(texts)), tmp_path / "r.xlsx")
+    cells = [c.value for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows() for c in row]
+    assert "Muligheter: «må» (svakt ord)" in cells
+

@@ -131,3 +131,22 @@ def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     assert "recorded 5 statement(s)" in out and "5 of 86 statements reviewed" in out
     assert (folder / "gjennomgang_002.xlsx").exists()
     assert u.ReviewSession.load(folder).reviewed == 5
+
+
+def test_review_session_learns_how_sure_a_kind_of_evidence_is():
+    """Statements coded on one weak word start as a coin flip; when the
+    reviewed ones of that kind all have the theme, the rest of that kind
+    become likelier, and when none has it, less likely (a workshop where
+    "må" proposes, a report where it describes)."""
+    texts = [f"Vi må {verb} {thing}." for verb in ("møte", "se", "høre", "kjenne") for thing in ("dem", "naboene", "familien")]
+    coded = u.code(texts, context=False)
+    weak = u.review_queue(coded).set_index("segment_id")["p_opportunities"]
+    assert set(weak) == {0.55}
+    for answer_, direction in ((True, 1), (False, -1)):
+        session = u.ReviewSession(coded)
+        ids = session.next_batch(4)
+        labels = pd.DataFrame({"segment_id": ids, **{t: [t == "opportunities" and answer_] * 4 for t in THEMES}})
+        session.record(labels)
+        rest = session.certainty().set_index("segment_id").drop(index=ids)["p_opportunities"]
+        assert ((rest - 0.55) * direction > 0.1).all(), rest
+

@@ -60,6 +60,7 @@ _CODE_KEYS = {
     "examples",
     "patterns",
     "exclude_patterns",
+    "weak_patterns",
     "sections",
     "questions",
     "when_negated",
@@ -109,6 +110,8 @@ class Code:
     examples: list[str] = field(default_factory=list)
     patterns: list[Pattern] = field(default_factory=list)
     exclude_patterns: list[Pattern] = field(default_factory=list)
+    #: patterns (as written, lowercase) that code but leave the coding uncertain
+    weak_patterns: frozenset[str] = frozenset()
     sections: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     when_negated: tuple[str, ...] = ("drop",)
@@ -375,6 +378,15 @@ def _parse_code(
             unique = {" ".join(t.lower().split()): (t, line) for t, line in reversed(items)}
             kept = [(t, line) for t, line in items if unique[" ".join(t.lower().split())] == (t, line)]
             setattr(code, key, [_pattern(t, [*trail, key], path, line) for t, line in kept])
+    if "weak_patterns" in v:
+        known = {" ".join(p.text.lower().split()) for p in code.patterns}
+        weak = []
+        for text, line in _strings(v["weak_patterns"], [*trail, "weak_patterns"], path):
+            norm = " ".join(text.lower().split())
+            if norm not in known:
+                raise CodebookError(f"{_where([*trail, 'weak_patterns'])}{text!r} is not one of the code's patterns", path, line)
+            weak.append(norm)
+        code.weak_patterns = frozenset(weak)
     for key in ("sections", "questions"):
         if key in v:
             items = _strings(v[key], [*trail, key], path)

@@ -409,6 +409,7 @@ SHEET_TEXT = {
     ],
     "only_x_title": "Bare x",
     "only_x": "Skriv x der koden passer, ellers la cellen stå tom.",
+    "weak_word": "svakt ord",
 }
 
 #: Sheet names of the workbook analyse.xlsx besides the matrices (TABLE_TITLES).

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import CodebookLike, codebook_of
-from .lang_nb import note_nb
+from .codebook import Codebook, CodebookLike, codebook_of
+from .lang_nb import SHEET_TEXT, note_nb
 from .manual import write_coding_sheet
 from .reliability import agreement
 
@@ -34,18 +34,32 @@ __all__ = ["review_queue", "write_review_sheet", "review_simulation"]
 # How sure a kind of evidence makes a code, and how sure its absence makes "not this code".
 _WEIGHT = {"section": 0.9, "sub-code": 0.75, "pattern": 0.7, "negated": 0.7, "question": 0.65, "negation": 0.6}
 _SEVERAL_WORDS = 0.85
+_WEAK = 0.55  # coded on one weak word only
 _ASIDE = 0.35  # not coded, but evidence was set aside (negated, excluded, theme missing)
 _NOTHING = 0.1  # not coded, no evidence, while the statement has other codes
 _UNCODED = 0.3  # the statement got no code at all: the likeliest place for a missed code
 
 
-def rule_probability(evidence: list[dict], code_id: str) -> float:
+def is_weak(e: dict, book: Codebook | None) -> bool:
+    """Whether an evidence record is a match of weak patterns only (see the
+    codebook's ``weak_patterns``)."""
+    if book is None or e["method"] != "pattern" or e["code"] not in book.codes:
+        return False
+    weak = book.codes[e["code"]].weak_patterns
+    return bool(weak) and all(rule in weak for rule in e["rule"].lower().split(", "))
+
+
+def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook | None = None) -> float:
     """How likely the rule coder's evidence makes a code (0 to 1), from the
-    kind of evidence behind it or set aside."""
+    kind of evidence behind it or set aside.  With the codebook, a code
+    that rests on a single weak word (its ``weak_patterns``: "må", "mer",
+    "mulighet" ...) is a coin flip."""
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     if kept:
         best = max(_WEIGHT.get(e["method"], 0.6) for e in kept)
         words = {e["matched"].lower() for e in kept if e["method"] == "pattern"}
+        if len(words) < 2 and all(is_weak(e, codebook) for e in kept):
+            return _WEAK
         return max(best, _SEVERAL_WORDS if len(words) >= 2 else 0.0)
     if any(e["code"] == code_id and not e["kept"] for e in evidence):
         return _ASIDE
@@ -58,7 +72,12 @@ def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]
 
     def words(items):
-        return ", ".join(f"«{e['matched']}»" if e["matched"] else note_nb(e["note"], book) for e in items)
+        return ", ".join(
+            (f"«{e['matched']}»" + (f" ({SHEET_TEXT['weak_word']})" if is_weak(e, book) else ""))
+            if e["matched"]
+            else note_nb(e["note"], book)
+            for e in items
+        )
 
     against = [f"«{e['matched']}» ({note_nb(e['note'], book)})" for e in aside]
     return words(kept), "; ".join(against)
@@ -92,7 +111,7 @@ def review_queue(coded: pd.DataFrame, coder: SuggestCoder | None = None, *, code
     """
     book = codebook_of(coded, codebook)
     themes = [t for t in book.themes if t in coded.columns]
-    probabilities = {t: np.array([rule_probability(ev, t) for ev in coded["evidence"]]) for t in themes}
+    probabilities = {t: np.array([rule_probability(ev, t, codebook=book) for ev in coded["evidence"]]) for t in themes}
     if coder is not None:
         suggested = coder.predict_proba(coded)
         for t in themes:

@@ -40,6 +40,8 @@ __all__ = ["ReviewSession", "simulate_review"]
 
 #: Labels after which the model alone predicts (before, it is blended with the rule coder).
 _BLEND = 30
+#: How many reviews the rule coder's own probability of a kind of evidence is worth.
+_PRIOR_LABELS = 4
 #: Weight of the rule-evidence features beside the text features.
 _EVIDENCE_WEIGHT = 3.0
 _STATE = "session.json"
@@ -54,7 +56,7 @@ def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
     related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
     kept = [e for e in related if e["kept"]]
     words = {e["lemma"] or e["matched"].lower() for e in kept if e["method"] == "pattern"}
-    p = rule_probability(evidence, theme)
+    p = rule_probability(evidence, theme, codebook=book)
     return [
         float(np.log(p / (1 - p))),
         float(any(e["code"] == theme for e in kept)),
@@ -104,7 +106,7 @@ class ReviewSession:
         self.index = {sid: i for i, sid in enumerate(self.ids)}
         self.texts = coded["text"].astype(str).tolist()
         # where each statement stands, for the review sheets
-        self.places = coded.reindex(columns=_PLACE).fillna("").astype(str).reset_index(drop=True)
+        self.places = coded.reindex(columns=_PLACE).astype(object).fillna("").astype(str).reset_index(drop=True)
         self.rule_codes = [list(c) for c in coded["codes"]] if "codes" in coded.columns else [[] for _ in self.ids]
         self.lemmas = coded["lemmas"].astype(str).tolist() if "lemmas" in coded.columns else None
         self.evidence = {
@@ -154,7 +156,7 @@ class ReviewSession:
         self.proba = {}
         rows = [self.index[s] for s in self.labels]
         for t in self.themes:
-            rule_p = 1 / (1 + np.exp(-self.evidence[t][:, 0]))
+            rule_p = self._calibrated(t, rows)
             y = [self.labels[s][t] for s in self.labels]
             X_extra, y_extra = None, []
             if self.prior is not None and t in self.prior.themes and self.prior.labels:
@@ -176,6 +178,24 @@ class ReviewSession:
         for sid, labels in self.labels.items():
             for t in self.themes:
                 self.proba[t][self.index[sid]] = float(labels[t])
+
+    def _calibrated(self, theme: str, rows: list[int]) -> np.ndarray:
+        """The rule coder's probability of ``theme`` for every statement,
+        corrected by what the review found for evidence of the same kind:
+        each kind (one weak word, one word, several words, a sub-heading,
+        nothing ...) starts at the rule coder's probability, worth
+        ``_PRIOR_LABELS`` reviews, and moves towards the share of reviewed
+        statements of that kind that have the theme."""
+        rule_p = 1 / (1 + np.exp(-self.evidence[theme][:, 0]))
+        if not rows:
+            return rule_p
+        kinds = np.round(rule_p, 6)
+        reviewed = np.array([self.labels[self.ids[i]][theme] for i in rows], dtype=float)
+        out = rule_p.copy()
+        for kind in np.unique(kinds[rows]):
+            seen = kinds[rows] == kind
+            out[kinds == kind] = (_PRIOR_LABELS * kind + reviewed[seen].sum()) / (_PRIOR_LABELS + seen.sum())
+        return out
 
     def _training(self, theme: str, target: ReviewSession):
         """This session's reviewed statements as training rows for ``target``
