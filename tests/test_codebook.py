@@ -119,4 +119,3 @@ def test_codebook_weak_patterns_are_read(tmp_path):
     book = load_codebook(write(tmp_path, text))
     assert book.codes["barriers"].weak_patterns == frozenset({"mangel"})
     assert load_codebook().codes["opportunities"].weak_patterns >= {"må", "mer", "mulighet*"}
-

@@ -65,4 +65,3 @@ def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
     sheet = write_review_sheet(review_queue(u.code(texts)), tmp_path / "r.xlsx")
     cells = [c.value for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows() for c in row]
     assert "Muligheter: «må» (svakt ord)" in cells
-

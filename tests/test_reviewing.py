@@ -149,4 +149,3 @@ def test_review_session_learns_how_sure_a_kind_of_evidence_is():
         session.record(labels)
         rest = session.certainty().set_index("segment_id").drop(index=ids)["p_opportunities"]
         assert ((rest - 0.55) * direction > 0.1).all(), rest
-
