@@ -190,5 +190,7 @@ class Statement:
     def span(self, start: int, end: int) -> tuple[str, str, int, int]:
         """Text, lemmas and character offsets of tokens start..end."""
         a, b = self.starts[start], self.end(end - 1)
-        lemma = self.words[start].lemma if end - start == 1 else " ".join(w.lemma for w in self.words[start:end])
-        return self.text[a:b], lemma, a, b
+        if end - start == 1:  # the word's own strings, shared by every statement that has it
+            word = self.words[start]
+            return word.form, word.lemma, a, b
+        return self.text[a:b], " ".join(w.lemma for w in self.words[start:end]), a, b
