@@ -193,9 +193,10 @@ def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
     }
 
 
-def coding_memory(n: int, realistic: bool = False) -> float:
-    """Peak memory (MB) of a fresh process that codes ``n`` statements and
-    keeps the frame with its evidence, beyond the process before coding."""
+def coding_memory(n: int, realistic: bool = False) -> tuple[float, float]:
+    """Memory (MB) of a fresh process that codes ``n`` statements and keeps
+    the frame with its evidence: the peak beyond the process before coding,
+    and the peak itself."""
     code = (
         "import sys; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u, pathlib; "
         f"texts = run.{'realistic_statements' if realistic else 'statements_for_benchmark'}({n}"

@@ -110,7 +110,7 @@ class Code:
     examples: list[str] = field(default_factory=list)
     patterns: list[Pattern] = field(default_factory=list)
     exclude_patterns: list[Pattern] = field(default_factory=list)
-    #: patterns (as written, lowercase) that code but leave the coding uncertain
+    #: texts of the patterns that code but leave the coding uncertain
     weak_patterns: frozenset[str] = frozenset()
     sections: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -342,6 +342,11 @@ def parse_pattern(text: str, where: str = "<pattern>") -> Pattern:
     return _pattern(text, [], where, None)
 
 
+def _pattern_key(text: str) -> str:
+    """How two pattern texts are compared: lowercase, white space collapsed."""
+    return " ".join(text.lower().split())
+
+
 def _parse_code(
     code_id: str, node: _Node, parent: str | None, level: int, trail: list[str], path: str, out: dict, lines: dict
 ) -> None:
@@ -367,7 +372,7 @@ def _parse_code(
                 raise CodebookError(f"{_where([*trail, key])}empty list of patterns", path, v[key].line)
             seen: dict[str, int] = {}
             for text, line in items:
-                norm = " ".join(text.lower().split())
+                norm = _pattern_key(text)
                 if norm in seen:
                     warnings.warn(
                         f"{path}:{line}: {_where([*trail, key])}pattern {text!r} is listed twice "
@@ -375,17 +380,17 @@ def _parse_code(
                         stacklevel=2,
                     )
                 seen.setdefault(norm, line)
-            unique = {" ".join(t.lower().split()): (t, line) for t, line in reversed(items)}
-            kept = [(t, line) for t, line in items if unique[" ".join(t.lower().split())] == (t, line)]
+            unique = {_pattern_key(t): (t, line) for t, line in reversed(items)}
+            kept = [(t, line) for t, line in items if unique[_pattern_key(t)] == (t, line)]
             setattr(code, key, [_pattern(t, [*trail, key], path, line) for t, line in kept])
     if "weak_patterns" in v:
-        known = {" ".join(p.text.lower().split()) for p in code.patterns}
+        known = {_pattern_key(p.text): p.text for p in code.patterns}
         weak = []
         for text, line in _strings(v["weak_patterns"], [*trail, "weak_patterns"], path):
-            norm = " ".join(text.lower().split())
+            norm = _pattern_key(text)
             if norm not in known:
                 raise CodebookError(f"{_where([*trail, 'weak_patterns'])}{text!r} is not one of the code's patterns", path, line)
-            weak.append(norm)
+            weak.append(known[norm])
         code.weak_patterns = frozenset(weak)
     for key in ("sections", "questions"):
         if key in v:

@@ -18,7 +18,7 @@ Norwegian letters and hands everything else (hyphens, digits, apostrophes,
 other scripts) to simplemma.  It is used only with the simplemma versions
 it was checked against (:data:`CHECKED_SIMPLEMMA`; ``tools/check_lemmas.py``
 compares it with simplemma on the dictionary and on made-up compounds), and
-only after a process has met :data:`FAST_AFTER` unknown long words, so small
+only after a process has met :data:`FAST_AFTER` distinct long words, so small
 jobs never build the tries; they are built once per machine (about 1 s) into
 the user cache and memory-mapped after that.
 """
@@ -45,7 +45,8 @@ log.addHandler(logging.NullHandler())
 
 #: simplemma versions whose Bokmål strategy chain :class:`CompoundLemmas` reproduces.
 CHECKED_SIMPLEMMA = frozenset({"2.0.0"})
-#: Unknown long words a process lemmatizes with simplemma before it turns to
+#: Distinct words longer than eight letters (the ones simplemma may decompose;
+#: known or not) a process lemmatizes with simplemma before it turns to
 #: :class:`CompoundLemmas` (building its tries if this machine has none yet).
 FAST_AFTER = 2000
 
@@ -220,7 +221,7 @@ def _save(trie: marisa_trie.Trie, path: Path) -> None:
 
 class _Lemmas:
     """The lemmatizer of this process: simplemma, and :class:`CompoundLemmas`
-    once enough unknown long words have come (see :data:`FAST_AFTER`)."""
+    once enough long words have come (see :data:`FAST_AFTER`)."""
 
     def __init__(self):
         self.slow_words = 0

@@ -46,7 +46,7 @@ def is_weak(e: dict, book: Codebook | None) -> bool:
     if book is None or e["method"] != "pattern" or e["code"] not in book.codes:
         return False
     weak = book.codes[e["code"]].weak_patterns
-    return bool(weak) and all(rule in weak for rule in e["rule"].lower().split(", "))
+    return bool(weak) and all(rule in weak for rule in e["rule"].split(", "))
 
 
 def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook | None = None) -> float:

@@ -190,10 +190,11 @@ class ReviewSession:
         if not rows:
             return rule_p
         kinds = np.round(rule_p, 6)
+        reviewed_kinds = kinds[rows]
         reviewed = np.array([self.labels[self.ids[i]][theme] for i in rows], dtype=float)
         out = rule_p.copy()
-        for kind in np.unique(kinds[rows]):
-            seen = kinds[rows] == kind
+        for kind in np.unique(reviewed_kinds):
+            seen = reviewed_kinds == kind
             out[kinds == kind] = (_PRIOR_LABELS * kind + reviewed[seen].sum()) / (_PRIOR_LABELS + seen.sum())
         return out
 
