@@ -95,6 +95,14 @@ codes:
             GOOD.replace("patterns: [hindr*]", "patterns: [hindr*]\n    weak_patterns: [problem*]"),
             r"kodebok\.yaml:6: \[barriers -> weak_patterns\] 'problem\*' is not one of the code's patterns",
         ),
+        (
+            GOOD.replace("patterns: [hindr*]", "patterns: [hindr*]\n    description_markers: [ble]"),
+            r"kodebok\.yaml:6: \[barriers -> description_markers\] .* the code has no weak_patterns",
+        ),
+        (
+            GOOD.replace("patterns: [hindr*]", "patterns: [hindr*]\n    weak_patterns: [hindr*]\n    description_markers: [b!e]"),
+            r"kodebok\.yaml:7: \[barriers -> description_markers\]",
+        ),
     ],
 )
 def test_codebook_validation_errors(tmp_path, text, message):

@@ -7,6 +7,7 @@ import pytest
 
 from utenforskap import agreement, code, code_matrix, coding_table
 from utenforskap.cli import main
+from utenforskap.lang_nb import note_nb
 
 FIXTURES = Path(__file__).parent / "fixtures"
 THEMES = ["barriers", "opportunities", "user_participation"]
@@ -260,11 +261,32 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
         ("Kommunen inviterte til et seminar i mars.", set()),
         ("Det fungerer bra, og samarbeidet er godt.", set()),
         ("Talet på deltakarar har auka med meir enn ti prosent.", set()),
+        # a chance or right someone has, boilerplate thanks, a "must" in a when-clause: descriptions
+        ("Elevene får mulighet til å velge fag selv.", set()),
+        ("Vi takker for muligheten til å gi innspill til planen.", set()),
+        ("Det er krevende når familiene må søke på nytt hvert år.", {"barriers"}),
+        # ... while a proposal about them still codes; supporting a proposal and enabling are opportunities
+        ("Elevene bør få mulighet til å velge fag selv.", {"opportunities"}),
+        ("Fylkesrådet støtter forslaget om gratis kollektivtransport for unge.", {"opportunities"}),
+        ("Et felles kontor muliggjør raskere avklaringer.", {"opportunities"}),
     ],
 )
 def test_coding_classes_seen_on_new_text(text, themes):
     row = one(text, context=False)
     assert {t for t in THEMES if row[t]} == themes, row["why"]
+
+
+def test_weak_word_in_a_description_of_the_past_is_set_aside():
+    # one weak word ("prøve") in a statement told in the past describes what happened
+    past = one("Skolen ble med på å prøve ut leksehjelp i fjor.", context=False)
+    assert not past["opportunities"], past["why"]
+    note = [e["note"] for e in past["evidence"] if e["code"] == "opportunities"]
+    assert note == ["a weak word in a description ('ble')"]
+    assert note_nb(note[0]) == "et svakt ord i en beskrivelse («ble»)"
+    # the same words as a proposal, or a past statement with a stronger cue, still code
+    assert one("Skolen bør prøve ut leksehjelp.", context=False)["opportunities"]
+    assert one("Skolen vil prøve ut leksehjelp.", context=False)["opportunities"]
+    assert one("Det har vært foreslått å styrke leksehjelpen.", context=False)["opportunities"]
 
 
 def test_lack_rule_stays_quiet_in_a_proposal():

@@ -61,6 +61,7 @@ _CODE_KEYS = {
     "patterns",
     "exclude_patterns",
     "weak_patterns",
+    "description_markers",
     "sections",
     "questions",
     "when_negated",
@@ -112,6 +113,9 @@ class Code:
     exclude_patterns: list[Pattern] = field(default_factory=list)
     #: texts of the patterns that code but leave the coding uncertain
     weak_patterns: frozenset[str] = frozenset()
+    #: patterns that mark a statement as a description of what happened
+    #: ("ble", "har vært"): there a coding that rests on weak patterns alone is set aside
+    description_markers: list[Pattern] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     when_negated: tuple[str, ...] = ("drop",)
@@ -119,6 +123,11 @@ class Code:
     children: list[str] = field(default_factory=list)
     level: int = 0
     line: int | None = None
+
+    def is_weak_rule(self, rule: str) -> bool:
+        """Whether an evidence rule (one pattern text, or several joined by
+        ", " where they matched the same words) is made of weak patterns only."""
+        return bool(self.weak_patterns) and all(r in self.weak_patterns for r in rule.split(", "))
 
 
 @dataclass
@@ -392,6 +401,19 @@ def _parse_code(
                 raise CodebookError(f"{_where([*trail, 'weak_patterns'])}{text!r} is not one of the code's patterns", path, line)
             weak.append(known[norm])
         code.weak_patterns = frozenset(weak)
+    if "description_markers" in v:
+        trail_m = [*trail, "description_markers"]
+        if not code.weak_patterns:
+            raise CodebookError(
+                f"{_where(trail_m)}description markers set aside codings that rest on weak patterns, "
+                "but the code has no weak_patterns",
+                path,
+                v["description_markers"].line,
+            )
+        items = _strings(v["description_markers"], trail_m, path)
+        if not items:
+            raise CodebookError(f"{_where(trail_m)}empty list of patterns", path, v["description_markers"].line)
+        code.description_markers = [_pattern(t, trail_m, path, line) for t, line in items]
     for key in ("sections", "questions"):
         if key in v:
             items = _strings(v[key], [*trail, key], path)

@@ -23,7 +23,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
-from .codebook import Codebook, CodebookLike, codebook_of, load_codebook
+from .codebook import Code, Codebook, CodebookLike, codebook_of, load_codebook
 from .lang_nb import PROGRESS_TEXT
 from .lexicon import Lexicon, glob_rx, matches
 from .nlp import describe_pipeline, get_pipeline
@@ -105,9 +105,12 @@ def _lexical(st: Statement, lexicon: Lexicon, book: Codebook, negation_words: fr
     """Evidence from patterns: kept matches and the ones set aside (and why)."""
     found: dict[tuple[str, int, int], list[str]] = {}
     excluded: dict[str, list[tuple[int, int, str]]] = {}
+    described: dict[str, tuple[int, int]] = {}  # code id -> the first description marker's tokens
     for code_id, kind, start, end, rule in matches(st, lexicon):
         if kind == "x":
             excluded.setdefault(code_id, []).append((start, end, rule))
+        elif kind == "d":
+            described.setdefault(code_id, (start, end))
         else:
             found.setdefault((code_id, start, end), []).append(rule)
     out = []
@@ -138,6 +141,8 @@ def _lexical(st: Statement, lexicon: Lexicon, book: Codebook, negation_words: fr
         for target in policy:
             if target not in ("drop", "keep"):
                 out.append(_evidence(target, "negated", f"{code_id}: {rule}", span, note=f"'{negator}' + '{span[0]}'"))
+    for code_id, (start, end) in described.items():
+        _set_aside_weak(out, book.codes[code_id], st.span(start, end)[0])
     if book.lack_code and not lack_words.isdisjoint(st.lowers):
         # sub-code words are topics ("tid", "informasjon"), not claims a negation can reverse
         claims = [
@@ -147,6 +152,18 @@ def _lexical(st: Statement, lexicon: Lexicon, book: Codebook, negation_words: fr
         ]
         out.extend(_lack(st, book, claims))
     return out
+
+
+def _set_aside_weak(evidence: list[dict], code: Code, marker: str) -> None:
+    """In a statement that describes what happened (a description marker of
+    ``code``: "ble", "har vært"), a coding that rests on one weak word alone
+    ("prøve", "sikre") is set aside, with a note."""
+    kept = [e for e in evidence if e["code"] == code.id and e["kept"] and e["method"] == "pattern"]
+    if not kept or len({e["matched"].lower() for e in kept}) > 1 or not all(code.is_weak_rule(e["rule"]) for e in kept):
+        return
+    for e in kept:
+        e["kept"] = False
+        e["note"] = (e["note"] + "; " if e["note"] else "") + f"a weak word in a description ('{marker}')"
 
 
 def _sentence_of(st: Statement, i: int) -> list[str]:

@@ -558,6 +558,7 @@ _NOTES = [
     (re.compile(r'^question "(.*)"$'), "spørsmålet «{0}»"),
     (re.compile(r"^standalone sub-code '(.*)'$"), "selvstendig underkode «{0}»"),
     (re.compile(r"^theme '(.*)' not coded$"), "temaet «{0}» er ikke kodet"),
+    (re.compile(r"^a weak word in a description \('(.*)'\)$"), "et svakt ord i en beskrivelse («{0}»)"),
     (re.compile(r"^'(.*)' \+ '(.*)'$"), "«{0}» + «{1}»"),
 ]
 

@@ -89,12 +89,12 @@ class Lexicon:
 
     @classmethod
     def from_codebook(cls, book: Codebook) -> Lexicon:
-        """The patterns (kind ``"p"``) and exclusion patterns (``"x"``) of
-        every code, keyed by code id."""
+        """The patterns (kind ``"p"``), exclusion patterns (``"x"``) and
+        description markers (``"d"``) of every code, keyed by code id."""
         return cls(
             (code.id, kind, pattern)
             for code in book.codes.values()
-            for kind, patterns in (("p", code.patterns), ("x", code.exclude_patterns))
+            for kind, patterns in (("p", code.patterns), ("x", code.exclude_patterns), ("d", code.description_markers))
             for pattern in patterns
         )
 

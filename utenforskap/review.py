@@ -45,8 +45,7 @@ def is_weak(e: dict, book: Codebook | None) -> bool:
     codebook's ``weak_patterns``)."""
     if book is None or e["method"] != "pattern" or e["code"] not in book.codes:
         return False
-    weak = book.codes[e["code"]].weak_patterns
-    return bool(weak) and all(rule in weak for rule in e["rule"].split(", "))
+    return book.codes[e["code"]].is_weak_rule(e["rule"])
 
 
 def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook | None = None) -> float:
