@@ -55,12 +55,15 @@ def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
     """A theme coded on one weak word of the codebook ("må") is a coin flip;
     one strong word ("bør") or two words are not; the sheet says which word
     is weak."""
-    texts = ["Vi må møtes.", "Kommunen bør satse på ungdom.", "Vi må ha mer tid."]
+    texts = ["Vi må møtes.", "Kommunen bør satse på ungdom.", "Vi må ha mer tid.", "Det er viktig for oss.", "Det er viktig å møtes."]
     queue = review_queue(u.code(texts)).set_index("text")
     assert queue.loc["Vi må møtes.", "p_opportunities"] == 0.55
+    # "viktig" alone is weak, "viktig å" (the proposal form of the coding rules) is not
+    assert queue.loc["Det er viktig for oss.", "p_opportunities"] == 0.55
+    assert queue.loc["Det er viktig å møtes.", "p_opportunities"] == 0.85
     assert queue.loc["Kommunen bør satse på ungdom.", "p_opportunities"] == 0.85
     assert queue.loc["Vi må ha mer tid.", "p_opportunities"] == 0.85
-    assert queue.index[0] == "Vi må møtes."
+    assert set(queue.index[:2]) == {"Vi må møtes.", "Det er viktig for oss."}
     assert queue.loc["Vi må møtes.", "evidence_for"] == "Muligheter: «må» (svakt ord)"
     sheet = write_review_sheet(review_queue(u.code(texts)), tmp_path / "r.xlsx")
     cells = [c.value for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows() for c in row]
