@@ -55,7 +55,13 @@ def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
     """A theme coded on one weak word of the codebook ("må") is a coin flip;
     one strong word ("bør") or two words are not; the sheet says which word
     is weak."""
-    texts = ["Vi må møtes.", "Kommunen bør satse på ungdom.", "Vi må ha mer tid.", "Det er viktig for oss.", "Det er viktig å møtes."]
+    texts = [
+        "Vi må møtes.",
+        "Kommunen bør satse på ungdom.",
+        "Vi må ha mer tid.",
+        "Det er viktig for oss.",
+        "Det er viktig å møtes.",
+    ]
     queue = review_queue(u.code(texts)).set_index("text")
     assert queue.loc["Vi må møtes.", "p_opportunities"] == 0.55
     # "viktig" alone is weak, "viktig å" (the proposal form of the coding rules) is not
