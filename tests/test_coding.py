@@ -269,6 +269,10 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
         ("Elevene bør få mulighet til å velge fag selv.", {"opportunities"}),
         ("Fylkesrådet støtter forslaget om gratis kollektivtransport for unge.", {"opportunities"}),
         ("Et felles kontor muliggjør raskere avklaringer.", {"opportunities"}),
+        # the definite noun of a weak verb names an event or a trend; the verb proposes
+        ("Innføringen av ordningen skjedde i 2020.", set()),
+        ("Utviklinga av tenestene skjer i kommunane.", set()),
+        ("Kommunen bør utvikle tjenestene sammen med skolen.", {"opportunities"}),
     ],
 )
 def test_coding_classes_seen_on_new_text(text, themes):
