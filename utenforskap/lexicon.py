@@ -75,12 +75,21 @@ class Lexicon:
         self.lower_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
         self.exact_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
         self.any_word = frozenset(i for glob, i in globs.items() if glob.strip("*") == "")  # "*" matches every word
+        # lowercase globs "*tail" and "*part*" (no other wildcard) are string tests, not expressions
+        self.lower_ends: dict[str, list[int]] = {}
+        self.lower_within: dict[str, list[int]] = {}
         for glob, i in globs.items():
             if i in self.any_word:
                 continue
             exact = glob != glob.lower()
+            inner = glob[1:].rstrip("*") if glob.startswith("*") else ""
+            if not exact and inner and "*" not in inner and "?" not in inner and glob.count("*") <= 2:
+                within = glob.endswith("*")
+                (self.lower_within if within else self.lower_ends).setdefault(inner, []).append(i)
+                continue
             buckets = self.exact_buckets if exact else self.lower_buckets
             buckets.setdefault(_literal_prefix(glob), []).append((i, glob_rx(glob)))
+        self.ends = tuple(self.lower_ends)
         # one expression per bucket says whether any of its globs matches: most words match none
         self.lower_any = {key: _any_of(bucket) for key, bucket in self.lower_buckets.items()}
         self.exact_any = {key: _any_of(bucket) for key, bucket in self.exact_buckets.items()}
@@ -99,10 +108,24 @@ class Lexicon:
         )
 
     @staticmethod
-    def _matching(buckets: dict, any_of: dict, word: str) -> Iterator[int]:
-        for key in dict.fromkeys(("", word[:1], word[:2])):
-            if key in any_of and any_of[key].match(word):
-                yield from (i for i, rx in buckets[key] if rx.match(word))
+    def _matching(buckets: dict, any_of: dict, word: str) -> list[int]:
+        found = []
+        for key in ("", word[:1], word[:2]) if len(word) > 1 else ("", word):
+            rx = any_of.get(key)
+            if rx is not None and rx.match(word):
+                found.extend(i for i, glob in buckets[key] if glob.match(word))
+        return found
+
+    def _lower_ids(self, word: str, ids: set) -> None:
+        """Add the ids of the lowercase globs ``word`` matches."""
+        ids.update(self._matching(self.lower_buckets, self.lower_any, word))
+        if self.ends and word.endswith(self.ends):
+            for tail, found in self.lower_ends.items():
+                if word.endswith(tail):
+                    ids.update(found)
+        for part, found in self.lower_within.items():
+            if part in word:
+                ids.update(found)
 
     def globs_of(self, word: Word) -> frozenset[int]:
         """Ids of the globs a word matches."""
@@ -112,9 +135,9 @@ class Lexicon:
                 found = frozenset()
             else:
                 ids = set(self.any_word)
-                ids.update(self._matching(self.lower_buckets, self.lower_any, word.lower))
+                self._lower_ids(word.lower, ids)
                 if word.lemma != word.lower:
-                    ids.update(self._matching(self.lower_buckets, self.lower_any, word.lemma))
+                    self._lower_ids(word.lemma, ids)
                 ids.update(self._matching(self.exact_buckets, self.exact_any, word.form))
                 found = frozenset(ids)
             self._globs[word] = found
