@@ -173,7 +173,8 @@ class CompoundLemmas:
         if not _PLAIN(lower):
             return None
         get = self._get
-        known = get(self.nb, lower) or get(self.nn, lower)
+        # the lowercased Bokmål keys say in one look-up whether either Bokmål look-up can succeed
+        known = (get(self.nb, lower) if lower in self.forward else None) or get(self.nn, lower)
         if known is not None:
             return known.lower()
         n = len(lower)
