@@ -273,6 +273,10 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
         ("Innføringen av ordningen skjedde i 2020.", set()),
         ("Utviklinga av tenestene skjer i kommunane.", set()),
         ("Kommunen bør utvikle tjenestene sammen med skolen.", {"opportunities"}),
+        # needs that describe a group and duties described are no proposals; a need for measures is one
+        ("Mange unge har sammensatte behov.", set()),
+        ("Fylket har ansvar for å sikre skoleskyss.", set()),
+        ("Situasjonen krever tiltak fra mange etater.", {"opportunities"}),
     ],
 )
 def test_coding_classes_seen_on_new_text(text, themes):
