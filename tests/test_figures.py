@@ -88,3 +88,28 @@ def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled
     assert len(started_workers) == 1 and started_workers[0].exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no partial output, no staging folder
+
+
+@pytest.mark.slow
+def test_analyse_renders_in_the_child_and_its_helper_not_here(tmp_path, bundled_path, monkeypatch):
+    """Where the machine allows a fork, the warmed-up child and a helper
+    forked from it draw the figures; this process draws none (its first
+    figure would pay matplotlib's start-up)."""
+    import os
+
+    from utenforskap import figures
+
+    if not (os.cpu_count() or 1) > 1:
+        pytest.skip("one core: the figures are drawn in this process")
+    marks, render = tmp_path / "marks", figures.FigureRenderer._render
+    marks.mkdir()
+
+    def recorded(self, name, coded):
+        render(self, name, coded)
+        (marks / name).write_text(str(os.getpid()), encoding="utf-8")
+
+    monkeypatch.setattr(figures.FigureRenderer, "_render", recorded)
+    analyse(bundled_path, tmp_path / "out", progress=False)
+    pids = {p.read_text(encoding="utf-8") for p in marks.iterdir()}
+    assert sorted(p.name for p in marks.iterdir()) == sorted(spec.name for spec in figures.figure_specs(None))
+    assert str(os.getpid()) not in pids and len(pids) == 2
