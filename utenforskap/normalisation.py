@@ -161,16 +161,16 @@ def normalise(data: pd.DataFrame | Sequence[str] | str, nlp: Language | None = N
     words = WordCache(nlp or get_pipeline())
     normalised = [normalise_parts(t) for t in frame["text"]]
     features = [lemma_columns(words.words(doc)) for doc in words.pipe((n for n, _ in normalised), batch_size=batch_size)]
-    return with_normalisation_columns(frame, normalised, features)
+    columns = {"text_norm": [n for n, _ in normalised], "abbreviations": ["; ".join(found) for _, found in normalised]}
+    columns.update({key: [f[key] for f in features] for key in ("lemmas", "content_lemmas", "n_tokens")})
+    return with_normalisation_columns(frame, columns)
 
 
-def with_normalisation_columns(
-    frame: pd.DataFrame, normalised: list[tuple[str, list[str]]], features: list[dict]
-) -> pd.DataFrame:
-    """A copy of ``frame`` with the normalisation columns."""
+def with_normalisation_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """A copy of ``frame`` with the normalisation columns (``text_norm``,
+    ``abbreviations``, ``lemmas``, ``content_lemmas``, ``n_tokens``: values
+    in the frame's row order)."""
     out = frame.copy()
-    out["text_norm"] = [n for n, _ in normalised]
-    out["abbreviations"] = ["; ".join(found) for _, found in normalised]
-    for key in ("lemmas", "content_lemmas", "n_tokens"):
-        out[key] = [f[key] for f in features]
+    for key in ("text_norm", "abbreviations", "lemmas", "content_lemmas", "n_tokens"):
+        out[key] = columns[key]
     return out
