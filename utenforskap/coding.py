@@ -28,6 +28,7 @@ from .lang_nb import PROGRESS_TEXT
 from .lexicon import Lexicon, glob_rx, matches
 from .nlp import describe_pipeline, get_pipeline
 from .normalisation import normalise_parts, with_normalisation_columns
+from .parallel import TokenWorker, fork_is_safe
 from .tokens import Statement, WordCache, as_statements, lemma_columns
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ log.addHandler(logging.NullHandler())
 
 _SENTENCE_END = {".", "!", "?", ";", ":"}
 _CHUNK = 1000  # statements coded stage by stage at a time (see RuleCoder.__call__)
+_PARALLEL_FROM = 4 * _CHUNK  # statements from which a forked worker tokenizes (see utenforskap.parallel)
 
 
 def _is_negation(st: Statement, i: int, book: Codebook) -> bool:
@@ -316,6 +318,7 @@ def code(
     nlp: Language | None = None,
     batch_size: int = 256,
     progress: bool = False,
+    processes: int | None = None,
     codebook: CodebookLike | None = None,
 ) -> pd.DataFrame:
     """Code statements with a codebook, saying why for every code.
@@ -337,6 +340,11 @@ def code(
         Texts per ``nlp.pipe`` batch.
     progress : bool
         Show a progress bar (tqdm) on long work.
+    processes : {None, 1, 2}
+        2: normalise and tokenize in a forked second process while this one
+        codes (Linux, two cores, no other thread running, the embedded
+        pipeline); 1: only this process; None (default): 2 from 4,000
+        statements where possible.  The output is the same.
 
     Returns
     -------
@@ -359,7 +367,9 @@ def code(
     >>> coded.loc[0, "why"]
     "funding_resources: 'Finansieringen' ~ finansier*; barriers: 'hindring' ~ hindr*"
     """
-    return RuleCoder(nlp=nlp, codebook=codebook)(data, context=context, batch_size=batch_size, progress=progress)
+    return RuleCoder(nlp=nlp, codebook=codebook)(
+        data, context=context, batch_size=batch_size, progress=progress, processes=processes
+    )
 
 
 class RuleCoder:
@@ -388,11 +398,28 @@ class RuleCoder:
         self.context_evidence: dict[tuple, list[dict]] = {}
         self.pipeline = describe_pipeline(self.nlp)
 
-    def __call__(self, data, *, context: bool = True, batch_size: int = 256, progress: bool = False) -> pd.DataFrame:
+    def __call__(
+        self, data, *, context: bool = True, batch_size: int = 256, progress: bool = False, processes: int | None = None
+    ) -> pd.DataFrame:
         """Code a statements frame (or texts); see :func:`code`."""
+        if processes not in (None, 1, 2):
+            raise ValueError(f"processes must be 1, 2 or None (automatic), not {processes!r}")
         frame = as_statements(data)
-        book, words = self.book, self.words
+        words = self.words
         prenormalised = "text_norm" in frame.columns and "abbreviations" in frame.columns  # by normalise()
+        chunks = range(0, len(frame), _CHUNK)
+
+        def normalised_of(lo: int) -> list[tuple[str, list[str]]]:
+            """The chunk's (normalised text, abbreviations): its texts are Python
+            strings only while the chunk is coded."""
+            rows_in = frame.iloc[lo : lo + _CHUNK]
+            if prenormalised:
+                return [
+                    (str(t), [a for a in str(found or "").split("; ") if a])
+                    for t, found in zip(rows_in["text_norm"], rows_in["abbreviations"])
+                ]
+            return [normalise_parts(t) for t in rows_in["text"].astype(str)]
+
         if context:
             present = [c for c in ("section", "question_text") if c in frame.columns]
             rows = frame[present].to_dict("records") if present else [{}] * len(frame)
@@ -405,40 +432,68 @@ class RuleCoder:
             bar = progress_bar(total=len(frame), desc=PROGRESS_TEXT["coding_statements"], unit=PROGRESS_TEXT["statement"])
         columns = _Columns()
         codes, evidences = [], []
-        with _gc_paused():
-            # one stage at a time over a chunk (normalise all, tokenize all,
-            # then words, then patterns ...) instead of all stages per
-            # statement: each stage's data stays in the CPU caches (measured:
-            # 25% faster on 20,000 statements with new words); a chunk bounds
-            # the Docs held at once, and its text columns are stored as the
-            # frame will hold them before the next chunk starts
-            for lo in range(0, len(frame), _CHUNK):
-                rows_in = frame.iloc[lo : lo + _CHUNK]  # the chunk's texts as Python strings only while it is coded
-                if prenormalised:
-                    normalised = [
-                        (str(t), [a for a in str(found or "").split("; ") if a])
-                        for t, found in zip(rows_in["text_norm"], rows_in["abbreviations"])
-                    ]
-                else:
-                    normalised = [normalise_parts(t) for t in rows_in["text"].astype(str)]
-                part = [n for n, _ in normalised]
-                docs = list(words.pipe(part, batch_size=batch_size))
-                lists = [words.words(doc) for doc in docs]
-                parsed = [Statement(text, doc, w) for text, doc, w in zip(part, docs, lists)]
-                del docs, lists
-                features = [lemma_columns(st.words) for st in parsed]
-                columns.add("text_norm", part)
-                columns.add("abbreviations", ["; ".join(found) for _, found in normalised])
-                for key in ("lemmas", "content_lemmas", "n_tokens"):
-                    columns.add(key, [f[key] for f in features])
-                whys = []
-                self._code_parsed(parsed, rows[lo : lo + _CHUNK], codes, whys, evidences)
-                columns.add("why", whys)
-                del normalised, part, parsed, features, whys
-                if bar is not None:
-                    bar.update(len(rows_in))
+        worker = TokenWorker(words, chunks, normalised_of, batch_size) if self._second_process(processes, len(frame)) else None
+        try:
+            with _gc_paused():
+                # one stage at a time over a chunk (normalise all, tokenize all,
+                # then words, then patterns ...) instead of all stages per
+                # statement: each stage's data stays in the CPU caches (measured:
+                # 25% faster on 20,000 statements with new words); a chunk bounds
+                # the Docs held at once, and its text columns are stored as the
+                # frame will hold them before the next chunk starts
+                for lo in chunks:
+                    tokenized = worker.next() if worker is not None else None
+                    if tokenized is not None:  # normalised and tokenized by the worker while the last chunk was coded
+                        normalised, keys, offsets, flags = tokenized
+                        parsed = [
+                            Statement(text, None, words.words_of_keys(k, flags), starts)
+                            for (text, _), k, starts in zip(normalised, keys, offsets)
+                        ]
+                    else:
+                        normalised = normalised_of(lo)
+                        docs = list(words.pipe([n for n, _ in normalised], batch_size=batch_size))
+                        lists = [words.words(doc) for doc in docs]
+                        parsed = [Statement(text, doc, w) for (text, _), doc, w in zip(normalised, docs, lists)]
+                        del docs, lists
+                    self._code_chunk(normalised, parsed, rows[lo : lo + _CHUNK], columns, codes, evidences)
+                    if bar is not None:
+                        bar.update(len(parsed))
+        finally:
+            if worker is not None:
+                worker.close()
         if bar is not None:
             bar.close()
+        return self._frame(frame, columns, codes, evidences, context)
+
+    def _second_process(self, processes: int | None, n: int) -> bool:
+        """Whether to tokenize in a forked worker: asked for (2) or, by
+        default, for large inputs (from ``_PARALLEL_FROM`` statements), where
+        a fork is safe and the pipeline's lemmas are a function of the form."""
+        if processes == 1 or (processes is None and n < _PARALLEL_FROM):
+            return False
+        possible = self.words.by_form and fork_is_safe()
+        if processes == 2 and not possible:
+            log.info("coding in one process: a second one needs the embedded pipeline and a safe fork")
+        return possible
+
+    def _code_chunk(
+        self, normalised: list[tuple], parsed: list[Statement], rows: list[dict], columns: _Columns, codes: list, evidences: list
+    ) -> None:
+        """Code one parsed chunk: its codes and evidence appended, its text
+        columns stored."""
+        features = [lemma_columns(st.words) for st in parsed]
+        columns.add("text_norm", [text for text, _ in normalised])
+        columns.add("abbreviations", ["; ".join(found) for _, found in normalised])
+        for key in ("lemmas", "content_lemmas", "n_tokens"):
+            columns.add(key, [f[key] for f in features])
+        whys = []
+        self._code_parsed(parsed, rows, codes, whys, evidences)
+        columns.add("why", whys)
+
+    def _frame(self, frame: pd.DataFrame, columns: _Columns, codes: list, evidences: list, context: bool) -> pd.DataFrame:
+        """The coded frame: the input's columns, the normalisation columns,
+        one column per theme, codes, why and evidence."""
+        book = self.book
         out = with_normalisation_columns(
             frame, {key: columns.get(key) for key in ("text_norm", "abbreviations", "lemmas", "content_lemmas", "n_tokens")}
         )

@@ -26,11 +26,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
     from spacy.language import Language
+    from spacy.lexeme import Lexeme
     from spacy.tokens import Doc
 
 pd = lazy_module("pandas")
 
-__all__ = ["as_statements", "synthetic_ids", "Word", "WordCache", "Statement", "lemma_columns"]
+__all__ = ["as_statements", "synthetic_ids", "Word", "WordCache", "Statement", "lemma_columns", "lexeme_flags"]
 
 
 def synthetic_ids(n: int) -> list[str]:
@@ -126,16 +127,43 @@ class WordCache:
         """The word for a form not seen before; ``key`` is its ORTH hash, or
         (ORTH, LEMMA) where a trained model's lemma depends on context."""
         lexeme = vocab[key if self.by_form else key[0]]
-        form = lexeme.orth_
-        lower = form.lower()
-        if lexeme.is_punct or lexeme.is_space:
-            word = Word(form, lower, lower, True, False)
-        else:
-            lemma = lemmatize_word(form) if self.by_form else (vocab.strings[key[1]].lower() or lower)
-            stop = lexeme.is_stop or lower in NYNORSK_STOP or lemma in self.stop_words
-            word = Word(form, lower, lemma, False, not stop and not lexeme.like_num)
+        lemma = None if self.by_form else (vocab.strings[key[1]].lower() or lexeme.orth_.lower())
+        word = self._make(*lexeme_flags(lexeme), lemma=lemma)
         self.cache[key] = word
         return word
+
+    def _make(self, form: str, punct: bool, is_stop: bool, like_num: bool, lemma: str | None = None) -> Word:
+        """A word from its form and its lexeme's flags (:func:`lexeme_flags`);
+        the lemma is simplemma's unless given."""
+        lower = form.lower()
+        if punct:
+            return Word(form, lower, lower, True, False)
+        if lemma is None:
+            lemma = lemmatize_word(form)
+        stop = is_stop or lower in NYNORSK_STOP or lemma in self.stop_words
+        return Word(form, lower, lemma, False, not stop and not like_num)
+
+    def words_of_keys(self, keys: list[int], flags: dict[int, tuple]) -> list[Word]:
+        """The :class:`Word` of every token of a Doc tokenized in another
+        process (same pipeline, embedded: the lemma is a function of the
+        form), from its ORTH keys and, for keys this cache has not seen, the
+        :func:`lexeme_flags` that process sent."""
+        cache = self.cache
+        out = [cache.get(key) for key in keys]
+        if None in out:
+            for i, word in enumerate(out):
+                if word is None:
+                    word = cache.get(keys[i])  # the same new word twice in one statement
+                    if word is None:
+                        word = cache[keys[i]] = self._make(*flags[keys[i]])
+                    out[i] = word
+        return out
+
+
+def lexeme_flags(lexeme: Lexeme) -> tuple[str, bool, bool, bool]:
+    """What a :class:`Word` needs of a spaCy lexeme: its form, whether it is
+    punctuation or space, a stop word, like a number."""
+    return lexeme.orth_, lexeme.is_punct or lexeme.is_space, lexeme.is_stop, lexeme.like_num
 
 
 def lemma_columns(words: list[Word]) -> dict:
@@ -156,13 +184,14 @@ class Statement:
 
     __slots__ = ("text", "words", "starts", "lowers", "_asks")
 
-    def __init__(self, text: str, doc: Doc, words: list[Word]):
+    def __init__(self, text: str, doc: Doc | None, words: list[Word], starts: list[int] | None = None):
         from spacy.attrs import IDX
 
         self.text = text  # the string the Doc was made from (doc.text would rebuild it token by token)
         self.words = words
         self.lowers = [w.lower for w in words]
-        self.starts = doc.to_array(IDX).tolist()
+        # the tokens' character offsets: from the Doc, or given (a Doc made in another process)
+        self.starts = doc.to_array(IDX).tolist() if starts is None else starts
         self._asks = None if "?" in text else False
 
     def asks(self, i: int) -> bool:

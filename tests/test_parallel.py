@@ -1,0 +1,66 @@
+"""Coding with a forked tokenizer (utenforskap.parallel) gives what coding in
+one process gives, falls back when the worker fails, and is used only where
+asked for or worth it."""
+
+import pinned_coding as pinned
+import pytest
+from pandas.testing import assert_frame_equal
+
+from utenforskap import code, load_codebook, parallel
+from utenforskap.parallel import fork_is_safe
+
+needs_fork = pytest.mark.skipif(not fork_is_safe(), reason="a fork is not safe here (platform, one core or threads)")
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """3,000 statements that exercise every rule (three chunks), and the frozen codebook."""
+    return pinned.synthetic_statements(), load_codebook(pinned.CODEBOOK)
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """The chunks each started worker delivered."""
+    delivered = []
+    original = parallel.TokenWorker.next
+
+    def counting(self):
+        answer = original(self)
+        delivered.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(parallel.TokenWorker, "next", counting)
+    return delivered
+
+
+@needs_fork
+def test_two_processes_code_as_one(synthetic, workers):
+    texts, book = synthetic
+    one = code(texts, context=False, processes=1, codebook=book)
+    assert workers == []
+    two = code(texts, context=False, processes=2, codebook=book)
+    assert workers == [True, True, True]  # every chunk came from the worker
+    assert_frame_equal(one, two)
+
+
+@needs_fork
+def test_a_failing_worker_leaves_the_rest_to_this_process(synthetic, monkeypatch, caplog):
+    texts, book = synthetic
+    one = code(texts, context=False, processes=1, codebook=book)
+    serve = parallel._serve
+
+    def one_chunk_then_fail(conn, parent_end, words, chunks, normalised_of, batch_size):
+        serve(conn, parent_end, words, chunks[:1], normalised_of, batch_size)  # closes the connection after one chunk
+
+    monkeypatch.setattr(parallel, "_serve", one_chunk_then_fail)
+    with caplog.at_level("WARNING", logger="utenforskap.parallel"):
+        two = code(texts, context=False, processes=2, codebook=book)
+    assert "coding goes on in this one" in caplog.text
+    assert_frame_equal(one, two)
+
+
+def test_small_inputs_stay_in_this_process(workers):
+    code(["Finansieringen er en hindring."] * 50)
+    assert workers == []
+    with pytest.raises(ValueError, match="processes must be 1, 2 or None"):
+        code(["x"], processes=3)
