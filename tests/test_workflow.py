@@ -1,6 +1,8 @@
 """The whole analysis (analyse) and its command."""
 
+import base64
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -29,7 +31,8 @@ def test_analyse_writes_everything(tmp_path, bundled_path):
         "metadata.json",
     }
     assert expected <= {p.name for p in out.iterdir()}
-    assert (out / "figurer" / "gruppe_tema.png").exists() and (out / "figurer" / "gruppe_tema.svg").exists()
+    # charts as PNG by default (SVG with svg=True / --svg)
+    assert (out / "figurer" / "gruppe_tema.png").exists() and not (out / "figurer" / "gruppe_tema.svg").exists()
     meta = json.loads(written["metadata"].read_text(encoding="utf-8"))
     assert meta["statements"] == 86 and meta["pipeline"].startswith("embedded")
     group_theme = pd.read_csv(out / "gruppe_tema.csv", encoding="utf-8-sig", dtype={"Gruppe": str})
@@ -41,7 +44,10 @@ def test_analyse_writes_everything(tmp_path, bundled_path):
         workbook.sheetnames
     )
     page = (out / "rapport.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 6
+    # the page stays one file: the charts' PNGs are embedded, byte for byte
+    images = re.findall(r'<img src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) == 6 and "<svg" not in page
+    assert base64.b64decode(images[0]) == (out / "figurer" / "gruppe_tema.png").read_bytes()
     assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
     assert '<span class="sid">g3-q3-01</span>' in page  # quotes carry short segment ids
     assert "workshop_ungt_utenforskap_2023-g3-q3-01" not in page
@@ -55,7 +61,8 @@ def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
     assert len(list(first.glob("*.csv"))) == 15
     for csv in sorted(first.glob("*.csv")):
         assert csv.read_bytes() == (second / csv.name).read_bytes(), csv.name
-    assert (first / "figurer" / "sporsmal_tema.svg").read_bytes() == (second / "figurer" / "sporsmal_tema.svg").read_bytes()
+    assert (first / "figurer" / "sporsmal_tema.png").read_bytes() == (second / "figurer" / "sporsmal_tema.png").read_bytes()
+    assert (first / "rapport.html").read_bytes() == (second / "rapport.html").read_bytes()
 
 
 @pytest.mark.slow
@@ -67,13 +74,14 @@ def test_cli_analyse(tmp_path, bundled_path, capsys):
 @pytest.mark.slow
 def test_cli_analyse_as_a_command(charts_in, tmp_path, bundled_path):
     """The command as users run it (a process of its own: figures on two
-    cores, shutdown without a final heap scan) writes everything, exit 0."""
+    cores, shutdown without a final heap scan) writes everything, exit 0;
+    with --svg the charts come as SVG too, inlined in the HTML report."""
     import subprocess
     import sys
 
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "utenforskap", "analyse", str(bundled_path), "-o", str(out)],
+        [sys.executable, "-m", "utenforskap", "analyse", str(bundled_path), "-o", str(out), "--svg"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -92,6 +92,7 @@ def _cmd_analyse(args) -> None:
         context=not args.no_context,
         progress=None,
         parquet=args.parquet,
+        svg=args.svg,
         pseudonymise=args.pseudonymise,
         names=_listed(args.names) or (),
         public=_listed(args.public),
@@ -217,6 +218,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
+    p.add_argument(
+        "--svg", action="store_true", help="also write the charts as SVG (vector graphics), inlined in the HTML report"
+    )
     p.add_argument(
         "--pseudonymise",
         action="store_true",

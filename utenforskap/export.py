@@ -162,22 +162,24 @@ def write_svg(fig: Figure, fh: TextIO, **savefig_kwargs) -> None:
         fig.savefig(fh, format="svg", metadata={"Date": None}, **savefig_kwargs)
 
 
-def save_figure(fig: Figure, stem: str | Path, dpi: int = 150) -> list[Path]:
-    """Save a figure as ``<stem>.png`` and ``<stem>.svg`` (atomically, the
-    SVG as :func:`write_svg`).  The layout is computed once, for the PNG,
-    and reused for the SVG."""
+def save_figure(fig: Figure, stem: str | Path, dpi: int = 150, *, svg: bool = True) -> list[Path]:
+    """Save a figure as ``<stem>.png`` and (``svg``) ``<stem>.svg``
+    (atomically, the SVG as :func:`write_svg`).  The layout is computed
+    once, for the PNG, and reused for the SVG."""
     stem = Path(stem)
-    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    png = stem.with_suffix(".png")
     engine = fig.get_layout_engine()
     try:
         with atomic_write(png, "wb") as fh:
             fig.savefig(fh, format="png", dpi=dpi, metadata={"Software": None})
+        if not svg:
+            return [png]
         fig.set_layout_engine("none")
-        with atomic_write(svg, "wb") as fh:
+        with atomic_write(stem.with_suffix(".svg"), "wb") as fh:
             write_svg(fig, fh, dpi=dpi)
     finally:
         fig.set_layout_engine(engine)
-    return [png, svg]
+    return [png, stem.with_suffix(".svg")]
 
 
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})

@@ -124,9 +124,14 @@ def build_figures(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) 
 
 
 def render_figures(
-    coded: pd.DataFrame, folder: str | Path, *, parallel: bool | None = None, codebook: CodebookLike | None = None
+    coded: pd.DataFrame,
+    folder: str | Path,
+    *,
+    parallel: bool | None = None,
+    svg: bool = True,
+    codebook: CodebookLike | None = None,
 ) -> dict[str, str]:
-    """Write the report's figures as PNG and SVG into ``folder``.
+    """Write the report's figures as PNG and (``svg``) SVG into ``folder``.
 
     Parameters
     ----------
@@ -139,6 +144,8 @@ def render_figures(
     parallel : bool, optional
         Render on two processes (a fork) where that is safe; None: where
         the machine has more than one core.  The files are the same either way.
+    svg : bool, default True
+        Also write each figure as SVG (vector).
 
     Returns
     -------
@@ -152,7 +159,7 @@ def render_figures(
     >>> list(render_figures(coded, tempfile.mkdtemp(), parallel=False))[:2]
     ['group_theme_heatmap', 'question_theme_bars']
     """
-    renderer = FigureRenderer(folder, codebook=codebook_of(coded, codebook), parallel=parallel)
+    renderer = FigureRenderer(folder, codebook=codebook_of(coded, codebook), parallel=parallel, svg=svg)
     try:
         renderer.submit(coded)
         return renderer.result()
@@ -203,13 +210,13 @@ class FigureRenderer:
     :meth:`close` in all cases.  A shared counter hands out each figure once.
     """
 
-    def __init__(self, folder: Path, *, parallel: bool | None = None, codebook: CodebookLike | None = None):
+    def __init__(self, folder: Path, *, parallel: bool | None = None, svg: bool = True, codebook: CodebookLike | None = None):
         import multiprocessing
         import sys
         import threading
 
         self.book = load_codebook(codebook)
-        self.folder, self.coded = Path(folder), None
+        self.folder, self.coded, self.svg = Path(folder), None, svg
         self.specs = {spec.name: spec for spec in figure_specs(self.book)}
         # the heaviest first
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
@@ -240,7 +247,7 @@ class FigureRenderer:
     def _render(self, name: str, coded: pd.DataFrame) -> None:
         figure = self.specs[name].build(coded)
         if figure is not None:
-            save_figure(figure, self.folder / chart_file(name, self.book))
+            save_figure(figure, self.folder / chart_file(name, self.book), svg=self.svg)
 
     def submit(self, coded: pd.DataFrame) -> None:
         """Start on the figures of ``coded`` (in the child, where there is one)."""
@@ -277,7 +284,7 @@ class FigureRenderer:
         return {
             name: spec.caption
             for name, spec in self.specs.items()
-            if (self.folder / chart_file(name, self.book)).with_suffix(".svg").exists()
+            if (self.folder / chart_file(name, self.book)).with_suffix(".png").exists()
         }
 
     def _fail(self, why: str) -> None:

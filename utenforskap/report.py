@@ -6,6 +6,7 @@ text and every label is HTML-escaped.  Headings and labels are Norwegian.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from typing import TYPE_CHECKING
@@ -41,7 +42,7 @@ th{background:#f2f2f2}td.num{text-align:right}
 .wide{overflow-x:auto}
 .framework td{min-width:14em}.framework ul{margin:0;padding-left:1.1em}
 .framework li{margin-bottom:.4em}.sid{color:#777;font-size:.8em;display:block}
-.meta{color:#555;font-size:.9em}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}
+.meta{color:#555;font-size:.9em}figure{margin:1.5em 0}figure svg,figure img{max-width:100%;height:auto}
 nav.toc ol{columns:2;font-size:.95em}nav.toc li{break-inside:avoid}
 @media (max-width:600px){nav.toc ol{columns:1}body{margin:1em auto}}
 @media print{
@@ -114,6 +115,9 @@ def _framework(frame: pd.DataFrame, labels: dict, row_label: str, short=lambda s
 
 def _figure(figure, name: str) -> str:
     fig, caption = figure if isinstance(figure, tuple) else (figure, getattr(figure, "_caption", name))
+    if isinstance(fig, bytes):  # a PNG file's bytes: embedded, so the page stays one file
+        image = f'<img src="data:image/png;base64,{base64.b64encode(fig).decode("ascii")}" alt="{_e(caption)}">'
+        return f"<figure>{image}<figcaption>{_e(caption)}</figcaption></figure>"
     return f"<figure>{figure_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
@@ -196,7 +200,8 @@ def _uncoded(coded: pd.DataFrame, short, section) -> str:
 def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook: CodebookLike | None = None) -> str:
     """The analysis as one self-contained HTML page.
 
-    A table of contents with anchors; charts inlined as SVG; the matrices;
+    A table of contents with anchors; charts inlined as SVG (or embedded
+    PNG); the matrices;
     with several workshops a comparison and a section per workshop; the
     framework matrix with short quote ids; the statements without a code;
     the codebook.  Print styles shrink wide tables to the page.
@@ -209,7 +214,8 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
         From :func:`utenforskap.build_tables`.
     figures : dict
         Name -> a matplotlib Figure (inlined as SVG; caption: its
-        ``_caption`` or the name), or a tuple (SVG text, caption).
+        ``_caption`` or the name), or a tuple (SVG text, caption), or a
+        tuple (PNG bytes, caption): embedded as an image.
 
     Examples
     --------

@@ -83,6 +83,7 @@ def analyse(
     context: bool = True,
     progress: bool | None = None,
     parquet: bool = False,
+    svg: bool = False,
     sheet: str | int | None = None,
     table: int | None = None,
     max_part_mb: float = 200,
@@ -105,7 +106,7 @@ def analyse(
         ``utsagn.csv``, the coding ``utsagn_kodet.csv`` and ``kodinger.csv``
         (one row per statement x code), one CSV per matrix
         (``gruppe_tema.csv`` ...), the workbook ``analyse.xlsx``, charts in
-        ``figurer/`` (PNG and SVG), the report ``rapport.html`` and
+        ``figurer/`` (PNG; with ``svg`` also SVG), the report ``rapport.html`` and
         ``rapport.docx``, ``metadata.json``, the REFI-QDA project
         ``prosjekt.qdpx`` and codebook ``kodebok.qdc``, ``kodebok.md``,
         ``kodebok_quanteda.yml``, ``kodebok.csv``, the coding sheet
@@ -120,6 +121,9 @@ def analyse(
         Show a progress bar (default: when writing to a terminal).
     parquet : bool
         Also write ``utsagn_kodet.parquet`` and ``kodinger.parquet`` (needs pyarrow).
+    svg : bool
+        Also write the charts as SVG (vector graphics, for print), and inline
+        them in ``rapport.html`` as SVG instead of PNG images.
     sheet, table, max_part_mb : optional
         Which sheet of a workbook or table of a Word document to read, and
         the size limit per part, as in :func:`utenforskap.read_workshop`.
@@ -163,7 +167,7 @@ def analyse(
     # place only when all of it is done: a failing analysis leaves no partial output
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    worker = FigureRenderer(out / CHART_FOLDER, codebook=book)
+    worker = FigureRenderer(out / CHART_FOLDER, codebook=book, svg=svg)
     try:
         steps = progress_bar(
             total=6, desc=PROGRESS_TEXT["analyse"], unit=PROGRESS_TEXT["step"], disable=None if progress is None else not progress
@@ -226,9 +230,12 @@ def analyse(
         figures = {}
         for name, caption in worker.result().items():
             stem = out / CHART_FOLDER / chart_file(name, book)
-            png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-            written[f"{name}.png"], written[f"{name}.svg"] = png, svg
-            figures[name] = (svg.read_text(encoding="utf-8"), caption)
+            written[f"{name}.png"] = stem.with_suffix(".png")
+            if svg:
+                written[f"{name}.svg"] = stem.with_suffix(".svg")
+                figures[name] = (written[f"{name}.svg"].read_text(encoding="utf-8"), caption)
+            else:
+                figures[name] = (written[f"{name}.png"].read_bytes(), caption)
         written["report"] = write_text(render_report(coded, tables, figures, codebook=book), where("report"))
         written["report_docx"] = write_word_report(
             coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), codebook=book
