@@ -55,18 +55,33 @@ def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _styles(document) -> dict:
-    """The paragraph styles used, looked up by name once (python-docx
-    searches every style by name on each use: a third of the report's time)."""
-    names = ("List Bullet", "List Paragraph", "Caption", "Heading 2", "Heading 3")
-    return {name: document.styles[name] for name in names}
+class _Paragraphs:
+    """Adds paragraphs in a named style, the style's id looked up once:
+    python-docx's own ``style=`` scans every style of the document for the
+    default one on each use (measured: 0.17 s of the report's 0.43 s).  The
+    XML is the same."""
+
+    def __init__(self, document):
+        self.document, self.ids = document, {}
+
+    def __call__(self, text: str = "", style: str | None = None):
+        paragraph = self.document.add_paragraph(text)
+        if style is not None:
+            if style not in self.ids:
+                self.ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self.ids[style]
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        """As ``document.add_heading``."""
+        return self(text, "Title" if level == 0 else f"Heading {level}")
 
 
-def _quotes(document, statements: pd.DataFrame, numbers: dict, styles: dict) -> None:
+def _quotes(add: _Paragraphs, statements: pd.DataFrame, numbers: dict) -> None:
     """Each statement as a bullet with its short id in italics."""
     for row in statements.itertuples(index=False):
         workshop = getattr(row, "workshop", "")
-        paragraph = document.add_paragraph(style=styles["List Bullet"])
+        paragraph = add(style="List Bullet")
         paragraph.add_run(row.text)
         paragraph.add_run(f" [{short_id(row.segment_id, workshop, numbers.get(workshop))}]").italic = True
 
@@ -103,9 +118,9 @@ def write_word_report(
     numbers = workshop_numbers(coded)
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(10)
-    styles = _styles(document)
+    add = _Paragraphs(document)
     title, listed = report_titles(coded)
-    document.add_heading(title, level=0)
+    add.heading(title, 0)
     for extra in listed:
         document.add_paragraph(extra)
     document.add_paragraph(
@@ -116,28 +131,28 @@ def write_word_report(
 
     questions = question_lines(coded, numbers)
     if questions:
-        document.add_heading(REPORT_TEXT["questions"], level=1)
+        add.heading(REPORT_TEXT["questions"], 1)
         for line in questions:
-            document.add_paragraph(line, style=styles["List Paragraph"])
+            add(line, "List Paragraph")
 
     captions = {spec.name: spec.caption for spec in figure_specs(book)}
     if charts:
-        document.add_heading(REPORT_TEXT["figures"], level=1)
+        add.heading(REPORT_TEXT["figures"], 1)
         for name, image in charts.items():
             stream = io.BytesIO(image) if isinstance(image, bytes) else str(image)
             document.add_picture(stream, width=Cm(16))
-            document.add_paragraph(captions.get(name, name), style=styles["Caption"])
+            add(captions.get(name, name), "Caption")
 
-    document.add_heading(REPORT_TEXT["matrices"], level=1)
+    add.heading(REPORT_TEXT["matrices"], 1)
     for spec in TABLES:
         if "docx" in spec.reports and spec.name in tables:
-            document.add_heading(TABLE_TITLES[spec.name].replace(" x ", " × "), level=2)
+            add.heading(TABLE_TITLES[spec.name].replace(" x ", " × "), 2)
             _table(document, display_table(tables[spec.name], book), spec.share)
 
-    document.add_heading(REPORT_TEXT["framework_by_theme"], level=1)
+    add.heading(REPORT_TEXT["framework_by_theme"], 1)
     keys = ["workshop", "group"] if numbers else ["group"]
     for theme in book.themes:
-        document.add_heading(book.label(theme), level=2)
+        add.heading(book.label(theme), 2)
         picked = coded[coded[theme]] if theme in coded.columns else coded.iloc[0:0]
         if picked.empty:
             document.add_paragraph(REPORT_TEXT["no_statements_with_theme"])
@@ -148,20 +163,20 @@ def write_word_report(
                 if numbers
                 else REPORT_TEXT["group_n"].format(group=key[-1])
             )
-            document.add_paragraph(label, style=styles["Heading 3"])
-            _quotes(document, part, numbers, styles)
+            add(label, "Heading 3")
+            _quotes(add, part, numbers)
 
-    document.add_heading(REPORT_TEXT["uncoded"], level=1)
+    add.heading(REPORT_TEXT["uncoded"], 1)
     rest = uncoded(coded)
     if rest.empty:
         document.add_paragraph(REPORT_TEXT["all_coded"])
     else:
         document.add_paragraph(REPORT_TEXT["some_uncoded"].format(n=len(rest)))
-        _quotes(document, rest, numbers, styles)
+        _quotes(add, rest, numbers)
 
-    document.add_heading(REPORT_TEXT["appendix_codebook"], level=1)
+    add.heading(REPORT_TEXT["appendix_codebook"], 1)
     for code_id, code in book.codes.items():
-        document.add_paragraph(book.label(code_id), style=styles["Heading 2" if code.parent is None else "Heading 3"])
+        add(book.label(code_id), "Heading 2" if code.parent is None else "Heading 3")
         if code.definition:
             document.add_paragraph(code.definition)
         for word, items in ((REPORT_TEXT["include"], code.include), (REPORT_TEXT["exclude"], code.exclude)):
