@@ -64,3 +64,16 @@ def test_small_inputs_stay_in_this_process(workers):
     assert workers == []
     with pytest.raises(ValueError, match="processes must be 1, 2 or None"):
         code(["x"], processes=3)
+
+
+def test_no_worker_to_be_had_codes_in_this_process(monkeypatch):
+    """Where no process can be started (a daemon process may not have
+    children), coding goes on in this one."""
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(parallel.TokenWorker, "__init__", refused)
+    texts = ["Finansieringen er en hindring.", "Vi bør styrke samarbeidet."] * 2500
+    coded = code(texts, context=False, processes=2)
+    assert coded["barriers"].sum() == 2500 and coded["opportunities"].sum() == 2500

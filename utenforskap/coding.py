@@ -432,7 +432,12 @@ class RuleCoder:
             bar = progress_bar(total=len(frame), desc=PROGRESS_TEXT["coding_statements"], unit=PROGRESS_TEXT["statement"])
         columns = _Columns()
         codes, evidences = [], []
-        worker = TokenWorker(words, chunks, normalised_of, batch_size) if self._second_process(processes, len(frame)) else None
+        worker = None
+        if self._second_process(processes, len(frame)):
+            try:
+                worker = TokenWorker(words, chunks, normalised_of, batch_size)
+            except (AssertionError, OSError) as exc:  # e.g. this is a daemon process, which may not have children
+                log.info("coding in one process: no worker could be started (%s)", exc)
         try:
             with _gc_paused():
                 # one stage at a time over a chunk (normalise all, tokenize all,
