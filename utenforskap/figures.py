@@ -33,6 +33,7 @@ from .codebook import CodebookLike, codebook_of, load_codebook
 from .export import save_figure
 from .lang_nb import FIGURE_CAPTIONS, chart_file
 from .matrices import several_workshops
+from .parallel import fork_is_safe
 
 pd = lazy_module("pandas")
 
@@ -212,8 +213,6 @@ class FigureRenderer:
 
     def __init__(self, folder: Path, *, parallel: bool | None = None, svg: bool = True, codebook: CodebookLike | None = None):
         import multiprocessing
-        import sys
-        import threading
 
         self.book = load_codebook(codebook)
         self.folder, self.coded, self.svg = Path(folder), None, svg
@@ -222,7 +221,7 @@ class FigureRenderer:
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
         self.process, self.conn = None, None
         self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
-        can_fork = sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+        can_fork = fork_is_safe()
         if parallel and not can_fork:
             log.info("figures are rendered in this process: a fork is not safe here")
         if can_fork and parallel is not False:

@@ -1,4 +1,5 @@
-"""Work on the second core: when a fork is safe, and a forked tokenizer.
+"""Work on the second core: when a fork is safe (also for the figures of
+:mod:`utenforskap.figures`), and a forked tokenizer.
 
 Coding a large collection spends about half its time in spaCy's tokenizer
 and normalisation, and the rest in Python per word type and per statement.
@@ -119,5 +120,7 @@ def _serve(conn, parent_end, words: WordCache, chunks: range, normalised_of: Cal
     except Exception as exc:  # reported; the coder makes the rest itself
         with contextlib.suppress(OSError):
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the coder stops and reaps this one
+        pass
     finally:
         conn.close()
