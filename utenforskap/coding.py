@@ -279,7 +279,8 @@ class _Columns:
     """Columns of the coded frame collected chunk by chunk: each chunk's
     values become a Series at once (the frame's own type: Arrow strings where
     pandas uses them), so the chunk's Python strings are freed before the
-    next chunk is coded (measured: ... )."""
+    next chunk is coded (measured: coding 200,000 statements grew the process
+    by 800 MB with the columns made at the end, 506 MB made per chunk)."""
 
     def __init__(self):
         self.parts: dict[str, list[pd.Series]] = {}
