@@ -77,3 +77,17 @@ def test_no_worker_to_be_had_codes_in_this_process(monkeypatch):
     texts = ["Finansieringen er en hindring.", "Vi bør styrke samarbeidet."] * 2500
     coded = code(texts, context=False, processes=2)
     assert coded["barriers"].sum() == 2500 and coded["opportunities"].sum() == 2500
+
+
+@needs_fork
+def test_two_processes_code_a_large_workshop_in_context_as_one(bundled_path):
+    """The bundled workshop 60 times over (5,160 statements, with groups,
+    questions and sections), coded in context: the worker is used by
+    default and the frame is the one of a single process."""
+    import pandas as pd
+
+    from utenforskap import read_workshop
+
+    statements = read_workshop(bundled_path)
+    big = pd.concat([statements.assign(segment_id=statements["segment_id"] + f"-{i}") for i in range(60)], ignore_index=True)
+    assert_frame_equal(code(big, processes=1), code(big))
