@@ -80,7 +80,7 @@ def test_no_worker_to_be_had_codes_in_this_process(monkeypatch):
 
 
 @needs_fork
-def test_two_processes_code_a_large_workshop_in_context_as_one(bundled_path):
+def test_two_processes_code_a_large_workshop_in_context_as_one(bundled_path, workers):
     """The bundled workshop 60 times over (5,160 statements, with groups,
     questions and sections), coded in context: the worker is used by
     default and the frame is the one of a single process."""
@@ -90,4 +90,7 @@ def test_two_processes_code_a_large_workshop_in_context_as_one(bundled_path):
 
     statements = read_workshop(bundled_path)
     big = pd.concat([statements.assign(segment_id=statements["segment_id"] + f"-{i}") for i in range(60)], ignore_index=True)
-    assert_frame_equal(code(big, processes=1), code(big))
+    one = code(big, processes=1)
+    assert workers == []
+    assert_frame_equal(one, code(big))
+    assert workers == [True] * 6
