@@ -113,3 +113,19 @@ def test_analyse_renders_in_the_child_and_its_helper_not_here(tmp_path, bundled_
     pids = {p.read_text(encoding="utf-8") for p in marks.iterdir()}
     assert sorted(p.name for p in marks.iterdir()) == sorted(spec.name for spec in figures.figure_specs(None))
     assert str(os.getpid()) not in pids and len(pids) == 2
+
+
+def _analyse_in_pool(args):
+    folder, out = args
+    return analyse(folder, out, progress=False).statements
+
+
+@pytest.mark.slow
+def test_analyse_in_a_daemon_process_renders_here(tmp_path, bundled_path):
+    """A worker of a multiprocessing pool is a daemon, which may not start
+    children: analyse renders the figures in it instead of failing."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map(_analyse_in_pool, [(bundled_path, tmp_path / "out")]) == [86]
+    assert len(list((tmp_path / "out" / "figurer").glob("*.png"))) == 6

@@ -230,8 +230,14 @@ class FigureRenderer:
             self.claims = context.Array("i", self.claims, lock=False)
             self.lock = context.Lock()
             self.conn, child = context.Pipe()
-            self.process = context.Process(target=_child, args=(child, self.conn, self), daemon=True)
-            self.process.start()
+            process = context.Process(target=_child, args=(child, self.conn, self), daemon=True)
+            try:
+                process.start()
+                self.process = process
+            except (AssertionError, OSError) as exc:  # e.g. this is a daemon process, which may not have children
+                log.info("figures are rendered in this process: no child could be started (%s)", exc)
+                self.conn.close()
+                self.conn, self.claims, self.lock = None, [0, len(self.order)], contextlib.nullcontext()
             child.close()
 
     def _claim(self) -> str | None:
