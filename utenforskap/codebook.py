@@ -129,6 +129,16 @@ class Code:
         ", " where they matched the same words) is made of weak patterns only."""
         return bool(self.weak_patterns) and all(r in self.weak_patterns for r in rule.split(", "))
 
+    def rests_on_one_weak_word(self, kept: list[dict]) -> bool:
+        """Whether this code's kept evidence records are all matches of its
+        weak patterns, on one word (case aside): a coding that is uncertain
+        (the review queue) or set aside in a description (the coder)."""
+        return (
+            bool(kept)
+            and all(e["method"] == "pattern" and self.is_weak_rule(e["rule"]) for e in kept)
+            and len({e["matched"].lower() for e in kept}) < 2
+        )
+
 
 @dataclass
 class Codebook:

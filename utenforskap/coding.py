@@ -165,7 +165,7 @@ def _set_aside_weak(evidence: list[dict], code: Code, marker: str) -> None:
     ``code``: "ble", "har vært"), a coding that rests on one weak word alone
     ("prøve", "sikre") is set aside, with a note."""
     kept = [e for e in evidence if e["code"] == code.id and e["kept"] and e["method"] == "pattern"]
-    if not kept or len({e["matched"].lower() for e in kept}) > 1 or not all(code.is_weak_rule(e["rule"]) for e in kept):
+    if not code.rests_on_one_weak_word(kept):
         return
     for e in kept:
         e["kept"] = False

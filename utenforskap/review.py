@@ -57,7 +57,7 @@ def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook |
     if kept:
         best = max(_WEIGHT.get(e["method"], 0.6) for e in kept)
         words = {e["matched"].lower() for e in kept if e["method"] == "pattern"}
-        if len(words) < 2 and all(is_weak(e, codebook) for e in kept):
+        if codebook is not None and code_id in codebook.codes and codebook.codes[code_id].rests_on_one_weak_word(kept):
             return _WEAK
         return max(best, _SEVERAL_WORDS if len(words) >= 2 else 0.0)
     if any(e["code"] == code_id and not e["kept"] for e in evidence):
