@@ -220,14 +220,14 @@ class FigureRenderer:
         # the heaviest first
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
         self.process, self.conn = None, None
-        self.claims, self.lock = [0, len(self.order)], contextlib.nullcontext()
+        self.taken, self.lock = None, contextlib.nullcontext()  # figures handed out, shared by the child and its helper
         can_fork = fork_is_safe()
         if parallel and not can_fork:
             log.info("figures are rendered in this process: a fork is not safe here")
         if can_fork and parallel is not False:
             _ = pd.DataFrame  # load pandas before the fork: both processes need it, one load serves both
             context = multiprocessing.get_context("fork")
-            self.claims = context.Array("i", self.claims, lock=False)
+            self.taken = context.Value("i", 0, lock=False)
             self.lock = context.Lock()
             self.conn, child = context.Pipe()
             process = context.Process(target=_child, args=(child, self.conn, self), daemon=True)
@@ -237,17 +237,17 @@ class FigureRenderer:
             except (AssertionError, OSError) as exc:  # e.g. this is a daemon process, which may not have children
                 log.info("figures are rendered in this process: no child could be started (%s)", exc)
                 self.conn.close()
-                self.conn, self.claims, self.lock = None, [0, len(self.order)], contextlib.nullcontext()
+                self.conn, self.taken, self.lock = None, None, contextlib.nullcontext()
             child.close()
 
     def _claim(self) -> str | None:
         """The next figure nobody has taken."""
         with self.lock:
-            low, high = self.claims[0], self.claims[1]
-            if low >= high:
+            taken = self.taken.value
+            if taken >= len(self.order):
                 return None
-            self.claims[0] = low + 1
-            return self.order[low]
+            self.taken.value = taken + 1
+            return self.order[taken]
 
     def _render(self, name: str, coded: pd.DataFrame) -> None:
         figure = self.specs[name].build(coded)
@@ -268,10 +268,6 @@ class FigureRenderer:
     def result(self) -> dict[str, str]:
         """Wait for the child, or render here where there is none (or it
         failed); name -> caption of every figure saved, in the report's order."""
-        mine = []
-        while self.process is None and (name := self._claim()) is not None:
-            self._render(name, self.coded)
-            mine.append(name)
         child_done = False
         if self.process is not None:
             try:
@@ -282,10 +278,9 @@ class FigureRenderer:
             child_done = status == "ok"
             if not child_done:
                 self._fail(value)
-        if not child_done:  # whatever a child took may be missing: make it here
+        if not child_done:  # no child, or whatever it took may be missing: make them all here
             for name in self.order:
-                if name not in mine:
-                    self._render(name, self.coded)
+                self._render(name, self.coded)
         return {
             name: spec.caption
             for name, spec in self.specs.items()
@@ -301,7 +296,7 @@ class FigureRenderer:
         the pipe closes) and reap it."""
         if self.process is not None:
             with self.lock:
-                self.claims[0] = self.claims[1]
+                self.taken.value = len(self.order)
             self.conn.close()
             self.process.join(timeout=30)
             if self.process.is_alive():
