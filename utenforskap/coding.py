@@ -27,7 +27,7 @@ from .codebook import Code, Codebook, CodebookLike, codebook_of, load_codebook
 from .lang_nb import PROGRESS_TEXT
 from .lexicon import Lexicon, glob_rx, matches
 from .nlp import describe_pipeline, get_pipeline
-from .normalisation import normalise_parts, with_normalisation_columns
+from .normalisation import NORMALISATION_COLUMNS, normalisation_columns, normalise_parts, with_normalisation_columns
 from .parallel import TokenWorker, fork_is_safe
 from .tokens import Statement, WordCache, as_statements, lemma_columns
 
@@ -487,11 +487,8 @@ class RuleCoder:
     ) -> None:
         """Code one parsed chunk: its codes and evidence appended, its text
         columns stored."""
-        features = [lemma_columns(st.words) for st in parsed]
-        columns.add("text_norm", [text for text, _ in normalised])
-        columns.add("abbreviations", ["; ".join(found) for _, found in normalised])
-        for key in ("lemmas", "content_lemmas", "n_tokens"):
-            columns.add(key, [f[key] for f in features])
+        for key, values in normalisation_columns(normalised, [lemma_columns(st.words) for st in parsed]).items():
+            columns.add(key, values)
         whys = []
         self._code_parsed(parsed, rows, codes, whys, evidences)
         columns.add("why", whys)
@@ -500,9 +497,7 @@ class RuleCoder:
         """The coded frame: the input's columns, the normalisation columns,
         one column per theme, codes, why and evidence."""
         book = self.book
-        out = with_normalisation_columns(
-            frame, {key: columns.get(key) for key in ("text_norm", "abbreviations", "lemmas", "content_lemmas", "n_tokens")}
-        )
+        out = with_normalisation_columns(frame, {key: columns.get(key) for key in NORMALISATION_COLUMNS})
         for theme in book.themes:
             out[theme] = [theme in c for c in codes]
         out["codes"] = codes

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
 pd = lazy_module("pandas")
 
-__all__ = ["normalise", "normalise_text", "normalise_parts", "with_normalisation_columns", "ABBREVIATIONS"]
+__all__ = [
+    "normalise",
+    "normalise_text",
+    "normalise_parts",
+    "normalisation_columns",
+    "with_normalisation_columns",
+    "NORMALISATION_COLUMNS",
+    "ABBREVIATIONS",
+]
 
 _QUOTES = str.maketrans(
     {
@@ -161,16 +169,25 @@ def normalise(data: pd.DataFrame | Sequence[str] | str, nlp: Language | None = N
     words = WordCache(nlp or get_pipeline())
     normalised = [normalise_parts(t) for t in frame["text"]]
     features = [lemma_columns(words.words(doc)) for doc in words.pipe((n for n, _ in normalised), batch_size=batch_size)]
-    columns = {"text_norm": [n for n, _ in normalised], "abbreviations": ["; ".join(found) for _, found in normalised]}
+    return with_normalisation_columns(frame, normalisation_columns(normalised, features))
+
+
+#: The columns :func:`normalise` (and coding) add, in this order.
+NORMALISATION_COLUMNS = ("text_norm", "abbreviations", "lemmas", "content_lemmas", "n_tokens")
+
+
+def normalisation_columns(normalised: list[tuple[str, list[str]]], features: list[dict]) -> dict[str, list]:
+    """The values of :data:`NORMALISATION_COLUMNS` for statements: their
+    :func:`normalise_parts` and their :func:`~utenforskap.tokens.lemma_columns`."""
+    columns = {"text_norm": [text for text, _ in normalised], "abbreviations": ["; ".join(found) for _, found in normalised]}
     columns.update({key: [f[key] for f in features] for key in ("lemmas", "content_lemmas", "n_tokens")})
-    return with_normalisation_columns(frame, columns)
+    return columns
 
 
 def with_normalisation_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
-    """A copy of ``frame`` with the normalisation columns (``text_norm``,
-    ``abbreviations``, ``lemmas``, ``content_lemmas``, ``n_tokens``: values
-    in the frame's row order)."""
+    """A copy of ``frame`` with the normalisation columns (values of
+    :data:`NORMALISATION_COLUMNS`, in the frame's row order)."""
     out = frame.copy()
-    for key in ("text_norm", "abbreviations", "lemmas", "content_lemmas", "n_tokens"):
+    for key in NORMALISATION_COLUMNS:
         out[key] = columns[key]
     return out
