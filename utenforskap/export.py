@@ -167,19 +167,19 @@ def save_figure(fig: Figure, stem: str | Path, dpi: int = 150, *, svg: bool = Tr
     (atomically, the SVG as :func:`write_svg`).  The layout is computed
     once, for the PNG, and reused for the SVG."""
     stem = Path(stem)
-    png = stem.with_suffix(".png")
+    written = [stem.with_suffix(".png")]
     engine = fig.get_layout_engine()
     try:
-        with atomic_write(png, "wb") as fh:
+        with atomic_write(written[0], "wb") as fh:
             fig.savefig(fh, format="png", dpi=dpi, metadata={"Software": None})
-        if not svg:
-            return [png]
-        fig.set_layout_engine("none")
-        with atomic_write(stem.with_suffix(".svg"), "wb") as fh:
-            write_svg(fig, fh, dpi=dpi)
+        if svg:
+            written.append(stem.with_suffix(".svg"))
+            fig.set_layout_engine("none")
+            with atomic_write(written[1], "wb") as fh:
+                write_svg(fig, fh, dpi=dpi)
     finally:
         fig.set_layout_engine(engine)
-    return [png, stem.with_suffix(".svg")]
+    return written
 
 
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
