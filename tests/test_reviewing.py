@@ -1,6 +1,7 @@
 """Review that learns: the session's contract, its state across save/load,
 and the simulation against the bundled hand coding."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -83,8 +84,45 @@ def test_review_session_starts_from_an_earlier_review(coded, gold):
 def test_simulate_review_learning_beats_a_random_order(coded, gold):
     result = u.simulate_review(coded, gold, batch=5, targets=(0.8,))
     share = result.set_index("order")["reviewed_share"]
-    assert share["learning, least certain first"] <= 0.35
-    assert share["learning, least certain first"] < share["no learning, random order"]
+    assert share["learning, session order"] <= 0.35
+    assert share["learning, session order"] < share["no learning, random order"]
+
+
+def test_simulate_review_reports_the_sessions_own_estimate(coded, gold):
+    result = u.simulate_review(coded, gold, batch=10, targets=(0.7,)).set_index("order")
+    assert result["estimated_kappa"].isna().tolist() == [False, False, True]  # no estimate without learning
+    assert result["estimated_kappa"].dropna().between(-1, 1).all()
+
+
+def test_estimated_agreement_is_certain_once_everything_is_read(coded, gold):
+    session = u.ReviewSession(coded)
+    before = session.estimated_agreement()
+    assert before["theme"].tolist() == THEMES
+    assert (before["expected_errors"] > 0).all() and (before["kappa"] < 1).all()
+    session.record(answer(gold, coded["segment_id"].tolist()))
+    after = session.estimated_agreement()
+    assert (after["expected_errors"] == 0).all() and (after["kappa"] == 1).all()
+
+
+def test_next_batch_reads_where_the_weakest_theme_is_unsure(coded):
+    """A theme whose coding is likely poor gets the reading: here the rule
+    coder's user-participation evidence is taken away, so that theme's
+    expected kappa is the lowest, while the opportunities coded on one weak
+    word (p = 0.55) are the least certain statements of all."""
+    book = u.codebook_of(coded)
+    blind = coded.copy()
+    blind["evidence"] = [[e for e in ev if book.theme_of(e["code"]) != "user_participation"] for ev in coded["evidence"]]
+    blind["user_participation"] = False
+    blind.attrs = coded.attrs
+    session = u.ReviewSession(blind)
+    agreement = session.estimated_agreement().set_index("theme")["kappa"]
+    assert agreement.idxmin() == "user_participation"
+    certainty = session.certainty().set_index("segment_id")
+    assert certainty["p_opportunities"].eq(0.55).any()  # a coin flip elsewhere that the old queue read first
+    batch = certainty.loc[session.next_batch(5)]
+    # the statements likeliest to have user participation (no code at all), not the coin flips elsewhere
+    assert (batch["p_user_participation"] == certainty["p_user_participation"].max()).all()
+    assert not batch["p_opportunities"].eq(0.55).any()
 
 
 def test_review_sheets_round_trip_and_suggested_patterns(coded, gold, tmp_path):
@@ -129,6 +167,7 @@ def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 0
     out = capsys.readouterr().out
     assert "recorded 5 statement(s)" in out and "5 of 86 statements reviewed" in out
+    assert re.search(r"expected kappa against a full reading: Hindringer -?[01]\.\d\d, Muligheter", out)
     assert (folder / "gjennomgang_002.xlsx").exists()
     assert u.ReviewSession.load(folder).reviewed == 5
 

@@ -138,6 +138,11 @@ def _cmd_review(args) -> None:
     rest = certainty[~certainty["reviewed"]]
     sure = float((rest["certainty"] >= 0.8).mean()) if len(rest) else 1.0
     print(f"{session.reviewed} of {len(certainty)} statements reviewed; of the rest, {sure:.0%} are coded with high certainty")
+    expected = session.estimated_agreement()
+    print(
+        "expected kappa against a full reading: "
+        + ", ".join(f"{session.book.label(t)} {k:.2f}" for t, k in zip(expected["theme"], expected["kappa"]))
+    )
 
 
 def _cmd_kwic(args) -> None:

@@ -3,7 +3,8 @@ improves on the rest.
 
 A :class:`ReviewSession` starts from the rule coder's coding and its
 confidence.  It asks for the statements whose answer would help the whole set
-most (the least certain, spread over different wordings), and after each
+most (those likeliest to be coded wrong in the theme whose expected agreement
+is lowest, spread over different wordings), and after each
 batch of reviewed statements it refits a model that combines the rule
 evidence with text features (the :class:`~utenforskap.SuggestCoder`
 features: lemma words and character n-grams) and re-predicts the statements
@@ -44,6 +45,9 @@ _BLEND = 30
 _PRIOR_LABELS = 4
 #: Weight of the rule-evidence features beside the text features.
 _EVIDENCE_WEIGHT = 3.0
+#: How sharply the next batch goes to the theme with the lowest expected kappa
+#: (a theme this much above the weakest counts 1/e as much).
+_FOCUS = 0.1
 _STATE = "session.json"
 _PLACE = ["group", "question", "section"]
 _STATEMENTS = "statements.csv"
@@ -220,9 +224,45 @@ class ReviewSession:
         frame["reviewed"] = [s in self.labels for s in self.ids]
         return frame
 
+    def estimated_agreement(self) -> pd.DataFrame:
+        """How well the current coding would agree with a full hand coding,
+        per theme, if the probabilities are right: the expected errors among
+        the statements not reviewed and the expected Cohen's kappa.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per theme: ``theme``, ``expected_errors`` (among the
+            statements not yet reviewed) and ``kappa`` (expected).
+        """
+        rows = [(t, float(errors.sum()), kappa) for t, errors, kappa, _ in self._agreement()]
+        return pd.DataFrame(rows, columns=["theme", "expected_errors", "kappa"])
+
+    def _agreement(self) -> list[tuple]:
+        """Per theme: the expected error of each statement (0 where
+        reviewed), the expected kappa, and the chance disagreement 1 - pe
+        (an error costs kappa 1 / (n * (1 - pe)))."""
+        reviewed = np.array([s in self.labels for s in self.ids])
+        out = []
+        for t in self.themes:
+            p = self.proba[t]
+            errors = np.where(reviewed, 0.0, np.minimum(p, 1 - p))
+            coded, present = (p >= 0.5).mean(), p.mean()
+            chance = coded * present + (1 - coded) * (1 - present)
+            kappa = 1.0 if chance >= 1 else (1 - errors.mean() - chance) / (1 - chance)
+            out.append((t, errors, float(kappa), 1 - chance))
+        return out
+
     def next_batch(self, n: int = 5) -> list[str]:
-        """The ``n`` statements to review next: the least certain, spread over
-        different wordings (a batch is never near-copies of one statement).
+        """The ``n`` statements to review next: those whose answer would
+        raise the weakest theme's agreement most, spread over different
+        wordings (a batch is never near-copies of one statement).
+
+        Each statement's expected errors (per theme, the smaller of p and
+        1 - p) are weighed by what an error costs that theme's kappa, and
+        themes by how far their expected kappa lies below the weakest one:
+        the set is as trustworthy as its weakest theme, so reading goes
+        there first (measured: see README "Review that learns").
 
         Returns
         -------
@@ -231,23 +271,28 @@ class ReviewSession:
         """
         if n < 1:
             raise UtenforskapError(f"n must be 1 or more, got {n!r}")
-        certainty = self.certainty()
-        open_rows = np.flatnonzero(~certainty["reviewed"].to_numpy())
+        reviewed = np.array([s in self.labels for s in self.ids])
+        open_rows = np.flatnonzero(~reviewed)
         if not len(open_rows):
             return []
-        order = open_rows[np.lexsort((open_rows, certainty["certainty"].to_numpy()[open_rows]))]
+        agreement = self._agreement()
+        weakest = min(kappa for _, _, kappa, _ in agreement)
+        gain = np.zeros(len(self.ids))
+        for _, errors, kappa, disagreement in agreement:
+            gain += np.exp(-(kappa - weakest) / _FOCUS) / max(disagreement, 1e-6) * errors
+        gain /= gain[open_rows].max() or 1.0
+        order = open_rows[np.lexsort((open_rows, -gain[open_rows]))]
         pool = order[: max(5 * n, n)]
         text = self._features()
         picked: list[int] = []
-        scores = certainty["certainty"].to_numpy()
         while len(picked) < min(n, len(pool)):
             best, best_score = None, None
             for i in pool:
                 if i in picked:
                     continue
                 similar = max((float(text[i].multiply(text[j]).sum()) for j in picked), default=0.0)
-                score = scores[i] + 0.5 * similar
-                if best_score is None or score < best_score - 1e-12:
+                score = gain[i] - 0.5 * similar
+                if best_score is None or score > best_score + 1e-12:
                     best, best_score = i, score
             picked.append(best)
         batch = [self.ids[i] for i in picked]
@@ -459,7 +504,7 @@ def simulate_review(
 ) -> pd.DataFrame:
     """Replay a review against a full hand coding.
 
-    Three orders are replayed: the session's (least certain first, learning
+    Three orders are replayed: the session's (:meth:`ReviewSession.next_batch`, learning
     after each batch), a random order with the same learning, and a random
     order without learning (reviewed statements fixed, the rest as the rule
     coder has them).
@@ -478,8 +523,10 @@ def simulate_review(
     pandas.DataFrame
         One row per order and target kappa: ``order``, ``target``,
         ``reviewed_share`` (the share of statements reviewed before every
-        theme reached the target; 1.0 when only the whole set does) and
-        ``reviewed``.
+        theme reached the target; 1.0 when only the whole set does),
+        ``reviewed``, and ``estimated_kappa``: the weakest theme's kappa as
+        the session itself estimated it at that point
+        (:meth:`ReviewSession.estimated_agreement`; empty without learning).
     """
     themes = [t for t in codebook_of(coded).themes if t in coded.columns and t in gold.columns]
     gold = gold.assign(segment_id=gold["segment_id"].astype(str))
@@ -488,25 +535,27 @@ def simulate_review(
     rows = []
     rng = np.random.default_rng(random_state)
     random_order = list(coded["segment_id"].astype(str).to_numpy()[rng.permutation(n)])
-    for order in ("learning, least certain first", "learning, random order", "no learning, random order"):
+    for order in ("learning, session order", "learning, random order", "no learning, random order"):
         session = ReviewSession(coded, random_state=random_state)
+        learning = order != "no learning, random order"
         reached: dict[float, int] = {}
+        estimated: dict[float, float] = {}
         done = 0
         while True:
-            kappas = _kappas(
-                session.coding() if order != "no learning, random order" else _fixed(session, coded, themes), gold, themes
-            )
+            kappas = _kappas(session.coding() if learning else _fixed(session, coded, themes), gold, themes)
             for target in targets:
                 if target not in reached and min(kappas) >= target:
                     reached[target] = done
+                    if learning:  # what the session itself believed at that point
+                        estimated[target] = round(float(session.estimated_agreement()["kappa"].min()), 3)
             if len(reached) == len(targets) or done >= n:
                 break
-            if order == "learning, least certain first":
+            if order == "learning, session order":
                 ids = session.next_batch(batch)
             else:
                 ids = random_order[done : done + batch]
             labels = truth.loc[ids, themes].astype(bool).reset_index()
-            if order == "no learning, random order":
+            if not learning:
                 session.labels.update(
                     {r.segment_id: {t: bool(getattr(r, t)) for t in themes} for r in labels.itertuples(index=False)}
                 )
@@ -515,7 +564,15 @@ def simulate_review(
             done += len(ids)
         for target in targets:
             count = reached.get(target, n)
-            rows.append({"order": order, "target": target, "reviewed_share": round(count / n, 3), "reviewed": count})
+            rows.append(
+                {
+                    "order": order,
+                    "target": target,
+                    "reviewed_share": round(count / n, 3),
+                    "reviewed": count,
+                    "estimated_kappa": estimated.get(target, np.nan),
+                }
+            )
     return pd.DataFrame(rows)
 
 
