@@ -221,8 +221,12 @@ class ReviewSession:
         frame = pd.DataFrame({f"p_{t}": self.proba[t] for t in self.themes})
         frame.insert(0, "segment_id", self.ids)
         frame["certainty"] = np.min([np.abs(2 * self.proba[t] - 1) for t in self.themes], axis=0)
-        frame["reviewed"] = [s in self.labels for s in self.ids]
+        frame["reviewed"] = self._reviewed()
         return frame
+
+    def _reviewed(self) -> np.ndarray:
+        """Per statement, whether it has been reviewed."""
+        return np.array([s in self.labels for s in self.ids], dtype=bool)
 
     def estimated_agreement(self) -> pd.DataFrame:
         """How well the current coding would agree with a full hand coding,
@@ -242,7 +246,7 @@ class ReviewSession:
         """Per theme: the expected error of each statement (0 where
         reviewed), the expected kappa, and the chance disagreement 1 - pe
         (an error costs kappa 1 / (n * (1 - pe)))."""
-        reviewed = np.array([s in self.labels for s in self.ids])
+        reviewed = self._reviewed()
         out = []
         for t in self.themes:
             p = self.proba[t]
@@ -271,8 +275,7 @@ class ReviewSession:
         """
         if n < 1:
             raise UtenforskapError(f"n must be 1 or more, got {n!r}")
-        reviewed = np.array([s in self.labels for s in self.ids])
-        open_rows = np.flatnonzero(~reviewed)
+        open_rows = np.flatnonzero(~self._reviewed())
         if not len(open_rows):
             return []
         agreement = self._agreement()
