@@ -34,7 +34,8 @@ RSTART, REND = "<!-- reliability-table:start -->", "<!-- reliability-table:end -
 BINS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0001]
 
 
-def _gold_from_jsonl(path: Path) -> pd.DataFrame:
+def gold_from_jsonl(path: Path) -> pd.DataFrame:
+    """The dev set's statements and hand coding: segment_id, text and a 0/1 column per theme."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return pd.DataFrame(
         {
@@ -56,7 +57,7 @@ def sets() -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame | None]]:
         ("bundled workshop, text only (86)", "tuning", u.code(statements, context=False), manual),
     ]
     if DEV.exists():
-        dev = _gold_from_jsonl(DEV)
+        dev = gold_from_jsonl(DEV)
         coded = u.code(dev["text"].tolist(), context=False).assign(segment_id=dev["segment_id"].to_numpy())
         out.append(
             (f"dev set, real public statements ({len(dev)})", "not tuning: measured, classes of misses studied", coded, dev)

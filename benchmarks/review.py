@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from quality import DEV, ROOT, THEMES, gold_from_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "dev" / "dev_statements.jsonl"
-THEMES = ["barriers", "opportunities", "user_participation"]
 MISSING = 0.3
 #: The draws of missing patterns start here: draws 0-7 were used to choose the
 #: session's focus on the weakest theme, so the table uses others.
@@ -71,9 +67,8 @@ def main() -> int:
     bundled = u.simulate_review(u.code(statements, context=False), manual, batch=args.batch)
     lines += table(f"bundled workshop, text only ({len(statements)})", [bundled])
     if DEV.exists():
-        rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-        gold = pd.DataFrame({"segment_id": [r["id"] for r in rows], **{t: [int(t in r["themes"]) for r in rows] for t in THEMES}})
-        texts = [r["text"] for r in rows]
+        gold = gold_from_jsonl(DEV)
+        texts = gold["text"].tolist()
         book = u.load_codebook()
 
         def replay(codebook):
@@ -82,7 +77,7 @@ def main() -> int:
             return u.simulate_review(coded, gold, batch=args.batch), start
 
         full, start = replay(book)
-        lines += table(f"dev set ({len(rows)}), codebook as shipped (starts at {start:.2f})", [full])
+        lines += table(f"dev set ({len(gold)}), codebook as shipped (starts at {start:.2f})", [full])
         draws = [replay(without_patterns(book, MISSING, seed)) for seed in range(FIRST_DRAW, FIRST_DRAW + args.draws)]
         starts = [s for _, s in draws]
         name = f"dev set, codebook missing {MISSING:.0%} of its patterns ({args.draws} draws, starts at {min(starts):.2f}-{max(starts):.2f})"
