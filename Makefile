@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTED := utenforskap tests benchmarks tools
 
-.PHONY: run test bench quality clean
+.PHONY: run test bench quality model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# refit the shipped semantic model from ../shared/corpus (numbers only; see utenforskap/data/models/MODEL_CARD.md)
+model: $(STAMP)
+	$(BIN)/python tools/train_model.py
 
 quality: $(STAMP)
 	$(BIN)/python benchmarks/quality.py --readme

@@ -23,7 +23,18 @@ def statements(bundled_path):
 
 @pytest.fixture(scope="session")
 def coded(statements):
-    """The bundled statements coded in context (shared: copy before changing)."""
+    """The bundled statements coded in context by the rules alone (shared:
+    copy before changing).  The rules' results are exact and known, so the
+    tests of matrices, charts and exports count on them; the model of
+    meaning has its own fixture, ``coded_semantic``."""
+    from utenforskap import code
+
+    return code(statements, semantic=False)
+
+
+@pytest.fixture(scope="session")
+def coded_semantic(statements):
+    """The bundled statements coded in context with the model of meaning (the default)."""
     from utenforskap import code
 
     return code(statements)

@@ -97,9 +97,9 @@ def coded_sets() -> dict:
 
     statements = read_workshop(BUNDLED)
     return {
-        "bundled_in_context": code(statements, codebook=CODEBOOK),
-        "bundled_text_only": code(statements, context=False, codebook=CODEBOOK),
-        "synthetic": code(synthetic_statements(), context=False, codebook=CODEBOOK),
+        "bundled_in_context": code(statements, codebook=CODEBOOK, semantic=False),
+        "bundled_text_only": code(statements, context=False, codebook=CODEBOOK, semantic=False),
+        "synthetic": code(synthetic_statements(), context=False, codebook=CODEBOOK, semantic=False),
     }
 
 

@@ -14,7 +14,7 @@ THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def one(text, **kwargs):
-    return code([text], **kwargs).iloc[0]
+    return code([text], semantic=False, **kwargs).iloc[0]
 
 
 def kept(row, code_id):
@@ -93,7 +93,7 @@ def test_coding_exclusion_patterns():
 
 
 def test_coding_structural_sections_and_questions(statements):
-    coded = code(statements)
+    coded = code(statements, semantic=False)
     by_id = coded.set_index("segment_id")
     ledelse = by_id.loc["workshop_ungt_utenforskap_2023-g3-q3-01"]
     assert ledelse["text"] == "Ledelse" and ledelse["barriers"]
@@ -110,7 +110,7 @@ def test_coding_structural_sections_and_questions(statements):
     assert [e["method"] for e in kept(q2, "opportunities")] == ["question"]
     # without context the bare word is not coded
     assert not one("Ledelse")["barriers"]
-    no_context = code(statements, context=False).set_index("segment_id")
+    no_context = code(statements, context=False, semantic=False).set_index("segment_id")
     assert not no_context.loc["workshop_ungt_utenforskap_2023-g3-q3-01", "barriers"]
 
 
@@ -121,12 +121,12 @@ def test_coding_structural_rules_can_be_switched_off(tmp_path, statements):
     text = text.replace("context:\n  sections: true\n  questions: true", "context:\n  sections: false\n  questions: false")
     path = tmp_path / "uten_kontekst.yaml"
     path.write_text(text, encoding="utf-8")
-    coded = code(statements, codebook=path)
+    coded = code(statements, codebook=path, semantic=False)
     assert not any(e["method"] in ("section", "question") for ev in coded["evidence"] for e in ev)
 
 
 def test_coding_output_shape_and_metadata(statements):
-    coded = code(statements)
+    coded = code(statements, semantic=False)
     assert len(coded) == len(statements)
     assert list(coded.columns[: len(statements.columns)]) == list(statements.columns)
     assert "barriers" not in statements.columns  # input not mutated
@@ -138,7 +138,7 @@ def test_coding_output_shape_and_metadata(statements):
 
 
 def test_coding_table_long_format(statements):
-    coded = code(statements)
+    coded = code(statements, semantic=False)
     long = coding_table(coded)
     assert len(long) == coded["codes"].map(len).sum()
     row = long[(long["segment_id"].str.endswith("g4-q3-01")) & (long["code"] == "funding_resources")].iloc[0]
@@ -176,7 +176,7 @@ def test_agreement_with_code_lists():
 
 def test_quality_bundled_in_context(statements):
     manual = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
-    result = agreement(code(statements), manual)
+    result = agreement(code(statements, semantic=False), manual)
     assert (result["kappa"] >= 0.9).all(), result
     assert (result["macro_f1"] >= 0.9).all(), result
 
@@ -184,7 +184,7 @@ def test_quality_bundled_in_context(statements):
 @pytest.mark.parametrize("name", ["unseen_statements.csv", "heldout_statements.csv", "final_statements.csv"])
 def test_quality_statements_out_of_context(name):
     gold = pd.read_csv(FIXTURES / name)
-    result = agreement(code(gold["text"].tolist()).assign(segment_id=gold["segment_id"]), gold)
+    result = agreement(code(gold["text"].tolist(), semantic=False).assign(segment_id=gold["segment_id"]), gold)
     assert (result["kappa"] >= 0.7).all(), result
     assert (result["macro_f1"] >= 0.85).all(), result
 
@@ -215,7 +215,7 @@ def test_coding_evidence_does_not_depend_on_hash_seed(bundled_path):
     import sys
 
     script = (
-        "import sys, utenforskap as u; c = u.code(u.read_workshop(sys.argv[1]), context=False); "
+        "import sys, utenforskap as u; c = u.code(u.read_workshop(sys.argv[1]), context=False, semantic=False); "
         "print(c['why'].tolist()); print(u.review_queue(c)['confidence'].round(6).tolist())"
     )
     outputs = {

@@ -13,7 +13,7 @@ THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def test_review_queue_orders_by_uncertainty(statements):
-    queue = review_queue(u.code(statements))
+    queue = review_queue(u.code(statements, semantic=False))
     assert len(queue) == 86 and queue["confidence"].is_monotonic_increasing
     assert set(queue["uncertain"]) <= set(THEMES)
     ledelse = queue.set_index("segment_id").loc["workshop_ungt_utenforskap_2023-g3-q3-01"]
@@ -25,12 +25,12 @@ def test_review_queue_orders_by_uncertainty(statements):
 def test_review_queue_with_supervised_suggestions(statements):
     manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
     coder = u.SuggestCoder(codes=THEMES).fit(statements.merge(manual, on="segment_id"))
-    queue = review_queue(u.code(statements, context=False), coder=coder)
+    queue = review_queue(u.code(statements, context=False, semantic=False), coder=coder)
     assert "suggested" in queue.columns and queue["confidence"].is_monotonic_increasing
 
 
 def test_review_sheet_round_trips(statements, tmp_path):
-    coded = u.code(statements)
+    coded = u.code(statements, semantic=False)
     queue = review_queue(coded)
     path = write_review_sheet(queue, tmp_path / "gjennomgang.xlsx")
     ws = openpyxl.load_workbook(path)["Koding"]
@@ -43,7 +43,7 @@ def test_review_sheet_round_trips(statements, tmp_path):
 
 def test_review_raises_agreement(statements):
     gold = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
-    queue = review_queue(u.code(statements, context=False))
+    queue = review_queue(u.code(statements, context=False, semantic=False))
     sim = review_simulation(queue, gold)
     assert sim["reviewed"].tolist() == [0, 17, 34, 52, 69, 86]
     assert sim["barriers"].is_monotonic_increasing and sim["barriers"].iat[-1] == 1.0
@@ -62,7 +62,7 @@ def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
         "Det er viktig for oss.",
         "Det er viktig å møtes.",
     ]
-    queue = review_queue(u.code(texts)).set_index("text")
+    queue = review_queue(u.code(texts, semantic=False)).set_index("text")
     assert queue.loc["Vi må møtes.", "p_opportunities"] == 0.55
     # "viktig" alone is weak, "viktig å" (the proposal form of the coding rules) is not
     assert queue.loc["Det er viktig for oss.", "p_opportunities"] == 0.55
@@ -71,6 +71,6 @@ def test_review_queue_puts_codings_on_one_weak_word_first(tmp_path):
     assert queue.loc["Vi må ha mer tid.", "p_opportunities"] == 0.85
     assert set(queue.index[:2]) == {"Vi må møtes.", "Det er viktig for oss."}
     assert queue.loc["Vi må møtes.", "evidence_for"] == "Muligheter: «må» (svakt ord)"
-    sheet = write_review_sheet(review_queue(u.code(texts)), tmp_path / "r.xlsx")
+    sheet = write_review_sheet(review_queue(u.code(texts, semantic=False)), tmp_path / "r.xlsx")
     cells = [c.value for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows() for c in row]
     assert "Muligheter: «må» (svakt ord)" in cells

@@ -49,7 +49,7 @@ def test_argument_errors_are_value_errors():
 
 def test_one_id_scheme_for_texts_without_ids():
     texts = ["Mangel på penger.", "Mer samarbeid."]
-    coded = u.code(texts)
+    coded = u.code(texts, semantic=False)
     assert coded["segment_id"].tolist() == ["s1", "s2"]
     assert u.normalise(texts)["segment_id"].tolist() == ["s1", "s2"]
     assert u.topics(texts * 3, n_topics=2)[1]["segment_id"].isin(["s1", "s2", "s3", "s4", "s5", "s6"]).all()
@@ -58,7 +58,7 @@ def test_one_id_scheme_for_texts_without_ids():
 def test_code_reuses_normalised_text():
     frame = u.normalise(["Hindringene er bl.a. penger."])
     frame.loc[0, "text_norm"] = "Samarbeidet bør styrkes."  # what code() reads when the column is there
-    coded = u.code(frame)
+    coded = u.code(frame, semantic=False)
     assert coded.loc[0, "opportunities"] and not coded.loc[0, "barriers"]
     assert coded.loc[0, "abbreviations"] == "bl.a.=blant annet"
 

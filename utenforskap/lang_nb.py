@@ -421,6 +421,7 @@ PROGRESS_TEXT = {
     "step": "steg",
     "reading": "leser",
     "coding": "koder",
+    "embedding": "leser meningen (setningsvektorer)",
     "matrices": "matriser",
     "csv": "CSV",
     "workbooks": "arbeidsbøker",
@@ -560,6 +561,9 @@ _NOTES = [
     (re.compile(r"^theme '(.*)' not coded$"), "temaet «{0}» er ikke kodet"),
     (re.compile(r"^a weak word in a description \('(.*)'\)$"), "et svakt ord i en beskrivelse («{0}»)"),
     (re.compile(r"^'(.*)' \+ '(.*)'$"), "«{0}» + «{1}»"),
+    (re.compile(r"^like (.*)$"), "som: {0}"),
+    (re.compile(r"^model p=(\S+) < (\S+)$"), "modellen sier nei (sannsynlighet {0}, under {1})"),
+    (re.compile(r"^model unsure: the rules decide$"), "modellen er usikker: reglene avgjør"),
 ]
 
 
@@ -591,6 +595,7 @@ _METHODS = {
     "negation": "nektelse",
     "negated": "nektet",
     "sub-code": "underkode",
+    "model": "modellen",
 }
 
 
@@ -601,15 +606,20 @@ def why_nb(evidence: list[dict], book: Codebook) -> str:
     Examples
     --------
     >>> import utenforskap as u
-    >>> coded = u.code(["Penger er en hindring."])
+    >>> coded = u.code(["Penger er en hindring."], semantic=False)
     >>> why_nb(coded["evidence"].iat[0], u.codebook_of(coded))
     'Finansiering og ressurser: «Penger»; Hindringer: «hindring»'
+    >>> why_nb([{"code": "barriers", "method": "model", "rule": "p=0.97", "matched": "", "kept": True,
+    ...          "note": "like «Mangel på penger.» [g1-q3-02]"}], u.codebook_of(coded))
+    'Hindringer: modellen, sannsynlighet 0.97 (som: «Mangel på penger.» [g1-q3-02])'
     """
     parts = []
     for e in evidence:
         if not e["kept"]:
             continue
         what = f"«{e['matched']}»" if e.get("matched") else _METHODS.get(e["method"], e["method"])
+        if e["method"] == "model":
+            what += f", sannsynlighet {e['rule'].removeprefix('p=')}"
         note = note_nb(e.get("note", ""), book)
         parts.append(f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else ""))
     return "; ".join(parts)

@@ -120,6 +120,7 @@ class ReviewSession:
         self.history: list[list[str]] = []  # the batches, as asked
         self.prior = prior
         self._text_features = None
+        self.meaning = _review_model(coded, book, self.themes)
         self._refit()
 
     # ------------------------------------------------------------------
@@ -159,7 +160,12 @@ class ReviewSession:
 
         self.proba = {}
         rows = [self.index[s] for s in self.labels]
+        meaning = self.meaning
         for t in self.themes:
+            if meaning is not None and t in meaning.themes:
+                labels = [self.labels[s][t] for s in self.labels]
+                self.proba[t] = meaning.probabilities(t, rows, labels, extra=self._prior_embeddings(t))
+                continue
             rule_p = self._calibrated(t, rows)
             y = [self.labels[s][t] for s in self.labels]
             X_extra, y_extra = None, []
@@ -182,6 +188,14 @@ class ReviewSession:
         for sid, labels in self.labels.items():
             for t in self.themes:
                 self.proba[t][self.index[sid]] = float(labels[t])
+
+    def _prior_embeddings(self, theme: str):
+        """The earlier review's reviewed statements as (embeddings, labels) for ``theme``, or None."""
+        prior = self.prior
+        if prior is None or prior.meaning is None or theme not in prior.themes or not prior.labels:
+            return None
+        rows = [prior.index[s] for s in prior.labels]
+        return prior.meaning.X[rows], [prior.labels[s][theme] for s in prior.labels]
 
     def _calibrated(self, theme: str, rows: list[int]) -> np.ndarray:
         """The rule coder's probability of ``theme`` for every statement,
@@ -286,14 +300,14 @@ class ReviewSession:
         gain /= gain[open_rows].max() or 1.0
         order = open_rows[np.lexsort((open_rows, -gain[open_rows]))]
         pool = order[: max(5 * n, n)]
-        text = self._features()
+        similar_to = self._similarity()
         picked: list[int] = []
         while len(picked) < min(n, len(pool)):
             best, best_score = None, None
             for i in pool:
                 if i in picked:
                     continue
-                similar = max((float(text[i].multiply(text[j]).sum()) for j in picked), default=0.0)
+                similar = max((similar_to(i, j) for j in picked), default=0.0)
                 score = gain[i] - 0.5 * similar
                 if best_score is None or score > best_score + 1e-12:
                     best, best_score = i, score
@@ -301,6 +315,16 @@ class ReviewSession:
         batch = [self.ids[i] for i in picked]
         self.history.append(batch)
         return batch
+
+    def _similarity(self):
+        """How alike two statements are (0 = unrelated), for spreading a
+        batch: centred embeddings with the model of meaning, else the text
+        features."""
+        if self.meaning is not None:
+            centred = self.meaning.centred()
+            return lambda i, j: max(0.0, float(centred[i] @ centred[j]))
+        text = self._features()
+        return lambda i, j: float(text[i].multiply(text[j]).sum())
 
     def record(self, labels: pd.DataFrame) -> None:
         """Record reviewed statements (``segment_id`` and one boolean column
@@ -431,6 +455,11 @@ class ReviewSession:
         statements["rule_codes"] = [";".join(c) for c in self.rule_codes]
         for t in self.themes:
             statements[f"evidence_{t}"] = [json.dumps(list(map(float, row))) for row in self.evidence[t]]
+        meaning = self.meaning
+        if meaning is not None:  # what the model of meaning needs to take the review up again
+            statements["embedded"] = meaning.embedded
+            for k, t in enumerate(meaning.themes):
+                statements[f"rules_{t}"] = meaning.rules[:, k]
         write_csv(statements, folder / _STATEMENTS)
         reviewed = pd.DataFrame([{"segment_id": s, **v} for s, v in self.labels.items()], columns=["segment_id", *self.themes])
         write_csv(reviewed, folder / _LABELS)
@@ -440,6 +469,8 @@ class ReviewSession:
             "codebook_source": self.book.source,
             "random_state": self.random_state,
             "history": self.history,
+            "encoder": None if meaning is None else meaning.semantic.id,
+            "semantic_themes": [] if meaning is None else meaning.themes,
         }
         write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n", folder / _STATE)
         return folder
@@ -482,8 +513,38 @@ class ReviewSession:
         session.history = state.get("history", [])
         session.prior = None
         session._text_features = None
+        session.meaning = None
+        if state.get("encoder") and "embedded" in statements.columns:
+            from .semantic import semantic_themes
+            from .semantic.adapt import ReviewModel
+
+            semantic = semantic_themes(session.book.themes, state["encoder"])
+            if semantic is not None and semantic.themes == state.get("semantic_themes"):
+                rules = np.column_stack([statements[f"rules_{t}"].astype(str).str.lower() == "true" for t in semantic.themes])
+                session.meaning = ReviewModel(semantic, statements["embedded"].astype(str).tolist(), rules)
         session._refit()
         return session
+
+
+def _review_model(coded: pd.DataFrame, book, themes: list[str]):
+    """The model of meaning under a review of ``coded``, or None where the
+    frame was coded by the rules alone."""
+    encoder = coded.attrs.get("encoder")
+    modelled = [t for t in coded.attrs.get("semantic_themes", []) if t in themes and f"prob_{t}" in coded.columns]
+    if not encoder or not modelled:
+        return None
+    from .coding import rule_flags
+    from .semantic import frame_contexts, semantic_themes
+    from .semantic.adapt import ReviewModel
+    from .semantic.model import context_texts
+
+    semantic = semantic_themes(book.themes, encoder)
+    if semantic is None:
+        return None
+    contexts = frame_contexts(coded) if coded.attrs.get("context", True) else None
+    embedded = context_texts(coded["text"].astype(str).tolist(), contexts)
+    rules = np.array([rule_flags(ev, semantic.themes, book) for ev in coded["evidence"]], dtype=bool)
+    return ReviewModel(semantic, embedded, rules)
 
 
 def _stop_words() -> frozenset:

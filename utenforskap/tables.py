@@ -91,7 +91,7 @@ def build_tables(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -
     >>> import utenforskap as u
     >>> tables = build_tables(u.code(u.read_workshop("data/raw")))
     >>> list(tables)[:3], int(tables["group_theme"].loc["Totalt", "barriers"])
-    (['group_theme', 'group_theme_share', 'question_theme'], 23)
+    (['group_theme', 'group_theme_share', 'question_theme'], 26)
     """
     book = codebook_of(coded, codebook)
     several = several_workshops(coded)

@@ -154,7 +154,7 @@ def analyse(
     >>> import tempfile, utenforskap as u
     >>> result = u.analyse("data/raw", tempfile.mkdtemp(), progress=False)
     >>> result.statements, result.themes["barriers"], result["report"].name
-    (86, 23, 'rapport.html')
+    (86, 26, 'rapport.html')
     """
     final = Path(output_dir)
     if final.exists() and not final.is_dir():

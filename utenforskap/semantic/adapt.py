@@ -1,0 +1,94 @@
+"""The model of meaning adapted to a researcher's own reviews.
+
+:class:`ReviewModel` holds the embeddings of a review's statements and,
+per theme, refits the classifier on the shipped labelled embeddings plus
+the statements reviewed so far (each worth ``REVIEW_WEIGHT`` labelled
+statements), calibrates its scores with the shipped calibration, and lets
+the rule evidence decide where the model is unsure, as the coder does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .coder import SemanticThemes
+from .embedding import embed
+
+__all__ = ["ReviewModel", "REVIEW_WEIGHT"]
+
+#: A reviewed statement counts as this many labelled training statements
+#: (the prototype's setting, issue 27; not chosen on the dev set).
+REVIEW_WEIGHT = 3.0
+
+
+class ReviewModel:
+    """Per-theme probabilities for the statements of a review.
+
+    Parameters
+    ----------
+    semantic : SemanticThemes
+    embedded : list of str
+        The statements as the coder embedded them (``"<context>: <text>"``).
+    rules : ndarray (n x themes of ``semantic``), bool
+        Whether the rule evidence speaks for each theme.
+    """
+
+    def __init__(self, semantic: SemanticThemes, embedded: Sequence[str], rules: np.ndarray):
+        self.semantic = semantic
+        self.themes = list(semantic.themes)
+        self.embedded = list(embedded)
+        self.X = embed(self.embedded, semantic.encoder)
+        self.rules = np.asarray(rules, dtype=bool).reshape(len(self.X), len(self.themes))
+        model = semantic.model
+        self.base_X = model.ref_embeddings.astype(np.float32)
+        self.base_Y = model.ref_labels.astype(int)
+        self._classifiers: dict[str, object] = {}
+
+    def _column(self, theme: str) -> tuple[int, int]:
+        """(position in this model's themes, position in the shipped model)."""
+        k = self.themes.index(theme)
+        return k, self.semantic.columns[k]
+
+    def probabilities(
+        self, theme: str, rows: Sequence[int], labels: Sequence[bool], extra: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities of ``theme`` for every statement after
+        learning from the reviewed ``rows`` (with their ``labels``) and
+        ``extra`` (embeddings, labels) of an earlier review; in the model's
+        unsure band, moved to the side the rule evidence takes."""
+        from sklearn.linear_model import LogisticRegression
+
+        from .training import C
+
+        k, j = self._column(theme)
+        model = self.semantic.model
+        rows = list(rows)
+        X_new, y_new = self.X[rows], np.asarray(labels, dtype=int)
+        if extra is not None and len(extra[0]):
+            X_new, y_new = np.vstack([X_new, extra[0]]), np.concatenate([y_new, np.asarray(extra[1], dtype=int)])
+        if len(y_new):
+            X = np.vstack([self.base_X, X_new])
+            y = np.concatenate([self.base_Y[:, j], y_new])
+            weights = np.concatenate([np.ones(len(self.base_X)), np.full(len(y_new), REVIEW_WEIGHT)])
+            clf = self._classifiers.get(theme)
+            if clf is None:  # warm-started from one refit to the next: the same optimum, found faster
+                clf = self._classifiers[theme] = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, warm_start=True)
+            clf.fit(X, y, sample_weight=weights)
+            scores = self.X @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
+        else:
+            scores = model.scores(self.X)[:, j]
+        p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
+        sure = (p >= model.upper[j]) | (p < model.lower[j])
+        rule = self.rules[:, k]
+        return np.where(sure, p, np.where(rule, np.maximum(p, 0.5), np.minimum(p, 0.4999))).astype(float)
+
+    def centred(self) -> np.ndarray:
+        """The statements' embeddings with their mean removed, L2-normalised:
+        their dot products spread around 0 (e5's raw cosine similarities all
+        lie near 0.8), for spreading a batch over different meanings."""
+        centred = self.X - self.X.mean(axis=0)
+        norms = np.linalg.norm(centred, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return centred / norms
