@@ -41,6 +41,9 @@ def _reading(args) -> dict:
     return {"sheet": args.sheet, "table": args.table, "max_part_mb": args.max_part_mb}
 
 
+_RULES_ONLY = "decide the themes by the codebook's rules alone, without the model of meaning (faster)"
+
+
 def _cmd_parse(args) -> None:
 
     frame = read_workshop(args.inputs, **_reading(args))
@@ -51,7 +54,13 @@ def _cmd_parse(args) -> None:
 def _cmd_code(args) -> None:
 
     counts = code_files(
-        args.inputs, args.output, codebook=args.codebook, long_output=args.long, context=not args.no_context, **_reading(args)
+        args.inputs,
+        args.output,
+        codebook=args.codebook,
+        long_output=args.long,
+        context=not args.no_context,
+        semantic=not args.rules_only,
+        **_reading(args),
     )
     themes = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("files", "statements"))
     print(
@@ -90,6 +99,7 @@ def _cmd_analyse(args) -> None:
         args.output,
         codebook=args.codebook,
         context=not args.no_context,
+        semantic=not args.rules_only,
         progress=None,
         parquet=args.parquet,
         svg=args.svg,
@@ -122,7 +132,12 @@ def _cmd_review(args) -> None:
         from .ingest import read_workshop
 
         session = ReviewSession(
-            code(read_workshop(args.inputs, **_reading(args)), codebook=args.codebook, context=not args.no_context)
+            code(
+                read_workshop(args.inputs, **_reading(args)),
+                codebook=args.codebook,
+                context=not args.no_context,
+                semantic=not args.rules_only,
+            )
         )
         print(f"review started in {folder}: {len(session.ids)} statements")
     if args.record:
@@ -210,6 +225,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
     p.add_argument("--long", type=Path, metavar="LONG.csv", help="also write one row per statement x code")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
+    p.add_argument("--rules-only", action="store_true", help=_RULES_ONLY)
     p.set_defaults(func=_cmd_code)
 
     p = sub.add_parser(
@@ -222,6 +238,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="YAML codebook (default: the bundled one)")
     p.add_argument("--no-context", action="store_true", help="code the text alone, without sections and questions")
+    p.add_argument("--rules-only", action="store_true", help=_RULES_ONLY)
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.add_argument(
         "--svg", action="store_true", help="also write the charts as SVG (vector graphics), inlined in the HTML report"
@@ -255,6 +272,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="inputs", nargs="+", metavar="INPUT", help="start a review of these workshop files")
     p.add_argument("--codebook", type=Path, metavar="FILE", help="with --from: YAML codebook (default: the bundled one)")
     p.add_argument("--no-context", action="store_true", help="with --from: code the text alone")
+    p.add_argument("--rules-only", action="store_true", help="with --from: " + _RULES_ONLY)
     p.add_argument("--next", type=int, metavar="N", help="write the next N statements to review as a sheet")
     p.add_argument("--record", type=Path, metavar="SHEET", help="record an edited sheet")
     p.set_defaults(func=_cmd_review)

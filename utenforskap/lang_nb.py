@@ -55,6 +55,7 @@ __all__ = [
     "note_nb",
     "why_nb",
     "pipeline_nb",
+    "decided_nb",
 ]
 
 #: Abbreviations and acronyms common in NAV and welfare notes, with their
@@ -367,6 +368,9 @@ REPORT_TEXT = {
     "markdown_include": "Inkluder",
     "markdown_exclude": "Ekskluder",
     "markdown_header": "| Kode | Etikett | Definisjon | Eksempler | Mønstre |",
+    "decided_semantic": "Temaene {themes} er avgjort av en modell for mening (setningsvektorer, {encoder}, trent på "
+    "kodede offentlige utsagn) der den er sikker, og av kodebokens regler der den er usikker.",
+    "decided_rules": "Temaene er avgjort av kodebokens regler alene.",
 }
 
 #: Axis labels, titles and notes of the charts ({...}: filled in).
@@ -623,6 +627,21 @@ def why_nb(evidence: list[dict], book: Codebook) -> str:
         note = note_nb(e.get("note", ""), book)
         parts.append(f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else ""))
     return "; ".join(parts)
+
+
+def decided_nb(attrs: dict, book: Codebook) -> str:
+    """How the themes of a coded frame were decided, for the reports.
+
+    Examples
+    --------
+    >>> import utenforskap as u
+    >>> decided_nb({"encoder": None}, u.load_codebook())
+    'Temaene er avgjort av kodebokens regler alene.'
+    """
+    themes = attrs.get("semantic_themes") or []
+    if not attrs.get("encoder") or not themes:
+        return REPORT_TEXT["decided_rules"]
+    return REPORT_TEXT["decided_semantic"].format(themes=", ".join(book.label(t) for t in themes), encoder=attrs["encoder"])
 
 
 def pipeline_nb(description: str) -> str:

@@ -17,6 +17,7 @@ from .lang_nb import (
     COLUMN_LABELS,
     REPORT_HEADINGS,
     REPORT_TEXT,
+    decided_nb,
     pipeline_nb,
     question_lines,
     report_titles,
@@ -248,6 +249,7 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
         pipeline=_e(pipeline_nb(coded.attrs.get("pipeline", ""))),
         context=REPORT_TEXT["context_used"] if coded.attrs.get("context", True) else REPORT_TEXT["context_not_used"],
     )
+    meta += " " + _e(decided_nb(coded.attrs, book))
     head.append(f'<p class="meta">{meta}</p>')
     parts = []
     questions = question_lines(coded, numbers)

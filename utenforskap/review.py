@@ -65,6 +65,18 @@ def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook |
     return _NOTHING if any(e["kept"] for e in evidence) else _UNCODED
 
 
+def _probability(coded: pd.DataFrame, theme: str, book) -> np.ndarray:
+    """How likely each statement has ``theme``: the model of meaning's
+    probability where it decided the theme (its unsure band moved to the
+    rules' side), else the rule evidence's."""
+    if f"prob_{theme}" in coded.columns and f"decided_{theme}" in coded.columns:
+        from .semantic.model import decision_probability
+
+        sure = (coded[f"decided_{theme}"] == "model").to_numpy()
+        return decision_probability(coded[f"prob_{theme}"].to_numpy(dtype=float), sure, coded[theme].to_numpy(dtype=bool))
+    return np.array([rule_probability(ev, theme, codebook=book) for ev in coded["evidence"]])
+
+
 def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
     """The evidence for and against a code, in Norwegian words."""
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
@@ -104,13 +116,13 @@ def review_queue(coded: pd.DataFrame, coder: SuggestCoder | None = None, *, code
     Examples
     --------
     >>> import utenforskap as u
-    >>> queue = review_queue(u.code(["Lovverket er en stor hindring og et problem.", "Møtet var fint."]))
+    >>> queue = review_queue(u.code(["Lovverket er en stor hindring og et problem.", "Møtet var fint."], semantic=False))
     >>> queue["text"].tolist(), queue["confidence"].round(2).tolist()
     (['Møtet var fint.', 'Lovverket er en stor hindring og et problem.'], [0.4, 0.7])
     """
     book = codebook_of(coded, codebook)
     themes = [t for t in book.themes if t in coded.columns]
-    probabilities = {t: np.array([rule_probability(ev, t, codebook=book) for ev in coded["evidence"]]) for t in themes}
+    probabilities = {t: _probability(coded, t, book) for t in themes}
     if coder is not None:
         suggested = coder.predict_proba(coded)
         for t in themes:

@@ -17,6 +17,7 @@ from .lang_nb import (
     REPORT_TEXT,
     TABLE_TITLES,
     display_table,
+    decided_nb,
     pipeline_nb,
     question_lines,
     report_titles,
@@ -127,6 +128,8 @@ def write_word_report(
         REPORT_TEXT["statements_coded_with"].format(
             n=len(coded), codebook=book.title, pipeline=pipeline_nb(coded.attrs.get("pipeline", ""))
         )
+        + " "
+        + decided_nb(coded.attrs, book)
     )
 
     questions = question_lines(coded, numbers)

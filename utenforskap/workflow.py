@@ -92,6 +92,7 @@ def analyse(
     public: Sequence[str] | None = None,
     key: str | Path | None = None,
     codebook: CodebookLike | None = None,
+    semantic: bool = True,
 ) -> Analysis:
     """Run the whole analysis and write every output to ``output_dir``.
 
@@ -117,6 +118,9 @@ def analyse(
         A codebook file; the bundled default when omitted.
     context : bool
         Use sections and questions in coding.
+    semantic : bool, default True
+        Decide the themes with the model of meaning as well as the rules
+        (see :func:`utenforskap.code`); ``False``: the rules alone.
     progress : bool, optional
         Show a progress bar (default: when writing to a terminal).
     parquet : bool
@@ -183,7 +187,9 @@ def analyse(
             statements, key_frame, name_check = _pseudonymised(statements, names, public, key_path)
         steps.update()
         steps.set_postfix_str(PROGRESS_TEXT["coding"])
-        coded = code(statements, codebook=book, context=context, progress=bool(progress) and len(statements) > 2000)
+        coded = code(
+            statements, codebook=book, context=context, semantic=semantic, progress=bool(progress) and len(statements) > 2000
+        )
         worker.submit(coded)
         long = coding_table(coded, codebook=book)
         steps.update()
@@ -247,6 +253,9 @@ def analyse(
             "pipeline": coded.attrs["pipeline"],
             "codebook": book.title,
             "context": context,
+            "encoder": coded.attrs.get("encoder"),
+            "semantic_themes": coded.attrs.get("semantic_themes", []),
+            "semantic_note": coded.attrs.get("semantic_note", ""),
             "themes": {t: int(coded[t].sum()) for t in book.themes},
         }
         written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", where("metadata"))
@@ -317,6 +326,7 @@ def code_files(
     table: int | None = None,
     max_part_mb: float = 200,
     codebook: CodebookLike | None = None,
+    semantic: bool = True,
 ) -> dict:
     """Code workshop files one at a time, streaming the rows to CSV.
 
@@ -336,6 +346,8 @@ def code_files(
         Also write one row per statement x code.
     sheet, table, max_part_mb : optional
         As in :func:`utenforskap.read_workshop`.
+    semantic : bool, default True
+        The model of meaning with the rules; ``False``: the rules alone.
 
     Returns
     -------
@@ -343,7 +355,7 @@ def code_files(
         ``files``, ``statements`` and the count per theme.
     """
     book = load_codebook(codebook)
-    coder = RuleCoder(codebook=book)  # one set of word forms and pattern hits for all files
+    coder = RuleCoder(codebook=book, semantic=semantic)  # one set of word forms and pattern hits for all files
     files = expand_paths(inputs)
     counts = {"files": 0, "statements": 0, **{t: 0 for t in book.themes}}
     with contextlib.ExitStack() as stack:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .coder import SemanticThemes
 from .embedding import embed
+from .model import decision_probability
 
 __all__ = ["ReviewModel", "REVIEW_WEIGHT"]
 
@@ -81,8 +82,7 @@ class ReviewModel:
             scores = model.scores(self.X)[:, j]
         p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
         sure = (p >= model.upper[j]) | (p < model.lower[j])
-        rule = self.rules[:, k]
-        return np.where(sure, p, np.where(rule, np.maximum(p, 0.5), np.minimum(p, 0.4999))).astype(float)
+        return decision_probability(p, sure, np.where(sure, p >= model.upper[j], self.rules[:, k]))
 
     def centred(self) -> np.ndarray:
         """The statements' embeddings with their mean removed, L2-normalised:

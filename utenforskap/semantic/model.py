@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ThemeModel", "shipped_model_path", "load_shipped_model", "RULE_WEIGHT", "context_texts", "frame_contexts"]
+__all__ = ["ThemeModel", "shipped_model_path", "load_shipped_model", "RULE_WEIGHT", "context_texts", "frame_contexts", "decision_probability"]
 
 MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
 
@@ -74,6 +74,20 @@ def frame_contexts(frame) -> list[str] | None:
         section = "" if section is None or section != section else str(section).strip()
         out.append(f"{question} {section}".strip() if section else question)
     return out
+
+
+def decision_probability(p: np.ndarray, sure: np.ndarray, coded: np.ndarray) -> np.ndarray:
+    """The probability a coding is right in the terms of its decision: the
+    model's where it was sure; where the rules decided, the model's moved
+    to the side the rules took (a coin flip at most, never across 0.5).
+
+    Examples
+    --------
+    >>> decision_probability(np.array([0.9, 0.45, 0.55]), np.array([True, False, False]), np.array([True, True, False]))
+    array([0.9   , 0.5   , 0.4999])
+    """
+    p = np.asarray(p, dtype=float)
+    return np.where(sure, p, np.where(coded, np.maximum(p, 0.5), np.minimum(p, 0.4999)))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
