@@ -108,7 +108,14 @@ def sets() -> list[tuple[str, str, dict | None, pd.DataFrame | None]]:
         ("final_statements.csv", "tuning (written here; measured once before the last round)"),
     ):
         gold = pd.read_csv(ROOT / "tests" / "fixtures" / name)
-        out.append((f"{name.removesuffix('_statements.csv')} sentences ({len(gold)})", note, _three(gold["text"].tolist(), gold, context=False), gold))
+        out.append(
+            (
+                f"{name.removesuffix('_statements.csv')} sentences ({len(gold)})",
+                note,
+                _three(gold["text"].tolist(), gold, context=False),
+                gold,
+            )
+        )
     return out
 
 

@@ -11,7 +11,16 @@ random 30% of its patterns (every code, ``--draws`` draws; mean over the
 draws).  On the dev set the full codebook starts at kappa 0.8 or more on
 every theme, so there is little left for any order to gain.
 
-Run: .venv/bin/python benchmarks/review.py [--draws 8] [--batch 5]
+With ``--corpus`` (needs ../shared/corpus): a replay that chooses nothing
+on the dev set.  For each kind of source in the training corpus (workshop
+notes, consultation answers, plan participation, councils), the model is
+refitted without that kind's statements (as ``make model`` fits it), the
+kind's statements are coded in context with it, and the review is replayed
+against their coding: how a new kind of text would fare.  This is where the
+review's constants are checked (the reviewed statements' weight, the band
+where the rules decide).
+
+Run: .venv/bin/python benchmarks/review.py [--draws 8] [--batch 5] [--corpus]
 """
 
 from __future__ import annotations
@@ -54,10 +63,57 @@ def table(name: str, results: list[pd.DataFrame]) -> list[str]:
     return lines
 
 
+KINDS = ("workshop_notes", "consultation", "plan_participation", "council")
+
+
+def corpus_replay(batch: int) -> list[str]:
+    """Rows of the held-out-kind replay on the training corpus."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import train_model
+
+    import utenforskap as u
+    from utenforskap.semantic import coder, embed, model
+    from utenforskap.semantic.model import context_texts
+    from utenforskap.semantic.training import fit_theme_model
+
+    corpus, workshop = train_model.training_data()
+    data = pd.concat([corpus, workshop], ignore_index=True)
+    X = embed(context_texts(data["text"], data["context"]))
+    Y = data[THEMES].to_numpy()
+    shipped = model.load_shipped_model("e5-small-q4")
+    lines = []
+    try:
+        for kind in KINDS:
+            held = (data["kind"] == kind).to_numpy()
+            fitted = fit_theme_model(
+                X[~held],
+                Y[~held],
+                themes=THEMES,
+                encoder_id=shipped.encoder_id,
+                groups=data["source"][~held].to_numpy(),
+                references={"ids": data["id"][~held].tolist(), "sources": data["source"][~held].tolist()},
+            )
+            model._SHIPPED[shipped.encoder_id] = fitted  # the coder and the review use the held-out model
+            coder._LOADED.clear()
+            part = data[held].reset_index(drop=True)
+            frame = pd.DataFrame({"segment_id": part["id"], "text": part["text"], "question_text": part["context"]})
+            gold = part[["id", *THEMES]].rename(columns={"id": "segment_id"})
+            coded = u.code(frame)
+            start = u.agreement(coded, gold, THEMES)["kappa"].min()
+            lines += table(
+                f"corpus, {kind} held out ({len(part)}, starts at {start:.2f})", [u.simulate_review(coded, gold, batch=batch)]
+            )
+    finally:
+        model._SHIPPED[shipped.encoder_id] = shipped
+        coder._LOADED.clear()
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=8, help="codebooks with missing patterns to average over")
     parser.add_argument("--batch", type=int, default=5)
+    parser.add_argument("--corpus", action="store_true", help="also replay held-out kinds of the training corpus")
     args = parser.parse_args()
     import utenforskap as u
 
@@ -84,6 +140,8 @@ def main() -> int:
         lines += table(name, [d for d, _ in draws])
     else:
         print("dev set: ../shared/dev absent, not measured", file=sys.stderr)
+    if args.corpus:
+        lines += corpus_replay(args.batch)
     print("\n".join(lines))
     return 0
 

@@ -299,7 +299,13 @@ def encoder_speed(n: int = 300, rounds: int = 3) -> dict:
         rates.append(n / (time.perf_counter() - start))
     start = time.perf_counter()
     embed(["Ungdom trenger en fast kontaktperson."], encoder, cache=False)
-    return {"encoder": encoder.id, "n": n, "per_s": statistics.median(rates), "rounds": rates, "one_ms": (time.perf_counter() - start) * 1000}
+    return {
+        "encoder": encoder.id,
+        "n": n,
+        "per_s": statistics.median(rates),
+        "rounds": rates,
+        "one_ms": (time.perf_counter() - start) * 1000,
+    }
 
 
 def streaming(sizes=(100, 1000)) -> dict:

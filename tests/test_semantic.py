@@ -143,8 +143,9 @@ def test_a_codebook_with_other_themes_is_coded_by_its_rules():
         warnings.simplefilter("error")
         coded = u.code(["Ventetiden er lang.", "Samarbeidet er godt."], codebook=book)
     assert coded["tid"].tolist() == [True, False] and coded["samarbeid"].tolist() == [False, True]
-    assert coded.attrs["encoder"] is None
+    assert coded.attrs["semantic_themes"] == [] and coded.attrs["zero_shot_themes"] == ["tid", "samarbeid"]
     assert "not in the trained model" in coded.attrs["semantic_note"]
+    assert not any(c.startswith("prob_") for c in coded.columns)  # no automatic codes from a definition alone
 
 
 def test_review_session_learns_on_the_model_of_meaning(statements, tmp_path):
@@ -210,3 +211,36 @@ def test_the_shipped_model_holds_numbers_and_no_corpus_sentence():
     assert model.coef.shape == (3, 384) and (model.lower < model.upper).all()
     card = (ROOT / "utenforskap" / "data" / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "cross-source" in card and "Not the dev set" in card
+
+
+def test_review_learns_a_theme_the_model_was_not_trained_on(statements, tmp_path):
+    path = tmp_path / "eget.yml"  # a codebook file: a saved review finds it again
+    path.write_text(
+        "name: Eget\ncodes:\n  samarbeid:\n    label: Samarbeid\n"
+        "    definition: Samarbeid mellom etater, forskere og tjenester.\n    patterns: [samarbeid*, sammen]\n",
+        encoding="utf-8",
+    )
+    coded = u.code(statements, codebook=path, context=False)
+    session = u.ReviewSession(coded)
+    assert session.meaning is not None and session.meaning.themes == ["samarbeid"]
+    rules = coded["samarbeid"].to_numpy()
+    # no automatic codes from the definition alone: the rules decide until the review has labelled both ways
+    np.testing.assert_array_equal(session.coding()["samarbeid"].to_numpy(), rules)
+    first = session.next_batch(5)
+    assert len(first) == 5
+    # the researcher codes collaboration wider than the single word: every statement naming NAV and researchers
+    truth = coded["text"].str.contains("NAV|forsk", case=False).to_numpy()
+    for _ in range(6):
+        ids = session.next_batch(5)
+        rows = [session.index[s] for s in ids]
+        session.record(pd.DataFrame({"segment_id": ids, "samarbeid": truth[rows]}))
+    coding = session.coding()["samarbeid"].to_numpy()
+    open_rows = np.array([s not in session.labels for s in session.ids])
+    # the learned classifier now decides some open statements against the rules, towards the researcher's coding
+    changed = open_rows & (coding != rules)
+    assert changed.any()
+    assert (coding[changed] == truth[changed]).mean() > 0.5
+    session.save(tmp_path / "r")
+    again = u.ReviewSession.load(tmp_path / "r")
+    assert again.meaning is not None and again.meaning.themes == ["samarbeid"]
+    np.testing.assert_array_equal(again.coding()["samarbeid"].to_numpy(), coding)

@@ -573,8 +573,9 @@ class RuleCoder:
             "codebook_source": book.source,
             "context": context,
             "themes": book.themes,
-            "encoder": semantic.id if semantic is not None and semantic.themes else None,
+            "encoder": semantic.id if semantic is not None else None,
             "semantic_themes": list(semantic.themes) if semantic is not None else [],
+            "zero_shot_themes": list(semantic.zero_shot) if semantic is not None else [],
             "semantic_note": _semantic_note(self.semantic, semantic_asked=self.semantic_asked),
         }
         return out

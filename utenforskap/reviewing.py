@@ -515,13 +515,13 @@ class ReviewSession:
         session._text_features = None
         session.meaning = None
         if state.get("encoder") and "embedded" in statements.columns:
-            from .semantic import semantic_themes
-            from .semantic.adapt import ReviewModel
-
-            semantic = semantic_themes(session.book.themes, state["encoder"])
-            if semantic is not None and semantic.themes == state.get("semantic_themes"):
-                rules = np.column_stack([statements[f"rules_{t}"].astype(str).str.lower() == "true" for t in semantic.themes])
-                session.meaning = ReviewModel(semantic, statements["embedded"].astype(str).tolist(), rules)
+            session.meaning = _meaning(
+                session.book,
+                state["encoder"],
+                statements["embedded"].astype(str).tolist(),
+                lambda wanted: np.column_stack([statements[f"rules_{t}"].astype(str).str.lower() == "true" for t in wanted]),
+                expected=state.get("semantic_themes"),
+            )
         session._refit()
         return session
 
@@ -530,21 +530,32 @@ def _review_model(coded: pd.DataFrame, book, themes: list[str]):
     """The model of meaning under a review of ``coded``, or None where the
     frame was coded by the rules alone."""
     encoder = coded.attrs.get("encoder")
-    modelled = [t for t in coded.attrs.get("semantic_themes", []) if t in themes and f"prob_{t}" in coded.columns]
-    if not encoder or not modelled:
+    if not encoder:
         return None
     from .coding import rule_flags
-    from .semantic import frame_contexts, semantic_themes
-    from .semantic.adapt import ReviewModel
+    from .semantic import frame_contexts
     from .semantic.model import context_texts
+
+    contexts = frame_contexts(coded) if coded.attrs.get("context", True) else None
+    embedded = context_texts(coded["text"].astype(str).tolist(), contexts)
+    return _meaning(book, encoder, embedded, lambda wanted: [rule_flags(ev, wanted, book) for ev in coded["evidence"]])
+
+
+def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[str] | None = None):
+    """A ReviewModel for ``book``'s themes (None when the encoder cannot be
+    loaded or the themes differ from ``expected``); ``rules_of(themes)``
+    gives the rule flags."""
+    from .semantic import semantic_themes
+    from .semantic.adapt import ReviewModel
 
     semantic = semantic_themes(book.themes, encoder)
     if semantic is None:
         return None
-    contexts = frame_contexts(coded) if coded.attrs.get("context", True) else None
-    embedded = context_texts(coded["text"].astype(str).tolist(), contexts)
-    rules = np.array([rule_flags(ev, semantic.themes, book) for ev in coded["evidence"]], dtype=bool)
-    return ReviewModel(semantic, embedded, rules)
+    definitions = semantic.definition_vectors(book)
+    wanted = list(semantic.themes) + [t for t in semantic.zero_shot if t in definitions]
+    if not wanted or (expected is not None and wanted != expected):
+        return None
+    return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions)
 
 
 def _stop_words() -> frozenset:

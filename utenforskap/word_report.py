@@ -16,8 +16,8 @@ from .figures import figure_specs
 from .lang_nb import (
     REPORT_TEXT,
     TABLE_TITLES,
-    display_table,
     decided_nb,
+    display_table,
     pipeline_nb,
     question_lines,
     report_titles,

@@ -5,6 +5,13 @@ per theme, refits the classifier on the shipped labelled embeddings plus
 the statements reviewed so far (each worth ``REVIEW_WEIGHT`` labelled
 statements), calibrates its scores with the shipped calibration, and lets
 the rule evidence decide where the model is unsure, as the coder does.
+
+A theme the shipped model was not trained on (a researcher's own codebook)
+starts from its definition: until the review has labelled it both ways
+``ZERO_SHOT_LABELS`` times, the rules decide it and the statements where
+similarity to the definition disagrees with the rules come first; from then
+on a classifier fitted on the reviewed statements (and the definition, as
+one labelled example) decides where it is sure.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ __all__ = ["ReviewModel", "REVIEW_WEIGHT"]
 #: A reviewed statement counts as this many labelled training statements
 #: (the prototype's setting, issue 27; not chosen on the dev set).
 REVIEW_WEIGHT = 3.0
+#: Reviewed statements with and without a zero-shot theme needed before its classifier decides anything.
+ZERO_SHOT_LABELS = 3
 
 
 class ReviewModel:
@@ -32,19 +41,25 @@ class ReviewModel:
     semantic : SemanticThemes
     embedded : list of str
         The statements as the coder embedded them (``"<context>: <text>"``).
-    rules : ndarray (n x themes of ``semantic``), bool
-        Whether the rule evidence speaks for each theme.
+    rules : ndarray (n x themes), bool
+        Whether the rule evidence speaks for each theme (the modelled
+        themes of ``semantic``, then its zero-shot ones).
+    definitions : dict, optional
+        Per zero-shot theme, the embedding of its definition
+        (:meth:`SemanticThemes.definition_vectors`); without it those themes
+        are left out.
     """
 
-    def __init__(self, semantic: SemanticThemes, embedded: Sequence[str], rules: np.ndarray):
+    def __init__(self, semantic: SemanticThemes, embedded: Sequence[str], rules: np.ndarray, definitions: dict | None = None):
         self.semantic = semantic
-        self.themes = list(semantic.themes)
+        self.definitions = dict(definitions or {})
+        self.themes = list(semantic.themes) + [t for t in semantic.zero_shot if t in self.definitions]
         self.embedded = list(embedded)
         self.X = embed(self.embedded, semantic.encoder)
         self.rules = np.asarray(rules, dtype=bool).reshape(len(self.X), len(self.themes))
         model = semantic.model
-        self.base_X = model.ref_embeddings.astype(np.float32)
-        self.base_Y = model.ref_labels.astype(int)
+        self.base_X = None if model is None else model.ref_embeddings.astype(np.float32)
+        self.base_Y = None if model is None else model.ref_labels.astype(int)
         self._classifiers: dict[str, object] = {}
 
     def _column(self, theme: str) -> tuple[int, int]:
@@ -63,12 +78,14 @@ class ReviewModel:
 
         from .training import C
 
-        k, j = self._column(theme)
-        model = self.semantic.model
         rows = list(rows)
         X_new, y_new = self.X[rows], np.asarray(labels, dtype=int)
         if extra is not None and len(extra[0]):
             X_new, y_new = np.vstack([X_new, extra[0]]), np.concatenate([y_new, np.asarray(extra[1], dtype=int)])
+        if theme in self.definitions:
+            return self._from_definition(theme, X_new, y_new)
+        k, j = self._column(theme)
+        model = self.semantic.model
         if len(y_new):
             X = np.vstack([self.base_X, X_new])
             y = np.concatenate([self.base_Y[:, j], y_new])
@@ -83,6 +100,30 @@ class ReviewModel:
         p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
         sure = (p >= model.upper[j]) | (p < model.lower[j])
         return decision_probability(p, sure, np.where(sure, p >= model.upper[j], self.rules[:, k]))
+
+    def _from_definition(self, theme: str, X_new: np.ndarray, y_new: np.ndarray) -> np.ndarray:
+        """A zero-shot theme: similarity to its definition orders the review
+        while the rules decide; a classifier on the reviewed statements takes
+        over where it is sure once both answers have been seen often enough."""
+        from sklearn.linear_model import LogisticRegression
+
+        from .training import C, band_scores
+
+        k = self.themes.index(theme)
+        rules = self.rules[:, k]
+        similarity = self.X @ self.definitions[theme].astype(np.float32)
+        spread = float(similarity.std()) or 1.0
+        p = 1.0 / (1.0 + np.exp(-(similarity - float(np.median(similarity))) / spread))  # a ranking, not a calibrated probability
+        if min(int(y_new.sum()), int(len(y_new) - y_new.sum())) < ZERO_SHOT_LABELS:
+            return decision_probability(p, np.zeros(len(p), bool), rules)
+        X = np.vstack([X_new, self.definitions[theme][None, :].astype(np.float32)])
+        y = np.concatenate([y_new, [1]])
+        clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(X, y)
+        scores = self.X @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
+        lo, hi = band_scores()
+        sure = (scores >= hi) | (scores < lo)
+        learned = 1.0 / (1.0 + np.exp(-scores))
+        return decision_probability(learned, sure, np.where(sure, scores >= hi, rules))
 
     def centred(self) -> np.ndarray:
         """The statements' embeddings with their mean removed, L2-normalised:

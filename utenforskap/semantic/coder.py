@@ -50,6 +50,9 @@ class SemanticThemes:
     ----------
     themes : list of str
         The themes the model decides (a subset of those asked for).
+    zero_shot : list of str
+        The other themes: coded by the rules; a review starts them from
+        their definitions (:meth:`definition_vectors`) and learns them.
     note : str
         Empty, or why some or all themes are left to the rules.
     """
@@ -57,14 +60,30 @@ class SemanticThemes:
     def __init__(self, themes: Sequence[str], *, encoder=None, model: ThemeModel | None = None):
         self.encoder = get_encoder(encoder)
         self.model = model or load_shipped_model(self.encoder.id)
+        known = [] if self.model is None else self.model.themes
+        self.columns = [j for j, t in enumerate(known) if t in themes]
+        self.themes = [known[j] for j in self.columns]
+        self.zero_shot = [t for t in themes if t not in self.themes]
         if self.model is None:
-            self.columns, self.themes = [], []
             self.note = f"no model trained for encoder {self.encoder.id!r}: themes by the rules"
-            return
-        self.columns = [j for j, t in enumerate(self.model.themes) if t in themes]
-        self.themes = [self.model.themes[j] for j in self.columns]
-        left = [t for t in themes if t not in self.themes]
-        self.note = f"themes not in the trained model, coded by the rules: {', '.join(left)}" if left else ""
+        elif self.zero_shot:
+            self.note = (
+                f"themes not in the trained model, coded by the rules: {', '.join(self.zero_shot)} "
+                "(a review starts them from their definitions and learns them)"
+            )
+        else:
+            self.note = ""
+
+    def definition_vectors(self, book) -> dict[str, np.ndarray]:
+        """Per zero-shot theme, the embedding of ``"<label>: <definition>"``
+        (its inclusion criteria too, where the codebook has them)."""
+        texts = {}
+        for theme in self.zero_shot:
+            code = book.codes[theme]
+            described = " ".join(part for part in (code.definition, code.include) if part)
+            texts[theme] = f"{code.label}: {described}" if described else code.label
+        vectors = embed(list(texts.values()), self.encoder) if texts else np.zeros((0, self.encoder.dim))
+        return dict(zip(texts, vectors))
 
     @property
     def lower(self) -> np.ndarray:

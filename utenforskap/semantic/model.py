@@ -19,7 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ThemeModel", "shipped_model_path", "load_shipped_model", "RULE_WEIGHT", "context_texts", "frame_contexts", "decision_probability"]
+__all__ = [
+    "ThemeModel",
+    "shipped_model_path",
+    "load_shipped_model",
+    "RULE_WEIGHT",
+    "context_texts",
+    "frame_contexts",
+    "decision_probability",
+]
 
 MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
 
