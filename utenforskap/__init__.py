@@ -47,7 +47,7 @@ from .workflow import Analysis, analyse
 __version__ = "0.1.0"
 
 # scikit-learn is imported only when the supervised coder is first used
-_LAZY = {"SuggestCoder": "learn", "evaluate": "learn", "learning_curve": "learn"}
+_LAZY = {"SuggestCoder": "learn", "evaluate": "learn", "learning_curve": "learn", "code_partitions": "scale"}
 
 
 def __getattr__(name):
@@ -101,6 +101,7 @@ __all__ = [
     "SuggestCoder",
     "evaluate",
     "learning_curve",
+    "code_partitions",
     "topics",
     "keyness",
     "kwic",

@@ -507,12 +507,12 @@ class RuleCoder:
         """The model's embeddings (float16) and probabilities for the whole
         frame, or None when coding by the rules alone."""
         semantic = self.semantic
-        if semantic is None or not semantic.themes or not len(frame):
+        if semantic is None or not semantic.themes:
             return None
         from .semantic import frame_contexts
 
         contexts = frame_contexts(frame) if context else None
-        X, p = semantic.probabilities(frame["text"].astype(str).tolist(), contexts, progress=progress)
+        X, p = semantic.probabilities(frame["text"].astype(str).tolist(), contexts, progress=progress)  # empty for an empty frame
         positions = [self.book.themes.index(t) for t in semantic.themes]
         return {"X": X.astype("float16"), "p": p, "themes": semantic.themes, "positions": positions, "decided": []}
 
