@@ -36,9 +36,9 @@ def workers(monkeypatch):
 @needs_fork
 def test_two_processes_code_as_one(synthetic, workers):
     texts, book = synthetic
-    one = code(texts, context=False, processes=1, codebook=book)
+    one = code(texts, context=False, processes=1, codebook=book, semantic=False)
     assert workers == []
-    two = code(texts, context=False, processes=2, codebook=book)
+    two = code(texts, context=False, processes=2, codebook=book, semantic=False)
     assert workers == [True, True, True]  # every chunk came from the worker
     assert_frame_equal(one, two)
 
@@ -46,7 +46,7 @@ def test_two_processes_code_as_one(synthetic, workers):
 @needs_fork
 def test_a_failing_worker_leaves_the_rest_to_this_process(synthetic, monkeypatch, caplog):
     texts, book = synthetic
-    one = code(texts, context=False, processes=1, codebook=book)
+    one = code(texts, context=False, processes=1, codebook=book, semantic=False)
     serve = parallel._serve
 
     def one_chunk_then_fail(conn, parent_end, words, chunks, normalised_of, batch_size):
@@ -54,7 +54,7 @@ def test_a_failing_worker_leaves_the_rest_to_this_process(synthetic, monkeypatch
 
     monkeypatch.setattr(parallel, "_serve", one_chunk_then_fail)
     with caplog.at_level("WARNING", logger="utenforskap.parallel"):
-        two = code(texts, context=False, processes=2, codebook=book)
+        two = code(texts, context=False, processes=2, codebook=book, semantic=False)
     assert "coding goes on in this one" in caplog.text
     assert_frame_equal(one, two)
 

@@ -457,7 +457,7 @@ class RuleCoder:
             rows = frame[present].to_dict("records") if present else [{}] * len(frame)
         else:
             rows = [{}] * len(frame)
-        meaning = self._meaning(frame, context, progress)
+        meaning = self._meaning()
         bar = None
         if progress:
             from ._progress import progress_bar
@@ -493,7 +493,9 @@ class RuleCoder:
                         lists = [words.words(doc) for doc in docs]
                         parsed = [Statement(text, doc, w) for (text, _), doc, w in zip(normalised, docs, lists)]
                         del docs, lists
-                    self._code_chunk(normalised, parsed, rows[lo : lo + _CHUNK], columns, codes, evidences, meaning, lo)
+                    if meaning is not None:  # embedded chunk by chunk: no more than a chunk's vectors are held
+                        self._embed_chunk(frame.iloc[lo : lo + _CHUNK], context, meaning)
+                    self._code_chunk(normalised, parsed, rows[lo : lo + _CHUNK], columns, codes, evidences, meaning)
                     if bar is not None:
                         bar.update(len(parsed))
         finally:
@@ -503,18 +505,22 @@ class RuleCoder:
             bar.close()
         return self._frame(frame, columns, codes, evidences, context, meaning)
 
-    def _meaning(self, frame: pd.DataFrame, context: bool, progress: bool) -> dict | None:
-        """The model's embeddings (float16) and probabilities for the whole
-        frame, or None when coding by the rules alone."""
+    def _meaning(self) -> dict | None:
+        """What the model of meaning gathers over the chunks (the current
+        chunk's embeddings and probabilities, every chunk's probabilities and
+        where the model decided), or None when coding by the rules alone."""
         semantic = self.semantic
         if semantic is None or not semantic.themes:
             return None
+        return {"themes": semantic.themes, "X": None, "p_chunk": None, "p": [], "decided": []}
+
+    def _embed_chunk(self, rows: pd.DataFrame, context: bool, meaning: dict) -> None:
+        """Embed one chunk ("<context>: <statement>") and give its themes their probabilities."""
         from .semantic import frame_contexts
 
-        contexts = frame_contexts(frame) if context else None
-        X, p = semantic.probabilities(frame["text"].astype(str).tolist(), contexts, progress=progress)  # empty for an empty frame
-        positions = [self.book.themes.index(t) for t in semantic.themes]
-        return {"X": X.astype("float16"), "p": p, "themes": semantic.themes, "positions": positions, "decided": []}
+        contexts = frame_contexts(rows) if context else None
+        meaning["X"], meaning["p_chunk"] = self.semantic.probabilities(rows["text"].astype(str).tolist(), contexts)
+        meaning["p"].append(meaning["p_chunk"])
 
     def _second_process(self, processes: int | None, n: int) -> bool:
         """Whether to tokenize in a forked worker: asked for (2) or, by
@@ -536,14 +542,13 @@ class RuleCoder:
         codes: list,
         evidences: list,
         meaning: dict | None = None,
-        lo: int = 0,
     ) -> None:
         """Code one parsed chunk: its codes and evidence appended, its text
         columns stored."""
         for key, values in normalisation_columns(normalised, [lemma_columns(st.words) for st in parsed]).items():
             columns.add(key, values)
         whys = []
-        self._code_parsed(parsed, rows, codes, whys, evidences, meaning, lo)
+        self._code_parsed(parsed, rows, codes, whys, evidences, meaning)
         columns.add("why", whys)
 
     def _frame(
@@ -558,9 +563,11 @@ class RuleCoder:
         if meaning is not None:
             import numpy as np
 
-            decided = np.concatenate(meaning["decided"]) if meaning["decided"] else np.zeros((0, len(meaning["themes"])), bool)
+            k = len(meaning["themes"])
+            decided = np.concatenate(meaning["decided"]) if meaning["decided"] else np.zeros((0, k), bool)
+            p = np.concatenate(meaning["p"]) if meaning["p"] else np.zeros((0, k), np.float32)
             for j, theme in enumerate(meaning["themes"]):
-                out[f"prob_{theme}"] = np.round(meaning["p"][:, j], 3)
+                out[f"prob_{theme}"] = np.round(p[:, j], 3)
                 out[f"decided_{theme}"] = np.where(decided[:, j], "model", "rules")
         out["codes"] = codes
         out["why"] = columns.get("why")
@@ -588,7 +595,6 @@ class RuleCoder:
         whys: list,
         evidences: list,
         meaning: dict | None = None,
-        lo: int = 0,
     ) -> None:
         """Code parsed statements (with their context rows): append each
         one's codes, ``why`` and evidence."""
@@ -600,7 +606,7 @@ class RuleCoder:
                 self.context_evidence[key] = _context_evidence(row, book)
             evidence += [vars(_Record(**e)) for e in self.context_evidence[key]]  # copies: _assign may change them
         if meaning is not None:
-            _with_model(lexical, meaning, lo, self.semantic, book)
+            meaning["decided"].append(_with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book))
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
             codes.append(assigned)
@@ -659,21 +665,20 @@ def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
     return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
 
 
-def _with_model(lexical: list[list[dict]], meaning: dict, lo: int, semantic, book: Codebook) -> None:
-    """Merge the model's verdict into each statement's evidence (before the
-    codes are assigned): where the model is sure, it decides (a record for
-    a yes, the rule evidence set aside for a no); in its unsure band the
-    rule evidence decides, with the model's probability recorded."""
+def _with_model(lexical: list[list[dict]], p, X, semantic, book: Codebook):
+    """Merge the model's verdict (probabilities ``p`` of the embeddings ``X``)
+    into each statement's evidence (before the codes are assigned): where the
+    model is sure, it decides (a record for a yes, the rule evidence set
+    aside for a no); in its unsure band the rule evidence decides, with the
+    model's probability recorded.  Returns where the model decided."""
     import numpy as np
 
-    themes = meaning["themes"]
+    themes = semantic.themes
     n = len(lexical)
-    p = meaning["p"][lo : lo + n]
     rules = np.array([[t in fired for t in themes] for fired in (_rule_themes(ev, book) for ev in lexical)], dtype=bool)
     rules = rules.reshape(n, len(themes))
     yes, sure = semantic.decide(p, rules)
-    meaning["decided"].append(sure)
-    likes = semantic.likeness(meaning["X"][lo : lo + n].astype("float32"), yes)
+    likes = semantic.likeness(X, yes)
     lower = semantic.lower
     for i, evidence in enumerate(lexical):
         for j, theme in enumerate(themes):
@@ -688,6 +693,8 @@ def _with_model(lexical: list[list[dict]], meaning: dict, lo: int, semantic, boo
                 evidence.append(_evidence(theme, "model", prob, kept=False, note=likes[j][i]))
             elif rules[i, j]:
                 evidence.append(_evidence(theme, "model", prob, note="model unsure: the rules decide"))
+
+    return sure
 
 
 def coding_table(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> pd.DataFrame:

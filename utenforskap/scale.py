@@ -76,7 +76,7 @@ def code_partitions(
     --------
     >>> import dask.dataframe as dd, pandas as pd, utenforskap as u
     >>> frame = pd.DataFrame({"segment_id": ["a", "b"], "text": ["Lovverket er en hindring.", "Mer samarbeid."]})
-    >>> coded = code_partitions(dd.from_pandas(frame, npartitions=2), semantic=False).compute()
+    >>> coded = code_partitions(dd.from_pandas(frame, npartitions=2), semantic=False).compute(scheduler="synchronous")
     >>> coded["barriers"].tolist()
     [True, False]
     """

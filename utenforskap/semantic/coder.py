@@ -144,8 +144,8 @@ def semantic_themes(themes: Sequence[str], encoder=None) -> SemanticThemes | Non
     Examples
     --------
     >>> s = semantic_themes(["barriers", "opportunities", "user_participation", "other"])
-    >>> s.themes, s.note
-    (['barriers', 'opportunities', 'user_participation'], 'themes not in the trained model, coded by the rules: other')
+    >>> s.themes, s.zero_shot
+    (['barriers', 'opportunities', 'user_participation'], ['other'])
     """
     key = f"{getattr(encoder, 'id', encoder)}|{'|'.join(themes)}"
     if key not in _LOADED:

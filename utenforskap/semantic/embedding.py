@@ -71,7 +71,10 @@ def embed(
         out, missing = np.zeros((len(texts), encoder.dim), dtype=np.float32), list(range(len(texts)))
     if not missing:
         return out
-    unique = list(dict.fromkeys(texts[i] for i in missing))
+    positions: dict[str, list[int]] = {}
+    for i in missing:
+        positions.setdefault(texts[i], []).append(i)
+    unique = list(positions)
     log.info("embedding %d new texts (%d from the cache)", len(unique), len(texts) - len(missing))
     bar = None
     if progress and len(unique) > _BATCH:
@@ -79,25 +82,27 @@ def embed(
         from ..lang_nb import PROGRESS_TEXT
 
         bar = progress_bar(total=len(unique), desc=PROGRESS_TEXT["embedding"], unit=PROGRESS_TEXT["statement"])
-    vectors: dict[str, np.ndarray] = {}
-    pending: list[str] = []
+    pending: list[tuple[list[str], np.ndarray]] = []  # batches not yet written to the cache
+
+    def flush() -> None:
+        if store is not None and pending:
+            store.add([t for batch, _ in pending for t in batch], np.concatenate([v for _, v in pending]))
+        pending.clear()
+
     try:
         for lo in range(0, len(unique), _BATCH):
             batch = unique[lo : lo + _BATCH]
             # rounded as the cache keeps them: a warm run codes exactly as a cold one
             encoded = encoder.encode(batch).astype(np.float16).astype(np.float32)
-            vectors.update(zip(batch, encoded))
-            pending += batch
-            if store is not None and len(pending) >= _SHARD:
-                store.add(pending, np.stack([vectors[t] for t in pending]))
-                pending = []
+            for text, vector in zip(batch, encoded):
+                out[positions[text]] = vector
+            pending.append((batch, encoded))
+            if sum(len(b) for b, _ in pending) >= _SHARD:
+                flush()
             if bar is not None:
                 bar.update(len(batch))
     finally:
-        if store is not None and pending:
-            store.add(pending, np.stack([vectors[t] for t in pending]))
+        flush()
         if bar is not None:
             bar.close()
-    for i in missing:
-        out[i] = vectors[texts[i]]
     return out
