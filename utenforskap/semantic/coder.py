@@ -60,6 +60,7 @@ class SemanticThemes:
     def __init__(self, themes: Sequence[str], *, encoder=None, model: ThemeModel | None = None):
         self.encoder = get_encoder(encoder)
         self.model = model or load_shipped_model(self.encoder.id)
+        self._notes: dict[tuple, str] = {}  # neighbours -> their note, shared by every statement they explain
         known = [] if self.model is None else self.model.themes
         self.columns = [j for j, t in enumerate(known) if t in themes]
         self.themes = [known[j] for j in self.columns]
@@ -116,20 +117,25 @@ class SemanticThemes:
     def likeness(self, X: np.ndarray, decisions: np.ndarray, k: int = _NEIGHBOURS) -> list[list[str]]:
         """Per theme and row, "like ..." notes: the ``k`` most similar
         labelled statements that share the decision.  Returns a list per
-        theme of a note per row."""
+        theme of a note per row.  The same neighbours give the same string
+        object (one note is kept once, however many statements it explains)."""
         model = self.model
         out = []
         for col, j in enumerate(self.columns):
             rows = model.neighbours(X, decisions[:, col], j, k)
             notes = []
             for best in rows:
-                parts = []
-                for r in best:
-                    text = model.ref_texts[r]
-                    parts.append(
-                        f"«{_quote(text)}» [{model.ref_ids[r]}]" if text else f"{model.ref_ids[r]} ({model.ref_sources[r]})"
-                    )
-                notes.append("like " + " | ".join(parts) if parts else "")
+                key = tuple(best)
+                note = self._notes.get(key)
+                if note is None:
+                    parts = [
+                        f"«{_quote(model.ref_texts[r])}» [{model.ref_ids[r]}]"
+                        if model.ref_texts[r]
+                        else f"{model.ref_ids[r]} ({model.ref_sources[r]})"
+                        for r in best
+                    ]
+                    note = self._notes[key] = "like " + " | ".join(parts) if parts else ""
+                notes.append(note)
             out.append(notes)
         return out
 
