@@ -237,7 +237,9 @@ def test_bad_files_10000_questions_charts_are_capped(tmp_path):
         "A\t" + "\t".join(f"- Mangel på tid {q}" for q in range(1, n + 1)) + "\n",
         encoding="utf-8",
     )
-    analyse(path, tmp_path / "ut", progress=False, svg=True, semantic=False)  # the SVG holds the chart's text; the rules code faster
+    analyse(
+        path, tmp_path / "ut", progress=False, svg=True, semantic=False
+    )  # the SVG holds the chart's text; the rules code faster
     svg = (tmp_path / "ut" / "figurer" / "sporsmal_tema.svg").read_text(encoding="utf-8")
     assert f"Viser {MAX_CATEGORIES} av {n} spørsmål" in svg
     assert len(pd.read_csv(tmp_path / "ut" / "sporsmal_tema.csv", encoding="utf-8-sig")) >= n
