@@ -65,16 +65,34 @@ def test_each_text_is_embedded_once_and_the_cache_survives_the_process(own_cache
     np.testing.assert_array_equal(found, first)  # stored as float16, and the fresh vectors are rounded the same way
 
 
+def test_a_large_cache_is_mapped_not_read_and_merged_when_it_has_many_shards(own_cache, monkeypatch):
+    from utenforskap.semantic import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_MAX_SHARDS", 3)
+    store = EmbeddingCache("demo")
+    rng = np.random.default_rng(0)
+    texts = [f"utsagn {i}" for i in range(5)]
+    vectors = rng.normal(size=(5, 8)).astype(np.float16)
+    for i in range(5):  # one shard each, merged when the fourth would be written
+        store.add([texts[i]], vectors[i : i + 1])
+    assert len(list(store.folder.glob("*.keys.npy"))) <= 3
+    fresh = EmbeddingCache("demo")
+    found, missing = fresh.get(texts)
+    assert missing == [] and isinstance(fresh._blocks[0], np.memmap)
+    np.testing.assert_array_equal(found, vectors.astype(np.float32))
+
+
 def test_a_damaged_cache_is_rebuilt_with_a_warning(own_cache):
     counting = Counting()
     embed(["Køen på legevakten er lang."], counting)
-    shards = list(own_cache.rglob("*.npz"))
-    assert len(shards) == 1
-    shards[0].write_bytes(b"not a zip file")
+    shards = list(own_cache.rglob("*.keys.npy"))
+    assert len(shards) == 1 and len(list(own_cache.rglob("*.vectors.npy"))) == 1
+    vectors = next(own_cache.rglob("*.vectors.npy"))
+    vectors.write_bytes(vectors.read_bytes()[:100])  # cut short, as a full disk or a killed process leaves it
     fresh = EmbeddingCache(counting.id)
     with pytest.warns(UserWarning, match="damaged"):
         found, missing = fresh.get(["Køen på legevakten er lang."])
-    assert found is None and missing == [0] and not shards[0].exists()
+    assert found is None and missing == [0] and not shards[0].exists() and not vectors.exists()
     vectors = embed(["Køen på legevakten er lang."], counting, cache=fresh)
     assert counting.seen == 2 and vectors.shape == (1, 384)
 

@@ -1,10 +1,14 @@
 """An on-disk cache of sentence embeddings: each text is embedded once.
 
-Vectors are kept as float16 in ``.npz`` shards under
-``<user cache>/utenforskap/embeddings/<encoder id>/`` (``UTENFORSKAP_CACHE``
-overrides the folder), keyed by a SHA-1 of the text as it was encoded.  A
-damaged shard is removed with a warning and its texts are embedded again;
-a folder that cannot be written leaves the cache in memory only.
+Vectors are kept as float16 under ``<user cache>/utenforskap/embeddings/<encoder id>/``
+(``UTENFORSKAP_CACHE`` overrides the folder), keyed by a SHA-1 of the text
+as it was encoded, in shards of two ``.npy`` files: ``<name>.vectors.npy``
+and ``<name>.keys.npy`` (written last: a shard without its keys is
+unfinished and ignored).  A process reads every shard's keys (20 bytes a
+text) and maps the vectors from disk, so a large cache costs little memory
+and start-up time; only the rows looked up are read.  A damaged shard is
+removed with a warning and its texts are embedded again; a folder that
+cannot be written leaves the cache in memory only.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import os
 import re
 import uuid
 import warnings
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 _MAX_SHARDS = 64  # more shards than this are merged into one when the next is written
+_KEYS, _VECTORS = ".keys.npy", ".vectors.npy"
 
 
 def text_key(text: str) -> bytes:
@@ -52,8 +56,16 @@ def cache_folder() -> Path | None:
     return root if os.access(root, os.W_OK) else None
 
 
+def _save(path: Path, array: np.ndarray) -> None:
+    """Write an array atomically (a file that is there is whole)."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as f:
+        np.save(f, array, allow_pickle=False)
+    os.replace(temporary, path)
+
+
 class EmbeddingCache:
-    """Embeddings of one encoder, on disk and in memory.
+    """Embeddings of one encoder, on disk (mapped) and in memory (new ones).
 
     Parameters
     ----------
@@ -83,19 +95,29 @@ class EmbeddingCache:
         self.hits = self.misses = 0
         self._loaded = False
 
+    def _shards(self) -> list[Path]:
+        return sorted(self.folder.glob("*" + _KEYS)) if self.folder is not None and self.folder.is_dir() else []
+
+    def _open(self, keys_path: Path) -> tuple[np.ndarray, np.ndarray]:
+        """A shard's keys (in memory) and vectors (mapped)."""
+        vectors_path = keys_path.with_name(keys_path.name[: -len(_KEYS)] + _VECTORS)
+        keys = np.load(keys_path, allow_pickle=False)
+        vectors = np.load(vectors_path, mmap_mode="r", allow_pickle=False)
+        if keys.ndim != 1 or vectors.ndim != 2 or len(keys) != len(vectors):
+            raise ValueError("keys and vectors differ in shape")
+        return keys, vectors
+
     def _load(self) -> None:
         self._loaded = True
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for shard in sorted(self.folder.glob("*.npz")):
+        for keys_path in self._shards():
             try:
-                with np.load(shard, allow_pickle=False) as z:
-                    keys, vectors = z["keys"], z["vectors"]
-                if len(keys) != len(vectors) or vectors.ndim != 2:
-                    raise ValueError("keys and vectors differ in length")
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-                warnings.warn(f"embedding cache: {shard} is damaged ({exc}); removed, its texts are embedded again", stacklevel=3)
-                shard.unlink(missing_ok=True)
+                keys, vectors = self._open(keys_path)
+            except (OSError, ValueError, EOFError) as exc:
+                warnings.warn(
+                    f"embedding cache: {keys_path} is damaged ({exc}); removed, its texts are embedded again", stacklevel=3
+                )
+                keys_path.unlink(missing_ok=True)
+                keys_path.with_name(keys_path.name[: -len(_KEYS)] + _VECTORS).unlink(missing_ok=True)
                 continue
             self._remember(keys, vectors)
 
@@ -117,46 +139,58 @@ class EmbeddingCache:
                 missing.append(i)
             else:
                 found.append(i)
-                rows.append(self._blocks[where[0]][where[1]])
+                rows.append(where)
         self.hits += len(found)
         self.misses += len(missing)
         if not found:
             return None, missing
-        out = np.zeros((len(texts), len(rows[0])), dtype=np.float32)
-        out[found] = np.asarray(rows, dtype=np.float32)
+        out = np.zeros((len(texts), self._blocks[rows[0][0]].shape[1]), dtype=np.float32)
+        try:
+            for i, (block, row) in zip(found, rows):
+                out[i] = self._blocks[block][row]
+        except OSError as exc:  # a mapped file that went away or was cut short under us
+            warnings.warn(f"embedding cache: {self.folder} could not be read ({exc}); embedding again", stacklevel=3)
+            self._index.clear()
+            self._blocks.clear()
+            return None, list(range(len(texts)))
         return out, missing
 
     def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Keep new vectors, in memory and as a new shard on disk."""
+        """Keep new vectors: as a new shard on disk (then mapped), or in memory."""
         if not self._loaded:
             self._load()
         keys = np.array([text_key(t) for t in texts], dtype="S20")
         vectors = np.asarray(vectors, dtype=np.float16)
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                if len(self._shards()) >= _MAX_SHARDS:
+                    self._remember(keys, vectors)
+                    self._compact()
+                    return
+                keys_path = self._write(keys, vectors)
+                self._remember(*self._open(keys_path))  # the mapped copy: the vectors leave this process's memory
+                return
+            except (OSError, ValueError) as exc:
+                log.info("embedding cache not written (%s): kept in memory", exc)
         self._remember(keys, vectors)
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if len(list(self.folder.glob("*.npz"))) >= _MAX_SHARDS:
-                self._compact()
-            else:
-                self._write(keys, vectors)
-        except OSError as exc:
-            log.info("embedding cache not written (%s): kept in memory", exc)
 
     def _write(self, keys: np.ndarray, vectors: np.ndarray) -> Path:
-        final = self.folder / f"{uuid.uuid4().hex}.npz"
-        temporary = final.with_suffix(".tmp")
-        with open(temporary, "wb") as f:
-            np.savez(f, keys=keys, vectors=vectors)
-        os.replace(temporary, final)
-        return final
+        name = uuid.uuid4().hex
+        _save(self.folder / (name + _VECTORS), vectors)
+        keys_path = self.folder / (name + _KEYS)
+        _save(keys_path, keys)  # last: the shard is complete
+        return keys_path
 
     def _compact(self) -> None:
-        """Merge every shard into one (what this process holds is everything on disk and more)."""
-        old = list(self.folder.glob("*.npz"))
+        """Merge every shard into one (this process knows everything on disk and more)."""
+        old = self._shards()
         keys = np.array(list(self._index), dtype="S20")
         vectors = np.stack([self._blocks[b][r] for b, r in self._index.values()]).astype(np.float16)
-        self._write(keys, vectors)
+        keys_path = self._write(keys, vectors)
+        self._index.clear()
+        self._blocks.clear()
+        self._remember(*self._open(keys_path))
         for shard in old:
             shard.unlink(missing_ok=True)
+            shard.with_name(shard.name[: -len(_KEYS)] + _VECTORS).unlink(missing_ok=True)
