@@ -201,7 +201,9 @@ REVIEW = [
         "# Gjennomgang som lærer\n\n"
         "Ingen automatisk koding er riktig for hver ny workshop. Her leser forskeren noen få utsagn av gangen, "
         "retter kodingen, og maskinen lærer av rettelsene og koder resten på nytt. Utsagnene den er minst sikker på "
-        "kommer først, og en runde er aldri fem nesten like utsagn.\n\n"
+        "kommer først, og en runde er aldri fem nesten like utsagn. Maskinen lærer med en modell for mening "
+        "(setningsvektorer, trent på kodede offentlige utsagn) som tilpasses rettelsene etter hver runde; der "
+        "modellen er usikker, avgjør kodebokens regler.\n\n"
         "I notatboken svarer vi med håndkodingen av workshopen i `data/manual/`, som om forskeren hadde lest; i praksis "
         "skriver du et ark med `session.write_batch_sheet(...)`, koder i Excel og leser det inn med `session.record_sheet(...)`."
     ),
