@@ -188,3 +188,21 @@ def test_review_session_learns_how_sure_a_kind_of_evidence_is():
         session.record(labels)
         rest = session.certainty().set_index("segment_id").drop(index=ids)["p_opportunities"]
         assert ((rest - 0.55) * direction > 0.1).all(), rest
+
+
+def test_cli_review_next_when_everything_is_reviewed(tmp_path, bundled_path, capsys):
+    from utenforskap.cli import main
+
+    folder = tmp_path / "gjennomgang"
+    assert main(["review", str(folder), "--from", str(bundled_path), "--rules-only"]) == 0
+    session = u.ReviewSession.load(folder)
+    manual = pd.read_csv(bundled_path.parents[1] / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+    session.record(manual.assign(**{t: manual[t].astype(bool) for t in session.themes}))
+    session.save(folder)
+    capsys.readouterr()
+    assert main(["review", str(folder), "--next", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "every statement of the review has been reviewed (86): no sheet written" in out
+    assert not list(folder.glob("gjennomgang_*.xlsx"))
+    with pytest.raises(u.UtenforskapError, match="nothing to write"):
+        session.write_batch_sheet(tmp_path / "x.xlsx", 5)

@@ -143,7 +143,9 @@ def _cmd_review(args) -> None:
     if args.record:
         n = session.record_sheet(args.record)
         print(f"recorded {n} statement(s) from {args.record}")
-    if args.next:
+    if args.next and session.reviewed >= len(session.ids):
+        print(f"every statement of the review has been reviewed ({session.reviewed}): no sheet written")
+    elif args.next:
         sheets = sorted(folder.glob("gjennomgang_*.xlsx"))
         path = folder / f"gjennomgang_{len(sheets) + 1:03d}.xlsx"
         session.write_batch_sheet(path, args.next)

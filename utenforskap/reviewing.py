@@ -381,8 +381,16 @@ class ReviewSession:
     def write_batch_sheet(self, path: str | Path, n: int = 20) -> Path:
         """Write the next ``n`` statements to review as a coding sheet (the
         format of :func:`utenforskap.write_coding_sheet`, pre-filled with the
-        current coding); read it back with :meth:`record_sheet`."""
+        current coding); read it back with :meth:`record_sheet`.
+
+        Raises
+        ------
+        UtenforskapError
+            When every statement has been reviewed (nothing left to write).
+        """
         ids = self.next_batch(n)
+        if not ids:
+            raise UtenforskapError(f"every statement of the review has been reviewed ({self.reviewed}): nothing to write", path)
         frame = self._sheet_frame(ids)
         certainty = self.certainty().set_index("segment_id").loc[ids]
         queue = frame.assign(
