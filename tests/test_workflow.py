@@ -116,3 +116,16 @@ def test_cli_version_and_parse_refuses_its_own_output(tmp_path, bundled_path, ca
     assert main(["parse", str(bundled_path), "-o", str(tmp_path / "utsagn.csv")]) == 0
     assert main(["parse", str(tmp_path / "utsagn.csv"), "-o", str(tmp_path / "igjen.csv")]) == 2
     assert "a table of statements written by utenforskap (it has a segment_id column)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_output_into_a_pipe_closed_early_is_no_error(bundled_path):
+    """`utenforskap kwic ... | head -1`: the reader stops, the command ends quietly."""
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m utenforskap kwic {bundled_path} 'n*' --window 3 | head -1"
+    run = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+    assert len(run.stdout.splitlines()) == 1
