@@ -2,6 +2,7 @@
 python-docx (and converted with LibreOffice where installed), the HTML report
 printed to PDF by a browser where one is installed."""
 
+import re
 import shutil
 import subprocess
 
@@ -99,3 +100,34 @@ def test_html_report_prints_every_column(analysed, tmp_path, statements):
     assert len(totals) == 15
     assert "Totalt " + " ".join(str(int(v)) for v in totals) in flat
     assert "Innhold" in flat and "Utsagn uten kode" in flat
+
+
+def test_word_report_is_a4_and_its_codebook_appendix_reads_as_written(analysed):
+    """Read back with python-docx: the page is A4, and every code's definition,
+    inclusion and exclusion text stand in the appendix as the codebook has
+    them (not a string taken letter by letter: "Ta med: U; t; s; ...")."""
+    from docx.shared import Cm
+
+    document = docx.Document(analysed / "rapport.docx")
+    for section in document.sections:
+        assert abs(section.page_width - Cm(21.0)) < Cm(0.05) and abs(section.page_height - Cm(29.7)) < Cm(0.05)
+    paragraphs = [p.text for p in document.paragraphs]
+    start = paragraphs.index("Vedlegg: kodebok")
+    appendix = paragraphs[start + 1 :]
+    book = u.load_codebook()
+    for code in book.codes.values():
+        assert book.label(code.id) in appendix
+        if code.include:
+            assert f"Ta med: {code.include}" in appendix, code.id
+        if code.exclude:
+            assert f"Ikke ta med: {code.exclude}" in appendix, code.id
+    assert not any(re.search(r"(^|: )(\w; ){3}", p) for p in appendix)  # no text spelt out letter by letter
+
+
+def test_html_report_prints_on_a4_with_headers_broken_only_between_words(analysed):
+    html = (analysed / "rapport.html").read_text(encoding="utf-8")
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@page{size:A4" in css
+    printed = css.split("@media print{", 1)[1]
+    assert "anywhere" not in css  # 'overflow-wrap:anywhere' broke table headers mid-word ("Grupp e")
+    assert re.search(r"(^|\s)th\{overflow-wrap:normal;hyphens:manual\}", printed, re.M)

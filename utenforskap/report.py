@@ -46,11 +46,13 @@ th{background:#f2f2f2}td.num{text-align:right}
 .meta{color:#555;font-size:.9em}figure{margin:1.5em 0}figure svg,figure img{max-width:100%;height:auto}
 nav.toc ol{columns:2;font-size:.95em}nav.toc li{break-inside:avoid}
 @media (max-width:600px){nav.toc ol{columns:1}body{margin:1em auto}}
+@page{size:A4;margin:15mm}
 @media print{
  body{max-width:none;margin:0;font-size:10pt}
  .wide{overflow:visible}
  table{width:100%;table-layout:fixed;font-size:7.5pt;page-break-inside:auto}
- th,td{padding:.2em .3em;word-wrap:break-word;overflow-wrap:anywhere;hyphens:auto}
+ th,td{padding:.2em .3em;overflow-wrap:break-word;hyphens:auto}
+ th{overflow-wrap:normal;hyphens:manual}
  .framework td{min-width:0}
  tr,figure{page-break-inside:avoid}
  h2{page-break-after:avoid}

@@ -118,6 +118,9 @@ def write_word_report(
     book = codebook_of(coded, codebook)
     numbers = workshop_numbers(coded)
     document = docx.Document()
+    for section in document.sections:  # A4 (python-docx's template is US Letter)
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.0)
     document.styles["Normal"].font.size = Pt(10)
     add = _Paragraphs(document)
     title, listed = report_titles(coded)
@@ -183,8 +186,8 @@ def write_word_report(
         if code.definition:
             document.add_paragraph(code.definition)
         for word, items in ((REPORT_TEXT["include"], code.include), (REPORT_TEXT["exclude"], code.exclude)):
-            if items:
-                document.add_paragraph(f"{word}: " + "; ".join(map(str, items)))
+            if items:  # a text (a list in older codebooks): never iterated letter by letter
+                document.add_paragraph(f"{word}: " + (items if isinstance(items, str) else "; ".join(map(str, items))))
 
     path = Path(path)
     with atomic_write(path, "wb") as fh:
