@@ -129,3 +129,26 @@ def test_cli_output_into_a_pipe_closed_early_is_no_error(bundled_path):
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
     assert len(run.stdout.splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_analyse_again_with_the_output_inside_the_input_folder(tmp_path, bundled_path, capsys):
+    """`analyse verksted -o verksted/resultater` twice: the folder the tool
+    wrote is never read as input (one warning line), and naming it as input
+    is one clear error."""
+    import shutil
+
+    from utenforskap.cli import main
+
+    folder = tmp_path / "verksted"
+    folder.mkdir()
+    shutil.copy(bundled_path, folder)
+    out = folder / "resultater"
+    assert main(["analyse", str(folder), "-o", str(out), "--rules-only"]) == 0
+    capsys.readouterr()
+    assert main(["analyse", str(folder), "-o", str(out), "--rules-only"]) == 0
+    captured = capsys.readouterr()
+    assert "resultater: skipped, an output folder of utenforskap" in captured.err
+    assert "86 statements" in captured.out
+    assert main(["analyse", str(out), "-o", str(tmp_path / "annen")]) == 2
+    assert "an output folder of utenforskap (it has metadata.json)" in capsys.readouterr().err

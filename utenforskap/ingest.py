@@ -695,6 +695,17 @@ def _link_problem(path: Path) -> str | None:
     return None
 
 
+def _is_output_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds an analysis this package wrote (its ``metadata.json``)."""
+    import json
+
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and {"inputs", "statements", "pipeline"} <= metadata.keys()
+
+
 def _walk(folder: Path, files: list[Path], seen: set) -> None:
     """Workshop tables in ``folder`` and its sub-folders, in name order;
     what is skipped is said in a warning."""
@@ -714,6 +725,10 @@ def _walk(folder: Path, files: list[Path], seen: set) -> None:
         problem = _link_problem(f) if f.is_symlink() else None
         if problem:
             warnings.warn(f"{f}: skipped, {problem}", stacklevel=4)
+        elif f.is_dir() and _is_output_folder(f):
+            warnings.warn(
+                f"{f}: skipped, an output folder of utenforskap (it has metadata.json), not workshop tables", stacklevel=4
+            )
         elif f.is_dir():
             _walk(f, files, seen)
         elif f.suffix.lower() in SUPPORTED_SUFFIXES and f.is_file():
@@ -739,6 +754,10 @@ def expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         problem = _link_problem(p) if p.is_symlink() else None
         if problem:
             raise InputError(problem, p)
+        if p.is_dir() and _is_output_folder(p):
+            raise InputError(
+                "an output folder of utenforskap (it has metadata.json), not workshop tables: give the workshop files", p
+            )
         if p.is_dir():
             found: list[Path] = []
             _walk(p, found, set())
