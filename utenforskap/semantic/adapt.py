@@ -98,8 +98,8 @@ class ReviewModel:
         else:
             scores = model.scores(self.X)[:, j]
         p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
-        sure = (p >= model.upper[j]) | (p < model.lower[j])
-        return decision_probability(p, sure, np.where(sure, p >= model.upper[j], self.rules[:, k]))
+        coded, sure = model.decide(p[:, None], self.rules[:, k, None], columns=[j])  # as the coder decides
+        return decision_probability(p, sure[:, 0], coded[:, 0])
 
     def _from_definition(self, theme: str, X_new: np.ndarray, y_new: np.ndarray) -> np.ndarray:
         """A zero-shot theme: similarity to its definition orders the review

@@ -120,9 +120,10 @@ class SemanticThemes:
         theme of a note per row.  The same neighbours give the same string
         object (one note is kept once, however many statements it explains)."""
         model = self.model
+        sims = model.similarities(X)  # once for every theme
         out = []
         for col, j in enumerate(self.columns):
-            rows = model.neighbours(X, decisions[:, col], j, k)
+            rows = model.neighbours(sims, decisions[:, col], j, k)
             notes = []
             for best in rows:
                 key = tuple(best)

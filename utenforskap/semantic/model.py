@@ -175,16 +175,20 @@ class ThemeModel:
         sure = (p >= upper) | (p < lower)
         return np.where(sure, p >= upper, np.asarray(rules) > 0), sure
 
-    def neighbours(self, X: np.ndarray, labels: np.ndarray, theme: int, k: int = 2) -> list[list[int]]:
-        """For each row, the ``k`` most similar reference statements whose
-        label for ``theme`` equals ``labels[row]``."""
-        sims = np.asarray(X, dtype=np.float32) @ self.ref_embeddings.T.astype(np.float32)
-        out = []
+    def similarities(self, X: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each row of ``X`` to every reference statement."""
+        return np.asarray(X, dtype=np.float32) @ self.ref_embeddings.T.astype(np.float32)
+
+    def neighbours(self, sims: np.ndarray, labels: np.ndarray, theme: int, k: int = 2) -> list[list[int]]:
+        """For each row of ``sims`` (:meth:`similarities`), the ``k`` most
+        similar reference statements whose label for ``theme`` equals
+        ``labels[row]``."""
         has = self.ref_labels[:, theme].astype(bool)
-        for row, want in zip(sims, np.asarray(labels, dtype=bool)):
-            candidates = np.flatnonzero(has == want)
-            best = candidates[np.argsort(-row[candidates], kind="stable")[:k]]
-            out.append(best.tolist())
+        candidates = {True: np.flatnonzero(has), False: np.flatnonzero(~has)}
+        out = []
+        for row, want in zip(sims, np.asarray(labels, dtype=bool).tolist()):
+            pool = candidates[want]
+            out.append(pool[np.argsort(-row[pool], kind="stable")[:k]].tolist())
         return out
 
     # -- files -------------------------------------------------------------------
