@@ -68,9 +68,8 @@ def _model_alone(coded: pd.DataFrame) -> pd.DataFrame:
     model = load_shipped_model(coded.attrs["encoder"])
     out = coded.copy()
     for j, t in enumerate(model.themes):
-        a, b = model.platt[j]
+        b = model.platt[j, 1]
         out[t] = coded[f"prob_{t}"].to_numpy(dtype=float) >= 1 / (1 + np.exp(-b))  # the calibrated value of score 0
-        _ = a
     return out
 
 
@@ -122,11 +121,10 @@ def sets() -> list[tuple[str, str, dict | None, pd.DataFrame | None]]:
 def without_corpus() -> str:
     """The dev set's macro-F1 for a model trained on the bundled workshop
     alone (no corpus), beside the shipped one: the corpus's effect."""
-    import numpy as np
 
     import utenforskap as u
     from utenforskap.semantic import embed, frame_contexts, load_shipped_model
-    from utenforskap.semantic.model import context_texts
+    from utenforskap.semantic.model import blend_decision, context_texts
     from utenforskap.semantic.training import fit_theme_model
 
     if not DEV.exists():
@@ -144,7 +142,7 @@ def without_corpus() -> str:
     for name, model in (("bundled workshop only (86)", small), ("corpus + bundled workshop (shipped)", shipped)):
         scores = model.scores(Xd)
         alone = scores >= 0
-        combined = (1 - 0.2) / (1 + np.exp(-scores)) + 0.2 * rules >= 0.5
+        combined = blend_decision(scores, rules)
         f1 = [
             u.agreement(
                 pd.DataFrame({"segment_id": dev["segment_id"], **{t: b[:, j] for j, t in enumerate(THEMES)}}), dev, THEMES

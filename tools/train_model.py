@@ -73,7 +73,7 @@ def fit(progress: bool = True):
 
     import utenforskap as u
     from utenforskap.semantic import embed, get_encoder
-    from utenforskap.semantic.model import RULE_WEIGHT, context_texts
+    from utenforskap.semantic.model import RULE_WEIGHT, blend_decision, context_texts
     from utenforskap.semantic.training import C, fit_theme_model, out_of_fold_scores
 
     corpus, workshop = training_data()
@@ -103,7 +103,7 @@ def fit(progress: bool = True):
     in_corpus = np.arange(len(corpus))
     rules = u.code(corpus["text"].tolist(), context=False, semantic=False)[THEMES].to_numpy().astype(int)
     p_balanced = 1 / (1 + np.exp(-scores[in_corpus]))
-    combined = (1 - RULE_WEIGHT) * p_balanced + RULE_WEIGHT * rules >= 0.5
+    combined = blend_decision(scores[in_corpus], rules)
     Yc = Y[in_corpus]
     figures = {
         "rules": _macro_f1(Yc, rules),

@@ -516,10 +516,9 @@ class RuleCoder:
 
     def _embed_chunk(self, rows: pd.DataFrame, context: bool, meaning: dict) -> None:
         """Embed one chunk ("<context>: <statement>") and give its themes their probabilities."""
-        from .semantic import frame_contexts
+        from .semantic.model import statement_texts
 
-        contexts = frame_contexts(rows) if context else None
-        meaning["X"], meaning["p_chunk"] = self.semantic.probabilities(rows["text"].astype(str).tolist(), contexts)
+        meaning["X"], meaning["p_chunk"] = self.semantic.probabilities(statement_texts(rows, context))
         meaning["p"].append(meaning["p_chunk"])
 
     def _second_process(self, processes: int | None, n: int) -> bool:
@@ -623,23 +622,14 @@ def _semantic_note(semantic, *, semantic_asked: bool) -> str:
     return semantic.note
 
 
-def _rule_themes(evidence: list[dict], book: Codebook) -> set[str]:
-    """The themes the rule evidence (kept) speaks for: directly, or through a standalone sub-code."""
-    themes = set()
-    for e in evidence:
-        if not e["kept"]:
-            continue
-        code = book.codes[e["code"]]
-        if code.parent is None:
-            themes.add(code.id)
-        elif code.standalone:
-            themes.add(book.theme_of(code.id))
-    return themes
+#: how a note says the model set rule evidence aside ("model p=0.12 < 0.17")
+_OVERRULED = "model p="
 
 
 def rule_flags(evidence: list[dict], themes: Sequence[str], book: Codebook) -> list[bool]:
-    """Whether the rules spoke for each theme, in a coded statement's
-    evidence (also where the model then overruled them).
+    """Whether the rules spoke for each theme (directly or through a
+    standalone sub-code), in a statement's evidence: before the model was
+    merged in, or after it (also where the model then overruled them).
 
     Examples
     --------
@@ -652,7 +642,7 @@ def rule_flags(evidence: list[dict], themes: Sequence[str], book: Codebook) -> l
     for theme in themes:
         out.append(
             any(
-                e["method"] != "model" and _speaks_for(e["code"], theme, book) and (e["kept"] or "model p=" in e["note"])
+                e["method"] != "model" and _speaks_for(e["code"], theme, book) and (e["kept"] or _OVERRULED in e["note"])
                 for e in evidence
                 if e["code"] in book.codes
             )
@@ -674,9 +664,7 @@ def _with_model(lexical: list[list[dict]], p, X, semantic, book: Codebook):
     import numpy as np
 
     themes = semantic.themes
-    n = len(lexical)
-    rules = np.array([[t in fired for t in themes] for fired in (_rule_themes(ev, book) for ev in lexical)], dtype=bool)
-    rules = rules.reshape(n, len(themes))
+    rules = np.array([rule_flags(ev, themes, book) for ev in lexical], dtype=bool).reshape(len(lexical), len(themes))
     yes, sure = semantic.decide(p, rules)
     likes = semantic.likeness(X, yes)
     lower = semantic.lower
@@ -689,7 +677,7 @@ def _with_model(lexical: list[list[dict]], p, X, semantic, book: Codebook):
                 for e in evidence:
                     if e["kept"] and _speaks_for(e["code"], theme, book):
                         e["kept"] = False
-                        e["note"] = (e["note"] + "; " if e["note"] else "") + f"model {prob} < {lower[j]:.2f}"
+                        e["note"] = (e["note"] + "; " if e["note"] else "") + f"{_OVERRULED}{p[i, j]:.2f} < {lower[j]:.2f}"
                 evidence.append(_evidence(theme, "model", prob, kept=False, note=likes[j][i]))
             elif rules[i, j]:
                 evidence.append(_evidence(theme, "model", prob, note="model unsure: the rules decide"))

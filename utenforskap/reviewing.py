@@ -541,11 +541,9 @@ def _review_model(coded: pd.DataFrame, book, themes: list[str]):
     if not encoder:
         return None
     from .coding import rule_flags
-    from .semantic import frame_contexts
-    from .semantic.model import context_texts
+    from .semantic.model import statement_texts
 
-    contexts = frame_contexts(coded) if coded.attrs.get("context", True) else None
-    embedded = context_texts(coded["text"].astype(str).tolist(), contexts)
+    embedded = statement_texts(coded, coded.attrs.get("context", True))
     return _meaning(book, encoder, embedded, lambda wanted: [rule_flags(ev, wanted, book) for ev in coded["evidence"]])
 
 

@@ -105,11 +105,10 @@ class SemanticThemes:
     def id(self) -> str:
         return self.encoder.id
 
-    def probabilities(self, texts: Sequence[str], contexts: Sequence[str] | None = None, *, progress: bool = False):
-        """(embeddings, calibrated probabilities: one column per theme in ``self.themes``)."""
-        from .model import context_texts
-
-        X = embed(context_texts(texts, contexts), self.encoder, progress=progress)
+    def probabilities(self, texts: Sequence[str], *, progress: bool = False):
+        """(embeddings, calibrated probabilities: one column per theme in
+        ``self.themes``) of ``texts`` as embedded (:func:`~.model.statement_texts`)."""
+        X = embed(texts, self.encoder, progress=progress)
         if not self.themes:
             return X, np.zeros((len(X), 0))
         return X, self.model.predict_proba(X)[:, self.columns]

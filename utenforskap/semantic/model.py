@@ -26,7 +26,9 @@ __all__ = [
     "RULE_WEIGHT",
     "context_texts",
     "frame_contexts",
+    "statement_texts",
     "decision_probability",
+    "blend_decision",
 ]
 
 MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
@@ -82,6 +84,33 @@ def frame_contexts(frame) -> list[str] | None:
         section = "" if section is None or section != section else str(section).strip()
         out.append(f"{question} {section}".strip() if section else question)
     return out
+
+
+def statement_texts(frame, context: bool = True) -> list[str]:
+    """What the coder embeds for each statement of a frame: ``"<context>:
+    <statement>"`` with its question and sub-heading (:func:`frame_contexts`)
+    when ``context`` is on, else the statement alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> statement_texts(pd.DataFrame({"text": ["Mer tid."], "question_text": ["Spm. 1: Hva hjelper?"]}))
+    ['Hva hjelper?: Mer tid.']
+    """
+    return context_texts(frame["text"].astype(str).tolist(), frame_contexts(frame) if context else None)
+
+
+def blend_decision(scores: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """The combination as a blend, on balanced scores (logits):
+    ``(1 - RULE_WEIGHT) * p + RULE_WEIGHT * rule >= 0.5``; the same decision
+    :meth:`ThemeModel.decide` makes on calibrated probabilities.
+
+    Examples
+    --------
+    >>> blend_decision(np.array([2.0, 0.0, 0.0]), np.array([0, 1, 0])).tolist()
+    [True, True, False]
+    """
+    return (1 - RULE_WEIGHT) * _sigmoid(np.asarray(scores, dtype=float)) + RULE_WEIGHT * np.asarray(rules) >= 0.5
 
 
 def decision_probability(p: np.ndarray, sure: np.ndarray, coded: np.ndarray) -> np.ndarray:
