@@ -30,7 +30,9 @@ THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def training_data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(corpus, bundled workshop): text, context, source, kind, id, 0/1 per theme."""
+    """(corpus, bundled workshop): text, context, source, kind, id, 0/1 per
+    theme, and ``shown``: the text where an explanation may quote it (the
+    bundled workshop's), "" for the corpus's, which are named by id and source."""
     import utenforskap as u
     from utenforskap.semantic.model import frame_contexts
 
@@ -42,6 +44,7 @@ def training_data() -> tuple[pd.DataFrame, pd.DataFrame]:
             "context": [r.get("context") or "" for r in rows],
             "source": [r["source"] for r in rows],
             "kind": [r["kind"] for r in rows],
+            "shown": "",
             **{t: [int(t in r["themes"]) for r in rows] for t in THEMES},
         }
     )
@@ -55,6 +58,7 @@ def training_data() -> tuple[pd.DataFrame, pd.DataFrame]:
             "context": frame_contexts(workshop),
             "source": "data/raw/" + workshop["source"].map(lambda s: Path(str(s)).name),
             "kind": "workshop_notes",
+            "shown": workshop["text"],
             **{t: workshop[t].astype(int) for t in THEMES},
         }
     )
@@ -92,11 +96,7 @@ def fit(progress: bool = True):
         references={
             "ids": data["id"].tolist(),
             "sources": data["source"].tolist(),
-            # the bundled workshop's statements may be shown; the corpus's are named by id and source only
-            "texts": [
-                t if k == "workshop_notes" and i.startswith("workshop_") else ""
-                for t, k, i in zip(data["text"], data["kind"], data["id"])
-            ],
+            "texts": data["shown"].tolist(),
         },
     )
     # cross-source figures on the corpus: the rules (never tuned on it), the model, the combination
