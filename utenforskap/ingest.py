@@ -31,6 +31,7 @@ from ._docx import read_docx
 from ._grid import Grid, Row
 from ._lazy import lazy_module
 from .errors import InputError
+from .lang_nb import OUTPUT_FILES
 
 pd = lazy_module("pandas")
 
@@ -700,7 +701,7 @@ def _is_output_folder(folder: Path) -> bool:
     import json
 
     try:
-        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        metadata = json.loads((folder / OUTPUT_FILES["metadata"]).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(metadata, dict) and {"inputs", "statements", "pipeline"} <= metadata.keys()
