@@ -151,7 +151,7 @@ def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
     import spacy
 
     import utenforskap as u
-    from utenforskap.normalisation import normalise_parts
+    from utenforskap.text.normalisation import normalise_parts
 
     texts = realistic_statements(n, seed=0) if realistic else statements_for_benchmark(n)
     n_words = sum(len(t.split()) for t in texts)

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from utenforskap import charts, code
+from utenforskap import code
+from utenforskap.report import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +58,7 @@ def test_charts_need_no_display(tmp_path):
     import sys
 
     script = (
-        "import sys, utenforskap as u; from utenforskap.export import save_figure; "
+        "import sys, utenforskap as u; from utenforskap.exchange.files import save_figure; "
         "coded = u.code(u.read_workshop('data/raw')); "
         f"png, svg = save_figure(u.charts.group_heatmap(coded), {str(tmp_path / 'heatmap')!r}); "
         "print('matplotlib.pyplot' in sys.modules, png.read_bytes()[:8] == b'\\x89PNG\\r\\n\\x1a\\n', "
@@ -72,7 +73,7 @@ def test_charts_need_no_display(tmp_path):
 def test_charts_cap_what_they_draw_and_say_so():
     import pandas as pd
 
-    from utenforskap import charts
+    from utenforskap.report import charts
 
     n = charts.MAX_CATEGORIES + 25
     statements = pd.DataFrame(

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from utenforskap import CodebookError, load_codebook
-from utenforskap.codebook import default_codebook_path
+from utenforskap.coding.codebook import default_codebook_path
 
 
 def test_codebook_default_themes_and_subcodes():

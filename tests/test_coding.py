@@ -7,7 +7,7 @@ import pytest
 
 from utenforskap import agreement, code, code_matrix, coding_table
 from utenforskap.cli import main
-from utenforskap.lang_nb import note_nb
+from utenforskap.lang.nb.strings import note_nb
 
 FIXTURES = Path(__file__).parent / "fixtures"
 THEMES = ["barriers", "opportunities", "user_participation"]
@@ -115,7 +115,7 @@ def test_coding_structural_sections_and_questions(statements):
 
 
 def test_coding_structural_rules_can_be_switched_off(tmp_path, statements):
-    from utenforskap.codebook import default_codebook_path
+    from utenforskap.coding.codebook import default_codebook_path
 
     text = default_codebook_path().read_text(encoding="utf-8")
     text = text.replace("context:\n  sections: true\n  questions: true", "context:\n  sections: false\n  questions: false")

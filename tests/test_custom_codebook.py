@@ -78,7 +78,7 @@ def test_custom_codebook_review_and_sheets(custom, tmp_path):
 
 
 def test_custom_codebook_charts_and_report(custom):
-    from utenforskap.report import render_report
+    from utenforskap.report.html import render_report
 
     _, coded = custom
     figures = u.build_figures(coded)
@@ -92,7 +92,7 @@ def test_custom_codebook_charts_and_report(custom):
 def test_custom_codebook_word_report(custom, tmp_path):
     import docx
 
-    from utenforskap.word_report import write_word_report
+    from utenforskap.report.word import write_word_report
 
     _, coded = custom
     path = write_word_report(coded, u.build_tables(coded), {}, tmp_path / "r.docx")

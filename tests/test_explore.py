@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import utenforskap as u
-from utenforskap.explore import keyness, topics
+from utenforskap.explore.topics import keyness, topics
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = ["barriers", "opportunities", "user_participation"]

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from utenforskap import build_tables, code
-from utenforskap.export import atomic_write, formula_safe, write_csv, write_excel
-from utenforskap.report import render_report
+from utenforskap.exchange.files import atomic_write, formula_safe, write_csv, write_excel
+from utenforskap.report.html import render_report
 
 DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
 
@@ -62,7 +62,7 @@ def test_report_escapes_statement_text():
 
 
 def test_export_flat_leaves_the_frame_it_was_given_alone():
-    from utenforskap.export import flat
+    from utenforskap.exchange.files import flat
 
     frame = pd.DataFrame({"segment_id": ["a", "b"], "codes": [["barriers", "funding_resources"], []]})
     out = flat(frame)
@@ -73,7 +73,7 @@ def test_export_flat_leaves_the_frame_it_was_given_alone():
 def test_export_excel_cell_over_the_limit_is_cut_and_says_so(tmp_path):
     import warnings
 
-    from utenforskap.export import write_excel
+    from utenforskap.exchange.files import write_excel
 
     long = "ord " * 20_000
     with warnings.catch_warnings():

@@ -17,7 +17,7 @@ def test_analyse_figures_same_with_or_without_the_worker_process(
     what is missing, and the files are the same."""
     import os
 
-    from utenforskap import figures
+    from utenforskap.report import figures
 
     assert len(charts_in(forked_analysis)) == 6
     if failure == "silent child":
@@ -32,7 +32,7 @@ def test_analyse_figures_same_with_or_without_the_worker_process(
 
         monkeypatch.setattr(figures.FigureRenderer, "_render", render_only_here)
     fallback = tmp_path / "fallback"
-    with caplog.at_level("WARNING", logger="utenforskap.figures"):
+    with caplog.at_level("WARNING", logger="utenforskap.report.figures"):
         analyse(bundled_path, fallback, progress=False)
     assert "rendering here" in caplog.text
     assert charts_in(fallback) == charts_in(forked_analysis)
@@ -46,7 +46,7 @@ def test_analyse_figures_same_with_or_without_the_worker_process(
 @pytest.fixture
 def started_workers(monkeypatch):
     """The child processes analyse forks, recorded."""
-    from utenforskap.figures import FigureRenderer as worker_class
+    from utenforskap.report.figures import FigureRenderer as worker_class
 
     started = []
     original = worker_class.__init__
@@ -97,7 +97,7 @@ def test_analyse_renders_in_the_child_and_its_helper_not_here(tmp_path, bundled_
     figure would pay matplotlib's start-up)."""
     import os
 
-    from utenforskap import figures
+    from utenforskap.report import figures
 
     if not (os.cpu_count() or 1) > 1:
         pytest.skip("one core: the figures are drawn in this process")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from utenforskap import InputError, UtenforskapError, read_workshop
 from utenforskap.cli import main
-from utenforskap.ingest import STATEMENT_COLUMNS
+from utenforskap.read.workshop import STATEMENT_COLUMNS
 
 BAD = Path(__file__).parent / "bad_files"
 
@@ -227,7 +227,7 @@ def test_bad_files_20_mb_table(tmp_path):
 
 @pytest.mark.slow
 def test_bad_files_10000_questions_charts_are_capped(tmp_path):
-    from utenforskap.charts import MAX_CATEGORIES
+    from utenforskap.report.charts import MAX_CATEGORIES
     from utenforskap.workflow import analyse
 
     n = 10_000

@@ -7,8 +7,8 @@ import pytest
 
 import utenforskap as u
 from utenforskap import UtenforskapError
-from utenforskap.explore import keyness, topics
-from utenforskap.learn import SuggestCoder, evaluate, learning_curve
+from utenforskap.explore.topics import keyness, topics
+from utenforskap.review.suggest import SuggestCoder, evaluate, learning_curve
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = ["barriers", "opportunities", "user_participation"]

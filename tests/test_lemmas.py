@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import simplemma
 
-from utenforskap import lemmas
-from utenforskap.lang_nb import LEMMA_OVERRIDES
-from utenforskap.lemmas import CompoundLemmas, is_known_word, lemmatize_word
+from utenforskap.lang.nb.words import LEMMA_OVERRIDES
+from utenforskap.text import lemmas
+from utenforskap.text.lemmas import CompoundLemmas, is_known_word, lemmatize_word
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,7 +100,7 @@ def test_a_process_turns_to_the_fast_path_after_many_unknown_words(tmp_path):
     its user cache (once per machine) and uses them; the lemmas stay the
     same. Run in a fresh interpreter with an empty cache."""
     code = (
-        "import json, sys, utenforskap.lemmas as L; L.FAST_AFTER = 5; "
+        "import json, sys, utenforskap.text.lemmas as L; L.FAST_AFTER = 5; "
         "words = json.loads(sys.stdin.read()); print(json.dumps([L.lemmatize_word(w) for w in words]))"
     )
     words = ["ungdomsbolighjelpene", "kvalifiseringsløpsplanen", "arbeidsinkluderingsarenaene"] * 1 + [

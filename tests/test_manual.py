@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from utenforskap import InputError, agreement, read_manual_coding, write_coding_sheet
-from utenforskap.manual import SHEET
+from utenforskap.exchange.coding_sheet import SHEET
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from utenforskap.matrices import TOTAL, code_counts, cooccurrence, framework_matrix
+from utenforskap.explore.matrices import TOTAL, code_counts, cooccurrence, framework_matrix
 
 CODES = ["barriers", "opportunities", "user_participation"]
 

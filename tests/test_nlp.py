@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 import spacy
 
-import utenforskap.nlp as nlp_module
+import utenforskap.text.pipeline as nlp_module
 from utenforskap import UtenforskapError, get_pipeline
-from utenforskap.lemmas import lemmatize_word
-from utenforskap.nlp import EMBEDDED, describe_pipeline
+from utenforskap.text.lemmas import lemmatize_word
+from utenforskap.text.pipeline import EMBEDDED, describe_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Coding with a forked tokenizer (utenforskap.parallel) gives what coding in
+"""Coding with a forked tokenizer (utenforskap.text._worker) gives what coding in
 one process gives, falls back when the worker fails, and is used only where
 asked for or worth it."""
 
@@ -6,8 +6,9 @@ import pinned_coding as pinned
 import pytest
 from pandas.testing import assert_frame_equal
 
-from utenforskap import code, load_codebook, parallel
-from utenforskap.parallel import fork_is_safe
+from utenforskap import code, load_codebook
+from utenforskap.text import _worker as parallel
+from utenforskap.text._worker import fork_is_safe
 
 needs_fork = pytest.mark.skipif(not fork_is_safe(), reason="a fork is not safe here (platform, one core or threads)")
 
@@ -53,7 +54,7 @@ def test_a_failing_worker_leaves_the_rest_to_this_process(synthetic, monkeypatch
         serve(conn, parent_end, words, chunks[:1], normalised_of, batch_size)  # closes the connection after one chunk
 
     monkeypatch.setattr(parallel, "_serve", one_chunk_then_fail)
-    with caplog.at_level("WARNING", logger="utenforskap.parallel"):
+    with caplog.at_level("WARNING", logger="utenforskap.text._worker"):
         two = code(texts, context=False, processes=2, codebook=book, semantic=False)
     assert "coding goes on in this one" in caplog.text
     assert_frame_equal(one, two)

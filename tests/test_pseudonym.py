@@ -20,13 +20,9 @@ import pytest
 import spacy
 
 import utenforskap as u
-from utenforskap import (
-    UtenforskapError,
-    pseudonymise,
-    unreplaced_names,
-)
+from utenforskap import UtenforskapError, pseudonymise, unreplaced_names
 from utenforskap.cli import main
-from utenforskap.identifiers import find_identifiers, valid_account, valid_fodselsnummer
+from utenforskap.privacy.identifiers import find_identifiers, valid_account, valid_fodselsnummer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TUNING_PEOPLE = [
@@ -58,7 +54,7 @@ HELDOUT_PEOPLE = [
 _TOK = re.compile(r"\[[A-ZØ]+-\d+\]|[\w.@+-]*\w|[^\w\s]")
 
 
-def _parse(line):
+def parse_codebook(line):
     clean, marks, pos = "", [], 0
     for m in re.finditer(r"\{([^}]*)\}", line):
         clean += line[pos : m.start()]
@@ -71,7 +67,7 @@ def _parse(line):
 def score(path, people):
     """(names replaced, names, identifiers replaced, identifiers, sentences with a false positive, sentences, misses)."""
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    parsed = [_parse(line) for line in lines]
+    parsed = [parse_codebook(line) for line in lines]
     with pytest.warns(UserWarning, match="fødselsnummer"):
         out, _, _ = pseudonymise([c for c, _ in parsed], names=people)
     names = hits = idents = ident_hits = false = 0

@@ -8,7 +8,7 @@ import pytest
 
 import utenforskap as u
 from utenforskap import UtenforskapError, code, read_qdpx, write_qdc, write_qdpx
-from utenforskap.refiqda import CODEBOOK_NS, PROJECT_NS
+from utenforskap.exchange.refiqda import CODEBOOK_NS, PROJECT_NS
 
 SCHEMAS = Path(__file__).resolve().parent / "fixtures" / "refi-qda"  # vendored (MIT), see its README
 

@@ -22,7 +22,7 @@ import json, os, sys
 import dask.dataframe as dd
 import distributed
 import utenforskap as u
-from utenforskap.scale import code_partitions
+from utenforskap.coding.scale import code_partitions
 
 if __name__ == "__main__":
     statements = u.read_workshop(sys.argv[1])
@@ -50,7 +50,7 @@ def test_code_on_a_local_cluster_equals_one_process(bundled_path, tmp_path):
 
 
 def test_code_partitions_needs_ids():
-    from utenforskap.scale import code_partitions
+    from utenforskap.coding.scale import code_partitions
 
     frame = dd.from_pandas(pd.DataFrame({"text": ["Et utsagn."]}), npartitions=1)
     with pytest.raises(u.UtenforskapError, match="needs a 'segment_id' column"):
@@ -58,7 +58,7 @@ def test_code_partitions_needs_ids():
 
 
 def test_partitions_equal_one_process(statements):
-    from utenforskap.scale import code_partitions
+    from utenforskap.coding.scale import code_partitions
 
     coded = code_partitions(dd.from_pandas(statements, npartitions=3)).compute(scheduler="synchronous")
     expected = u.code(statements)

@@ -109,7 +109,7 @@ def test_semantic_coding_says_how_each_theme_was_decided():
     model_records = [e for e in coded.loc[0, "evidence"] if e["method"] == "model" and e["code"] == "barriers"]
     assert model_records and model_records[0]["kept"]
     # the Norwegian explanation names the most similar labelled statements
-    nb = u.lang_nb.why_nb(coded.loc[0, "evidence"], u.codebook_of(coded))
+    nb = u.lang.nb.why_nb(coded.loc[0, "evidence"], u.codebook_of(coded))
     assert "modellen, sannsynlighet" in nb and "som: " in nb
 
 

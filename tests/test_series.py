@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from utenforskap import analyse
-from utenforskap.lang_nb import OUTPUT_FILES
+from utenforskap.lang.nb.strings import OUTPUT_FILES
 
 STATEMENTS = [
     "Mangel på penger er en hindring for samarbeidet",

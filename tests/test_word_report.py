@@ -10,7 +10,7 @@ import docx
 import pytest
 
 import utenforskap as u
-from utenforskap.lang_nb import uncoded
+from utenforskap.coding.coder import uncoded
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python tools/check_lemmas.py [--compounds N]
 
-Compares :class:`utenforskap.lemmas.CompoundLemmas` with simplemma's own
+Compares :class:`utenforskap.text.lemmas.CompoundLemmas` with simplemma's own
 lemmatizer (its in-memory default, the reference) on every key of simplemma's
 Bokmål and Nynorsk dictionaries and on N made-up compounds (two or three
 dictionary words and an ending), and prints how many words each path handled
@@ -20,13 +20,13 @@ import time
 
 import simplemma
 
-from utenforskap import lemmas
+from utenforskap.text import lemmas
 
 ENDINGS = ["", "en", "ene", "et", "er", "s", "a", "ane", "ar", "ast", "ing", "ingane", "heten"]
 
 
 def reference(word: str) -> str:
-    """simplemma's lemma as :func:`utenforskap.lemmas.lemmatize_word` chooses it."""
+    """simplemma's lemma as :func:`utenforskap.text.lemmas.lemmatize_word` chooses it."""
     if not simplemma.is_known(word, lang="nb") and simplemma.is_known(word, lang="nn"):
         return simplemma.lemmatize(word, lang="nn").lower()
     return simplemma.lemmatize(word, lang="nb").lower()

@@ -13,41 +13,46 @@ Examples
 True
 """
 
-from . import charts
-from .codebook import (
+from .coding import (
     Codebook,
-    codebook_markdown,
+    RuleCoder,
+    agreement,
+    code,
+    code_matrix,
+    codebook_nynorsk_gaps,
     codebook_of,
-    from_quanteda_yaml,
+    codebook_pattern_problems,
+    coding_table,
     load_codebook,
+    nynorsk_variants,
+    pattern_matches,
+)
+from .errors import CodebookError, InputError, UtenforskapError
+from .exchange import (
+    codebook_markdown,
+    from_quanteda_yaml,
+    read_manual_coding,
+    read_qdpx,
     read_quanteda_dictionary,
     to_quanteda_yaml,
     to_taguette_csv,
+    write_coding_sheet,
+    write_parquet,
+    write_qdc,
+    write_qdpx,
 )
-from .coding import RuleCoder, code, coding_table
-from .concordance import kwic
-from .errors import CodebookError, InputError, UtenforskapError
-from .explore import keyness, topics
-from .export import write_parquet
-from .figures import build_figures, render_figures
-from .ingest import read_workshop
-from .manual import read_manual_coding, write_coding_sheet
-from .matrices import code_counts, cooccurrence, framework_matrix
-from .nlp import describe_pipeline, get_pipeline
-from .normalisation import normalise, normalise_text
-from .patterns import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
-from .pseudonym import NAME_COLUMNS, pseudonymise, unreplaced_names
-from .refiqda import read_qdpx, write_qdc, write_qdpx
-from .reliability import agreement, code_matrix
-from .review import review_queue, review_simulation, write_review_sheet
-from .reviewing import ReviewSession, simulate_review
-from .tables import build_tables
+from .explore import code_counts, cooccurrence, framework_matrix, keyness, kwic, topics
+from .privacy import NAME_COLUMNS, pseudonymise, unreplaced_names
+from .read import read_workshop
+from .report import build_figures, build_tables, charts, render_figures
+from .review import ReviewSession, review_queue, review_simulation, simulate_review, write_review_sheet
+from .text import describe_pipeline, get_pipeline, normalise, normalise_text
 from .workflow import Analysis, analyse
 
 __version__ = "0.1.0"
 
 # scikit-learn is imported only when the supervised coder is first used
-_LAZY = {"SuggestCoder": "learn", "evaluate": "learn", "learning_curve": "learn", "code_partitions": "scale"}
+_LAZY = {"SuggestCoder": "review", "evaluate": "review", "learning_curve": "review", "code_partitions": "coding"}
 
 
 def __getattr__(name):

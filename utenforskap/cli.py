@@ -14,13 +14,13 @@ import sys
 import warnings
 from pathlib import Path
 
-from .concordance import kwic
 from .errors import UtenforskapError
-from .export import write_csv
-from .ingest import read_workshop
-from .nlp import describe_pipeline, get_pipeline
-from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
-from .reviewing import ReviewSession
+from .exchange import write_csv
+from .explore import kwic
+from .privacy import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
+from .read import read_workshop
+from .review import ReviewSession
+from .text import describe_pipeline, get_pipeline
 from .workflow import analyse, code_files
 
 __all__ = ["main", "run"]
@@ -130,7 +130,7 @@ def _cmd_review(args) -> None:
         if not args.inputs:
             raise UtenforskapError(f"no review in {folder} yet: start one with --from INPUT... (the workshop files)")
         from .coding import code
-        from .ingest import read_workshop
+        from .read import read_workshop
 
         session = ReviewSession(
             code(

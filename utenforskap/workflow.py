@@ -15,20 +15,28 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from ._progress import progress_bar
-from .codebook import CodebookLike, codebook_markdown, load_codebook, to_quanteda_yaml, to_taguette_csv
-from .coding import RuleCoder, code, coding_table
+from .coding import CodebookLike, RuleCoder, code, coding_table, load_codebook
 from .errors import UtenforskapError
-from .export import atomic_write, csv_rows, current_umask, write_csv, write_excel, write_parquet, write_text
-from .figures import FigureRenderer
-from .ingest import expand_paths, read_workshop
-from .lang_nb import CHART_FOLDER, OUTPUT_FILES, PROGRESS_TEXT, TABLE_TITLES, WORKBOOK_SHEETS, chart_file, display_table, why_nb
-from .manual import write_coding_sheet
-from .pseudonym import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
-from .refiqda import write_qdc, write_qdpx
-from .report import render_report
+from .exchange import (
+    atomic_write,
+    codebook_markdown,
+    csv_rows,
+    current_umask,
+    to_quanteda_yaml,
+    to_taguette_csv,
+    write_coding_sheet,
+    write_csv,
+    write_excel,
+    write_parquet,
+    write_qdc,
+    write_qdpx,
+    write_text,
+)
+from .lang.nb import CHART_FOLDER, OUTPUT_FILES, PROGRESS_TEXT, TABLE_TITLES, WORKBOOK_SHEETS, chart_file, display_table, why_nb
+from .privacy import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
+from .read import expand_paths, read_workshop
+from .report import SPECS, FigureRenderer, build_tables, render_report, write_word_report
 from .review import review_queue, write_review_sheet
-from .tables import SPECS, build_tables
-from .word_report import write_word_report
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -103,7 +111,7 @@ def analyse(
     output_dir : str or Path
         Created if needed; files of the same names are replaced, others
         left alone.  Written (names from
-        :data:`utenforskap.lang_nb.OUTPUT_FILES`): the statements
+        :data:`utenforskap.lang.nb.strings.OUTPUT_FILES`): the statements
         ``utsagn.csv``, the coding ``utsagn_kodet.csv`` and ``kodinger.csv``
         (one row per statement x code), one CSV per matrix
         (``gruppe_tema.csv`` ...), the workbook ``analyse.xlsx``, charts in
@@ -341,7 +349,7 @@ def code_files(
     inputs : str, Path or list
         Workshop files or folders.
     output : str or Path
-        The coded statements (CSV, as :func:`utenforskap.export.write_csv`).
+        The coded statements (CSV, as :func:`utenforskap.exchange.files.write_csv`).
     long_output : str or Path, optional
         Also write one row per statement x code.
     sheet, table, max_part_mb : optional

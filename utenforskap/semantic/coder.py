@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .embedding import embed
-from .encoder import EncoderUnavailable, get_encoder
+from .encoder import Encoder, EncoderUnavailable, get_encoder
 from .model import ThemeModel, load_shipped_model
 
 __all__ = ["SemanticThemes", "semantic_themes"]
@@ -57,7 +58,7 @@ class SemanticThemes:
         Empty, or why some or all themes are left to the rules.
     """
 
-    def __init__(self, themes: Sequence[str], *, encoder=None, model: ThemeModel | None = None):
+    def __init__(self, themes: Sequence[str], *, encoder: Encoder | str | None = None, model: ThemeModel | None = None):
         self.encoder = get_encoder(encoder)
         self.model = model or load_shipped_model(self.encoder.id)
         self._notes: dict[tuple, str] = {}  # neighbours -> their note, shared by every statement they explain
@@ -75,7 +76,7 @@ class SemanticThemes:
         else:
             self.note = ""
 
-    def definition_vectors(self, book) -> dict[str, np.ndarray]:
+    def definition_vectors(self, book: Any) -> dict[str, np.ndarray]:
         """Per zero-shot theme, the embedding of ``"<label>: <definition>"``
         (its inclusion criteria too, where the codebook has them)."""
         texts = {}
@@ -143,7 +144,7 @@ class SemanticThemes:
 _LOADED: dict[str, SemanticThemes | None] = {}
 
 
-def semantic_themes(themes: Sequence[str], encoder=None) -> SemanticThemes | None:
+def semantic_themes(themes: Sequence[str], encoder: Encoder | str | None = None) -> SemanticThemes | None:
     """The semantic side for a codebook's themes, or None with one warning
     line when the encoder cannot be loaded (coding goes on by the rules).
 

@@ -79,7 +79,7 @@ def embed(
     bar = None
     if progress and len(unique) > _BATCH:
         from .._progress import progress_bar
-        from ..lang_nb import PROGRESS_TEXT
+        from ..lang.nb import PROGRESS_TEXT
 
         bar = progress_bar(total=len(unique), desc=PROGRESS_TEXT["embedding"], unit=PROGRESS_TEXT["statement"])
     pending: list[tuple[list[str], np.ndarray]] = []  # batches not yet written to the cache

@@ -16,8 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ThemeModel",
@@ -62,7 +66,7 @@ def context_texts(texts: Sequence[str], contexts: Sequence[str] | None = None) -
 _QUESTION_LABEL = re.compile(r"^\s*(?:spm|spørsmål|sp|q)\.?\s*\d+\s*[:.)]\s*", re.IGNORECASE)
 
 
-def frame_contexts(frame) -> list[str] | None:
+def frame_contexts(frame: pd.DataFrame) -> list[str] | None:
     """The context of each statement in a statements frame: its question
     (without a label such as "Spm. 2:") and the sub-heading it stands under,
     or None when the frame has neither column.
@@ -86,7 +90,7 @@ def frame_contexts(frame) -> list[str] | None:
     return out
 
 
-def statement_texts(frame, context: bool = True) -> list[str]:
+def statement_texts(frame: pd.DataFrame, context: bool = True) -> list[str]:
     """What the coder embeds for each statement of a frame: ``"<context>:
     <statement>"`` with its question and sub-heading (:func:`frame_contexts`)
     when ``context`` is on, else the statement alone.

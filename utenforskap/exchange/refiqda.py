@@ -1,0 +1,366 @@
+"""REFI-QDA export (``.qdpx`` project, ``.qdc`` codebook) and read-back.
+
+The REFI-QDA standard (www.qdasoftware.org) is how NVivo, ATLAS.ti, MAXQDA
+and QualCoder exchange projects.  The project written here holds:
+
+* one text source per workshop and group (or, with ``layout="workshop"``,
+  per workshop): the title, the group, then each question as a heading line
+  and every statement on its own line;
+* one ``PlainTextSelection`` per statement (named by its ``segment_id``,
+  positions in Unicode code points, a description saying where it stands and
+  its codes), with one ``Coding`` per assigned code;
+* the codebook as nested codes, with the definition, inclusion and exclusion
+  notes and examples in each code's ``Description``;
+* a case per group (linking its source) and per question (linking the
+  statements), so matrices can be rebuilt in the QDA tool, and a
+  ``Workshop`` variable;
+* sources, selections and codings with their creating user and date (the
+  input files' modification time, so the same input gives the same file).
+
+GUIDs are derived from names (UUID 5), so the same input gives the same
+project, and the zip entries carry a fixed date.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .._lazy import lazy_module
+from ..coding import Codebook, CodebookLike, codebook_of, load_codebook
+from ..errors import InputError, UtenforskapError
+from ..lang.nb import QDA_TEXT
+from .files import atomic_write
+
+pd = lazy_module("pandas")
+
+__all__ = ["write_qdpx", "write_qdc", "read_qdpx", "project_xml", "codebook_xml", "PROJECT_NS", "CODEBOOK_NS", "LAYOUTS"]
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_BASE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/utenforskap")
+_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+
+
+def _guid(*parts) -> str:
+    return str(uuid.uuid5(_BASE, "\x1f".join(map(str, parts))))
+
+
+def _description(book: Codebook, code_id: str) -> str:
+    code = book.codes[code_id]
+    lines = [code.definition]
+    if code.include:
+        lines.append(f"Inkluder: {code.include}")
+    if code.exclude:
+        lines.append(f"Ekskluder: {code.exclude}")
+    if code.examples:
+        lines.append("Eksempler: " + " | ".join(code.examples))
+    lines.append(f"Kode-id: {code.id}")
+    return "\n".join(line for line in lines if line)
+
+
+def _codes_element(parent: ET.Element, ns: str, book: Codebook) -> dict[str, str]:
+    """Nested ``Codes/Code`` elements; returns code id -> guid."""
+    guids = {}
+    codes = ET.SubElement(parent, f"{{{ns}}}Codes")
+
+    def add(into: ET.Element, code_id: str, colour: str) -> None:
+        guids[code_id] = _guid("code", code_id)
+        element = ET.SubElement(
+            into, f"{{{ns}}}Code", guid=guids[code_id], name=book.label(code_id), isCodable="true", color=colour
+        )
+        ET.SubElement(element, f"{{{ns}}}Description").text = _description(book, code_id)
+        for child in book.codes[code_id].children:
+            add(element, child, colour)
+
+    for i, theme in enumerate(book.themes):
+        add(codes, theme, _COLOURS[i % len(_COLOURS)])
+    return guids
+
+
+def codebook_xml(codebook: CodebookLike | None = None) -> bytes:
+    """The codebook as a REFI-QDA ``.qdc`` document (UTF-8 XML)."""
+    book = load_codebook(codebook)
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", origin="utenforskap")
+    _codes_element(root, CODEBOOK_NS, book)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _source_text(statements: pd.DataFrame, by_group: bool) -> tuple[str, list[tuple[str, int, int]]]:
+    """The text of one source (a workshop, or one group of it), and
+    (segment_id, start, end) of each statement in code points."""
+    parts: list[str] = []
+    spans = []
+    length = 0
+
+    def add(line: str) -> int:
+        nonlocal length
+        start = length
+        parts.append(line + "\n")
+        length += len(line) + 1
+        return start
+
+    title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else ""
+    if title:
+        add(title)
+    if by_group and "group" in statements.columns:
+        add(f"Gruppe {statements['group'].iat[0]}")
+    previous = (None, None, None)
+    for row in statements.itertuples(index=False):
+        group, question = getattr(row, "group", ""), getattr(row, "question", "")
+        section = getattr(row, "section", "") or ""
+        if (group, question) != previous[:2]:
+            add("")
+            question_line = getattr(row, "question_text", "") or f"Spm. {question}"
+            if by_group:
+                add(str(question_line))
+            else:
+                add(f"Gruppe {group}" + (f" – {question_line}" if question != "" else ""))
+            previous = (group, question, None)
+        if section and section != previous[2]:
+            add(f"{section}:")
+        previous = (group, question, section)
+        start = add(row.text)
+        spans.append((row.segment_id, start, start + len(row.text)))
+    return "".join(parts), spans
+
+
+#: When no input file date is known (the project stays byte-identical for the same input).
+_FIXED_DATE = "2020-01-01T00:00:00Z"
+
+
+def _created(coded: pd.DataFrame, source_files) -> str:
+    """The creation date of a source: the newest modification time of its
+    input files (recorded by :func:`utenforskap.read_workshop`), else a fixed
+    date."""
+    dates = coded.attrs.get("modified", {}) if hasattr(coded, "attrs") else {}
+    known = [dates[f] for f in dict.fromkeys(source_files) if f in dates]
+    return max(known) if known else _FIXED_DATE
+
+
+def _selection_description(row, book: Codebook) -> str:
+    """What a QDA tool shows for a statement's selection (never empty: an
+    uncoded statement would otherwise arrive as an empty annotation)."""
+    codes = [book.label(c) for c in (getattr(row, "codes", None) or []) if c in book.codes]
+    return QDA_TEXT["selection"].format(
+        segment_id=row.segment_id,
+        group=getattr(row, "group", ""),
+        question=getattr(row, "question", ""),
+        codes=", ".join(codes) if codes else QDA_TEXT["no_codes"],
+    )
+
+
+#: Layouts of :func:`write_qdpx`.
+LAYOUTS = ("group", "workshop")
+
+
+def project_xml(
+    coded: pd.DataFrame, codebook: CodebookLike | None = None, name: str = "utenforskap", layout: str = "group"
+) -> tuple[bytes, dict[str, str]]:
+    """The ``project.qde`` XML and the source texts (file name -> text)."""
+    if layout not in LAYOUTS:
+        raise UtenforskapError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, got {layout!r}")
+    book = codebook_of(coded, codebook)
+    ET.register_namespace("", PROJECT_NS)
+    q = f"{{{PROJECT_NS}}}"
+    user = _guid("user", "utenforskap")
+    root = ET.Element(f"{q}Project", name=name, origin="utenforskap", creatingUserGUID=user)
+    users = ET.SubElement(root, f"{q}Users")
+    ET.SubElement(users, f"{q}User", guid=user, name="utenforskap (automatisk koding)", id="utenforskap")
+    codebook_element = ET.SubElement(root, f"{q}CodeBook")
+    guids = _codes_element(codebook_element, PROJECT_NS, book)
+    variables = ET.SubElement(root, f"{q}Variables")
+    workshop_var = _guid("variable", "workshop")
+    ET.SubElement(variables, f"{q}Variable", guid=workshop_var, name="Workshop", typeOfVariable="Text")
+    cases = ET.SubElement(root, f"{q}Cases")
+    sources = ET.SubElement(root, f"{q}Sources")
+    files: dict[str, str] = {}
+    case_members: dict[tuple, list[tuple[str, str]]] = {}  # (workshop, kind, value) -> [(ref kind, guid)]
+    frame = coded if "workshop" in coded.columns else coded.assign(workshop=name)
+    by_group = layout == "group" and "group" in frame.columns
+    keys = ["workshop", "group"] if by_group else ["workshop"]
+    for key, statements in frame.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        workshop = key[0]
+        text, spans = _source_text(statements, by_group)
+        source_guid = _guid("source", *key) if by_group else _guid("source", workshop)
+        files[f"{source_guid}.txt"] = text
+        title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
+        source_name = f"{workshop} – Gruppe {key[1]}" if by_group else str(workshop)
+        created = _created(coded, statements["source"] if "source" in statements.columns else [])
+        source = ET.SubElement(
+            sources,
+            f"{q}TextSource",
+            guid=source_guid,
+            name=source_name,
+            plainTextPath=f"internal://{source_guid}.txt",
+            creatingUser=user,
+            creationDateTime=created,
+            modifyingUser=user,
+            modifiedDateTime=created,
+        )
+        ET.SubElement(source, f"{q}Description").text = f"{title}" + (
+            QDA_TEXT["source_group"].format(group=key[1]) if by_group else ""
+        )
+        if by_group:
+            case_members.setdefault((workshop, QDA_TEXT["group_case"], key[1]), []).append(("SourceRef", source_guid))
+        for (segment_id, start, end), row in zip(spans, statements.itertuples(index=False)):
+            selection_guid = _guid("selection", segment_id)
+            selection = ET.SubElement(
+                source,
+                f"{q}PlainTextSelection",
+                guid=selection_guid,
+                name=segment_id,
+                startPosition=str(start),
+                endPosition=str(end),
+                creatingUser=user,
+                creationDateTime=created,
+            )
+            ET.SubElement(selection, f"{q}Description").text = _selection_description(row, book)
+            for code_id in getattr(row, "codes", []) or []:
+                if code_id in guids:
+                    coding = ET.SubElement(
+                        selection,
+                        f"{q}Coding",
+                        guid=_guid("coding", segment_id, code_id),
+                        creatingUser=user,
+                        creationDateTime=created,
+                    )
+                    ET.SubElement(coding, f"{q}CodeRef", targetGUID=guids[code_id])
+            if hasattr(row, "group") and not by_group:
+                case_members.setdefault((workshop, QDA_TEXT["group_case"], row.group), []).append(
+                    ("SelectionRef", selection_guid)
+                )
+            if hasattr(row, "question"):
+                case_members.setdefault((workshop, QDA_TEXT["question_case"], row.question), []).append(
+                    ("SelectionRef", selection_guid)
+                )
+    for (workshop, kind, value), members in case_members.items():
+        case = ET.SubElement(cases, f"{q}Case", guid=_guid("case", workshop, kind, value), name=f"{workshop}: {kind} {value}")
+        vv = ET.SubElement(case, f"{q}VariableValue")
+        ET.SubElement(vv, f"{q}VariableRef", targetGUID=workshop_var)
+        ET.SubElement(vv, f"{q}TextValue").text = str(workshop)
+        for ref, member in members:
+            ET.SubElement(case, f"{q}{ref}", targetGUID=member)
+    if not len(cases):
+        root.remove(cases)
+    ET.SubElement(root, f"{q}Description").text = QDA_TEXT["project"].format(
+        codebook=book.title, pipeline=coded.attrs.get("pipeline", "")
+    )
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
+
+
+def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
+
+    with atomic_write(path, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return path
+
+
+def write_qdpx(
+    coded: pd.DataFrame, path: str | Path, name: str | None = None, layout: str = "group", *, codebook: CodebookLike | None = None
+) -> Path:
+    """Write a REFI-QDA project (``.qdpx``) of coded statements.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Output of :func:`utenforskap.code` (needs ``segment_id``, ``text``
+        and ``codes``; uses ``workshop``, ``group``, ``question``, ``section``
+        where present).
+    path : str or Path
+        The ``.qdpx`` file.
+    name : str, optional
+        Project name; by default the file stem.
+    layout : {"group", "workshop"}
+        ``group`` (default): one text source per workshop and group, and a
+        group case links its source (``SourceRef``, which every tool reads,
+        QualCoder included); ``workshop``: one text source per workshop, group
+        cases link the statements' selections (``SelectionRef``, which
+        QualCoder ignores).  Question cases always link selections.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile, utenforskap as u
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "prosjekt.qdpx"
+    >>> _ = write_qdpx(u.code(u.read_workshop("data/raw")), out)
+    >>> sorted({n.split("/")[0] for n in zipfile.ZipFile(out).namelist()})
+    ['project.qde', 'sources']
+    """
+    path = Path(path)
+    xml, files = project_xml(coded, codebook, name or path.stem, layout=layout)
+    entries = {"project.qde": xml}
+    entries.update({f"sources/{file}": text.encode("utf-8") for file, text in files.items()})
+    return _write_zip(path, entries)
+
+
+def write_qdc(path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
+    """Write the codebook alone as a REFI-QDA ``.qdc`` file."""
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        fh.write(codebook_xml(codebook))
+    return path
+
+
+def read_qdpx(path: str | Path, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
+    """Read the codings back from a ``.qdpx`` project (ours, or ours edited
+    in a QDA tool).
+
+    Every coded selection is mapped to the statements it overlaps (the
+    statements are the selections named by a segment id, as written by
+    :func:`write_qdpx`); codes are mapped to code ids by the ``Kode-id`` line
+    of their description, else by their name (the codebook label).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id`` and ``codes`` (code ids in codebook order), one row
+        per statement in the project.
+    """
+    path = Path(path)
+    book = load_codebook(codebook)
+    by_label = {book.label(c): c for c in book.codes}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ET.fromstring(archive.read("project.qde"))
+    except FileNotFoundError:
+        raise InputError("file not found", path) from None
+    except (zipfile.BadZipFile, KeyError, ET.ParseError) as exc:
+        raise InputError(f"not a REFI-QDA project ({exc})", path) from None
+    q = f"{{{PROJECT_NS}}}"
+    code_ids: dict[str, str] = {}
+    for element in root.iter(f"{q}Code"):
+        description = element.findtext(f"{q}Description") or ""
+        tagged = [line.split(":", 1)[1].strip() for line in description.splitlines() if line.startswith("Kode-id:")]
+        code_ids[element.get("guid")] = tagged[0] if tagged else by_label.get(element.get("name"), element.get("name"))
+    rows = []
+    for source in root.iter(f"{q}TextSource"):
+        selections = list(source.iter(f"{q}PlainTextSelection"))
+        # the statements: selections whose guid is the one write_qdpx derives from their name
+        statements = [
+            (s.get("name"), int(s.get("startPosition")), int(s.get("endPosition")))
+            for s in selections
+            if s.get("name") and s.get("guid") == _guid("selection", s.get("name"))
+        ]
+        codes: dict[str, set[str]] = {sid: set() for sid, _, _ in statements}
+        for selection in selections:
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            refs = [c.find(f"{q}CodeRef").get("targetGUID") for c in selection.findall(f"{q}Coding")]
+            for sid, s, e in statements:
+                if s < end and start < e:
+                    codes[sid].update(code_ids.get(ref, ref) for ref in refs)
+        order = {c: i for i, c in enumerate(book.codes)}
+        rows.extend(
+            {"segment_id": sid, "codes": sorted(codes[sid], key=lambda c: (order.get(c, len(order)), c))}
+            for sid, _, _ in statements
+        )
+    return pd.DataFrame(rows, columns=["segment_id", "codes"])

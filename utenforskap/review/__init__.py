@@ -1,0 +1,37 @@
+"""Review: the static queue, the learning review session and the supervised suggestions."""
+
+from .queue import review_queue, review_simulation, write_review_sheet
+from .session import ReviewSession, simulate_review
+
+# scikit-learn is imported only when the supervised coder is first used
+_LAZY = {
+    "SuggestCoder": "suggest",
+    "Lemmatizer": "suggest",
+    "evaluate": "suggest",
+    "learning_curve": "suggest",
+    "labels_from": "suggest",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "Lemmatizer",
+    "ReviewSession",
+    "SuggestCoder",
+    "evaluate",
+    "labels_from",
+    "learning_curve",
+    "review_queue",
+    "review_simulation",
+    "simulate_review",
+    "write_review_sheet",
+]
