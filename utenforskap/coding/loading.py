@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._lazy import lazy_module
@@ -182,97 +183,201 @@ def _pattern_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _parse_code(
-    code_id: str, node: _Node, parent: str | None, level: int, trail: list[str], path: str, out: dict, lines: dict
-) -> None:
-    trail = [*trail, code_id]
-    if not _ID.match(code_id):
-        raise CodebookError(f"{entry_place(trail)}code id {code_id!r} must be one word (letters, digits, _)", path, node.line)
-    if code_id in out:
-        raise CodebookError(f"{entry_place(trail)}duplicate code id {code_id!r} (also at line {lines[code_id]})", path, node.line)
-    _check_keys(node, _CODE_KEYS, trail, path)
-    v = node.value
-    code = Code(
-        id=code_id, label=_text(v.get("label"), [*trail, "label"], path) or code_id, parent=parent, level=level, line=node.line
-    )
-    code.definition = _text(v.get("definition"), [*trail, "definition"], path)
-    code.include = _text(v.get("include"), [*trail, "include"], path)
-    code.exclude = _text(v.get("exclude"), [*trail, "exclude"], path)
-    if "examples" in v:
-        code.examples = [" ".join(s.split()) for s, _ in _strings(v["examples"], [*trail, "examples"], path)]
-    for key in ("patterns", "exclude_patterns"):
-        if key in v:
-            items = _strings(v[key], [*trail, key], path)
-            if not items:
-                raise CodebookError(f"{entry_place([*trail, key])}empty list of patterns", path, v[key].line)
-            seen: dict[str, int] = {}
-            for text, line in items:
-                norm = _pattern_key(text)
-                if norm in seen:
-                    warnings.warn(
-                        f"{path}:{line}: {entry_place([*trail, key])}pattern {text!r} is listed twice "
-                        f"(first on line {seen[norm]}); the second is ignored",
-                        stacklevel=2,
-                    )
-                seen.setdefault(norm, line)
-            unique = {_pattern_key(t): (t, line) for t, line in reversed(items)}
-            kept = [(t, line) for t, line in items if unique[_pattern_key(t)] == (t, line)]
-            setattr(code, key, [_pattern(t, [*trail, key], path, line) for t, line in kept])
-    if "weak_patterns" in v:
+@dataclass
+class _CodeReader:
+    """Reads the codes of one codebook file: the file's path, and the codes
+    and their lines read so far (for duplicate ids)."""
+
+    path: str
+    codes: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+
+    def code(self, code_id: str, node: _Node, parent: str | None, level: int, trail: list[str]) -> None:
+        """Read one code and, recursively, its sub-codes."""
+        trail = [*trail, code_id]
+        code = self._header(code_id, node, parent, level, trail)
+        v = node.value
+        for key in ("patterns", "exclude_patterns"):
+            if key in v:
+                setattr(code, key, self._patterns(v[key], [*trail, key]))
+        if "weak_patterns" in v:
+            code.weak_patterns = self._weak(code, v["weak_patterns"], [*trail, "weak_patterns"])
+        if "description_markers" in v:
+            code.description_markers = self._markers(code, v["description_markers"], [*trail, "description_markers"])
+        self._context_rules(code, v, trail)
+        self.codes[code_id] = code
+        self.lines[code_id] = node.line
+        children = v.get("codes")
+        if children is not None:
+            if not isinstance(children.value, dict) or not children.value:
+                raise CodebookError(f"{entry_place([*trail, 'codes'])}expected a mapping of sub-codes", self.path, children.line)
+            for child_id, child in children.value.items():
+                code.children.append(child_id)
+                self.code(child_id, child, code_id, level + 1, trail)
+        if not (code.patterns or code.sections or code.questions or code.children):
+            raise CodebookError(
+                f"{entry_place(trail)}the code has no patterns, sections, questions or sub-codes", self.path, node.line
+            )
+
+    def _header(self, code_id: str, node: _Node, parent: str | None, level: int, trail: list[str]) -> Code:
+        """The code with its id checked and its texts (label, definition, notes, examples)."""
+        path = self.path
+        if not _ID.match(code_id):
+            raise CodebookError(f"{entry_place(trail)}code id {code_id!r} must be one word (letters, digits, _)", path, node.line)
+        if code_id in self.codes:
+            raise CodebookError(
+                f"{entry_place(trail)}duplicate code id {code_id!r} (also at line {self.lines[code_id]})", path, node.line
+            )
+        _check_keys(node, _CODE_KEYS, trail, path)
+        v = node.value
+        code = Code(
+            id=code_id,
+            label=_text(v.get("label"), [*trail, "label"], path) or code_id,
+            parent=parent,
+            level=level,
+            line=node.line,
+        )
+        code.definition = _text(v.get("definition"), [*trail, "definition"], path)
+        code.include = _text(v.get("include"), [*trail, "include"], path)
+        code.exclude = _text(v.get("exclude"), [*trail, "exclude"], path)
+        if "examples" in v:
+            code.examples = [" ".join(s.split()) for s, _ in _strings(v["examples"], [*trail, "examples"], path)]
+        return code
+
+    def _patterns(self, node: _Node, trail: list[str]) -> list[Pattern]:
+        """A list of patterns; a pattern listed twice is warned about and kept once."""
+        items = _strings(node, trail, self.path)
+        if not items:
+            raise CodebookError(f"{entry_place(trail)}empty list of patterns", self.path, node.line)
+        seen: dict[str, int] = {}
+        for text, line in items:
+            norm = _pattern_key(text)
+            if norm in seen:
+                warnings.warn(
+                    f"{self.path}:{line}: {entry_place(trail)}pattern {text!r} is listed twice "
+                    f"(first on line {seen[norm]}); the second is ignored",
+                    stacklevel=2,
+                )
+            seen.setdefault(norm, line)
+        unique = {_pattern_key(t): (t, line) for t, line in reversed(items)}
+        kept = [(t, line) for t, line in items if unique[_pattern_key(t)] == (t, line)]
+        return [_pattern(t, trail, self.path, line) for t, line in kept]
+
+    def _weak(self, code: Code, node: _Node, trail: list[str]) -> frozenset:
+        """The code's weak patterns: each must be one of its patterns."""
         known = {_pattern_key(p.text): p.text for p in code.patterns}
         weak = []
-        for text, line in _strings(v["weak_patterns"], [*trail, "weak_patterns"], path):
+        for text, line in _strings(node, trail, self.path):
             norm = _pattern_key(text)
             if norm not in known:
-                raise CodebookError(
-                    f"{entry_place([*trail, 'weak_patterns'])}{text!r} is not one of the code's patterns", path, line
-                )
+                raise CodebookError(f"{entry_place(trail)}{text!r} is not one of the code's patterns", self.path, line)
             weak.append(known[norm])
-        code.weak_patterns = frozenset(weak)
-    if "description_markers" in v:
-        trail_m = [*trail, "description_markers"]
+        return frozenset(weak)
+
+    def _markers(self, code: Code, node: _Node, trail: list[str]) -> list[Pattern]:
+        """Description markers: only for a code with weak patterns."""
         if not code.weak_patterns:
             raise CodebookError(
-                f"{entry_place(trail_m)}description markers set aside codings that rest on weak patterns, "
+                f"{entry_place(trail)}description markers set aside codings that rest on weak patterns, "
                 "but the code has no weak_patterns",
-                path,
-                v["description_markers"].line,
+                self.path,
+                node.line,
             )
-        items = _strings(v["description_markers"], trail_m, path)
+        items = _strings(node, trail, self.path)
         if not items:
-            raise CodebookError(f"{entry_place(trail_m)}empty list of patterns", path, v["description_markers"].line)
-        code.description_markers = [_pattern(t, trail_m, path, line) for t, line in items]
+            raise CodebookError(f"{entry_place(trail)}empty list of patterns", self.path, node.line)
+        return [_pattern(t, trail, self.path, line) for t, line in items]
+
+    def _context_rules(self, code: Code, v: dict, trail: list[str]) -> None:
+        """Sections, questions, what a negation does, and whether a sub-code stands alone."""
+        path = self.path
+        for key in ("sections", "questions"):
+            if key in v:
+                items = _strings(v[key], [*trail, key], path)
+                for s, line in items:
+                    if not s.strip(" *?"):
+                        raise CodebookError(f"{entry_place([*trail, key])}empty pattern", path, line)
+                setattr(code, key, [" ".join(s.lower().split()) for s, _ in items])
+        if "when_negated" in v:
+            node_wn = v["when_negated"]
+            if isinstance(node_wn.value, list):
+                code.when_negated = tuple(s for s, _ in _strings(node_wn, [*trail, "when_negated"], path))
+            else:
+                code.when_negated = (_text(node_wn, [*trail, "when_negated"], path),)
+        if "standalone" in v:
+            if not isinstance(v["standalone"].value, bool):
+                raise CodebookError(f"{entry_place([*trail, 'standalone'])}expected true or false", path, v["standalone"].line)
+            code.standalone = v["standalone"].value
+
+
+def _lowered(node: _Node, trail: list[str], path: str) -> list[str]:
+    return [s.lower() for s, _ in _strings(node, trail, path)]
+
+
+def _read_negation(book: Codebook, neg: _Node, path: str) -> None:
+    """The codebook's ``negation`` block: negation words, exceptions, scope, lack."""
+    _check_keys(neg, _NEGATION_KEYS, ["negation"], path)
+    nv = neg.value
+    if "words" in nv:
+        book.negation_words = tuple(_lowered(nv["words"], ["negation", "words"], path))
+    if "exceptions" in nv:
+        book.negation_exceptions = tuple(tuple(s.split()) for s in _lowered(nv["exceptions"], ["negation", "exceptions"], path))
+    if "scope_breaks" in nv:
+        book.negation_scope_breaks = frozenset(_lowered(nv["scope_breaks"], ["negation", "scope_breaks"], path))
+    if "lack" in nv:
+        _read_lack(book, nv["lack"], path)
+    for key in ("window", "after"):
+        if key in nv:
+            value = nv[key].value
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise CodebookError(f"[negation -> {key}] expected a whole number >= 0, got {value!r}", path, nv[key].line)
+            setattr(book, f"negation_{key}", value)
+
+
+def _read_lack(book: Codebook, lack: _Node, path: str) -> None:
+    """``negation -> lack``: the words of a lack, their exceptions and the code a lack gets."""
+    _check_keys(lack, _LACK_KEYS, ["negation", "lack"], path)
+    if "words" in lack.value:
+        book.lack_words = tuple(_lowered(lack.value["words"], ["negation", "lack", "words"], path))
+    if "unless" in lack.value:
+        book.lack_unless = frozenset(_lowered(lack.value["unless"], ["negation", "lack", "unless"], path))
+    code_id = _text(lack.value.get("code"), ["negation", "lack", "code"], path)
+    if code_id not in book.codes:
+        raise CodebookError(f"[negation -> lack -> code] {code_id!r} is not a code id", path, lack.line)
+    book.lack_code = code_id
+
+
+def _read_context(book: Codebook, ctx: _Node, path: str) -> None:
+    """The codebook's ``context`` block: whether sections and questions code."""
+    _check_keys(ctx, _CONTEXT_KEYS, ["context"], path)
     for key in ("sections", "questions"):
-        if key in v:
-            items = _strings(v[key], [*trail, key], path)
-            for s, line in items:
-                if not s.strip(" *?"):
-                    raise CodebookError(f"{entry_place([*trail, key])}empty pattern", path, line)
-            setattr(code, key, [" ".join(s.lower().split()) for s, _ in items])
-    if "when_negated" in v:
-        node_wn = v["when_negated"]
-        if isinstance(node_wn.value, list):
-            code.when_negated = tuple(s for s, _ in _strings(node_wn, [*trail, "when_negated"], path))
-        else:
-            code.when_negated = (_text(node_wn, [*trail, "when_negated"], path),)
-    if "standalone" in v:
-        if not isinstance(v["standalone"].value, bool):
-            raise CodebookError(f"{entry_place([*trail, 'standalone'])}expected true or false", path, v["standalone"].line)
-        code.standalone = v["standalone"].value
-    out[code_id] = code
-    lines[code_id] = node.line
-    children = v.get("codes")
-    if children is not None:
-        if not isinstance(children.value, dict) or not children.value:
-            raise CodebookError(f"{entry_place([*trail, 'codes'])}expected a mapping of sub-codes", path, children.line)
-        for child_id, child in children.value.items():
-            code.children.append(child_id)
-            _parse_code(child_id, child, code_id, level + 1, trail, path, out, lines)
-    if not (code.patterns or code.sections or code.questions or code.children):
-        raise CodebookError(f"{entry_place(trail)}the code has no patterns, sections, questions or sub-codes", path, node.line)
+        if key in ctx.value:
+            value = ctx.value[key].value
+            if not isinstance(value, bool):
+                raise CodebookError(f"[context -> {key}] expected true or false", path, ctx.value[key].line)
+            setattr(book, f"context_{key}", value)
 
 
 def parse_codebook(text: str, path: str) -> Codebook:
+    """A codebook from the text of a YAML codebook file, validated.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    path : str
+        Where it was read from (named in errors).
+
+    Raises
+    ------
+    CodebookError
+        Naming the file, the line and the entry.
+
+    Examples
+    --------
+    >>> parse_codebook("codes:\\n  a:\\n    patterns: [penger]\\n", "x.yaml").themes
+    ['a']
+    """
     root = _compose(text, path)
     _check_keys(root, _CODEBOOK_KEYS, ["codebook"], path)
     top = root.value
@@ -281,10 +386,10 @@ def parse_codebook(text: str, path: str) -> Codebook:
     codes_node = top["codes"]
     if not isinstance(codes_node.value, dict) or not codes_node.value:
         raise CodebookError("[codes] expected a mapping of codes", path, codes_node.line)
-    codes: dict[str, Code] = {}
-    lines: dict[str, int] = {}
+    reader = _CodeReader(path)
     for code_id, node in codes_node.value.items():
-        _parse_code(code_id, node, None, 0, [], path, codes, lines)
+        reader.code(code_id, node, None, 0, [])
+    codes = reader.codes
     for code in codes.values():
         for policy in code.when_negated:
             if policy not in ("drop", "keep") and policy not in codes:
@@ -301,47 +406,9 @@ def parse_codebook(text: str, path: str) -> Codebook:
         source=str(path),
     )
     if "negation" in top:
-        neg = top["negation"]
-        _check_keys(neg, _NEGATION_KEYS, ["negation"], path)
-        nv = neg.value
-        if "words" in nv:
-            book.negation_words = tuple(s.lower() for s, _ in _strings(nv["words"], ["negation", "words"], path))
-        if "exceptions" in nv:
-            book.negation_exceptions = tuple(
-                tuple(s.lower().split()) for s, _ in _strings(nv["exceptions"], ["negation", "exceptions"], path)
-            )
-        if "scope_breaks" in nv:
-            book.negation_scope_breaks = frozenset(
-                s.lower() for s, _ in _strings(nv["scope_breaks"], ["negation", "scope_breaks"], path)
-            )
-        if "lack" in nv:
-            lack = nv["lack"]
-            _check_keys(lack, _LACK_KEYS, ["negation", "lack"], path)
-            if "words" in lack.value:
-                book.lack_words = tuple(s.lower() for s, _ in _strings(lack.value["words"], ["negation", "lack", "words"], path))
-            if "unless" in lack.value:
-                book.lack_unless = frozenset(
-                    s.lower() for s, _ in _strings(lack.value["unless"], ["negation", "lack", "unless"], path)
-                )
-            code_id = _text(lack.value.get("code"), ["negation", "lack", "code"], path)
-            if code_id not in codes:
-                raise CodebookError(f"[negation -> lack -> code] {code_id!r} is not a code id", path, lack.line)
-            book.lack_code = code_id
-        for key in ("window", "after"):
-            if key in nv:
-                value = nv[key].value
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise CodebookError(f"[negation -> {key}] expected a whole number >= 0, got {value!r}", path, nv[key].line)
-                setattr(book, f"negation_{key}", value)
+        _read_negation(book, top["negation"], path)
     if "context" in top:
-        ctx = top["context"]
-        _check_keys(ctx, _CONTEXT_KEYS, ["context"], path)
-        for key in ("sections", "questions"):
-            if key in ctx.value:
-                value = ctx.value[key].value
-                if not isinstance(value, bool):
-                    raise CodebookError(f"[context -> {key}] expected true or false", path, ctx.value[key].line)
-                setattr(book, f"context_{key}", value)
+        _read_context(book, top["context"], path)
     return book
 
 

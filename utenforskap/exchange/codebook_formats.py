@@ -58,6 +58,52 @@ def to_quanteda_yaml(codebook: CodebookLike | None = None) -> str:
     return text.replace('"\\0own":', "'':")
 
 
+#: Keys of a quanteda dictionary that hold a key's own values: quanteda reads
+#: '' so, and its as.yaml writes them under '__'.
+_OWN_KEYS = ("", "__")
+
+
+def _quanteda_patterns(value, trail: list[str], path: str) -> list[str]:
+    """A key's own values as patterns."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+        return [str(v) for v in value]
+    raise CodebookError(f"{entry_place(trail)}a key's own values must be a list of patterns, got {value!r}", path)
+
+
+def _quanteda_code(value, trail: list[str], path: str) -> dict:
+    """One quanteda key as a code of ours: its patterns and sub-codes."""
+    code: dict = {}
+    if isinstance(value, dict):
+        own = [p for k in _OWN_KEYS if k in value for p in _quanteda_patterns(value[k], trail, path)]
+        if None in value:  # "? " with no key
+            own += _quanteda_patterns(value[None], trail, path)
+        if own:
+            code["patterns"] = own
+        children = {
+            str(k): _quanteda_code(v, [*trail, str(k)], path) for k, v in value.items() if k not in _OWN_KEYS and k is not None
+        }
+        if children:
+            code["codes"] = children
+    elif isinstance(value, list):
+        patterns = [str(v) for v in value if not isinstance(v, dict)]
+        children = {
+            str(k): _quanteda_code(v, [*trail, str(k)], path) for item in value if isinstance(item, dict) for k, v in item.items()
+        }
+        if patterns:
+            code["patterns"] = patterns
+        if children:
+            code["codes"] = children
+    elif isinstance(value, str):
+        code["patterns"] = [value]
+    else:
+        raise CodebookError(f"{entry_place(trail)}expected patterns, got {value!r}", path)
+    return code
+
+
 def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None = None) -> Codebook:
     """A codebook from a quanteda YAML dictionary (keys become code ids and
     labels; values become patterns).  Validated like any codebook."""
@@ -71,42 +117,7 @@ def from_quanteda_yaml(text: str, path: str = "<dictionary>", name: str | None =
     if not isinstance(data, dict) or not data:
         raise CodebookError("a quanteda dictionary is a mapping of keys to patterns", path)
 
-    own_keys = ("", "__")  # quanteda reads '' as a key's own values; its as.yaml writes them under '__'
-
-    def patterns_of(value, trail) -> list[str]:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
-            return [str(v) for v in value]
-        raise CodebookError(f"{entry_place(trail)}a key's own values must be a list of patterns, got {value!r}", path)
-
-    def convert(value, trail):
-        code: dict = {}
-        if isinstance(value, dict):
-            own = [p for k in own_keys if k in value for p in patterns_of(value[k], trail)]
-            if None in value:  # "? " with no key
-                own += patterns_of(value[None], trail)
-            if own:
-                code["patterns"] = own
-            children = {str(k): convert(v, [*trail, str(k)]) for k, v in value.items() if k not in own_keys and k is not None}
-            if children:
-                code["codes"] = children
-        elif isinstance(value, list):
-            patterns = [str(v) for v in value if not isinstance(v, dict)]
-            children = {str(k): convert(v, [*trail, str(k)]) for item in value if isinstance(item, dict) for k, v in item.items()}
-            if patterns:
-                code["patterns"] = patterns
-            if children:
-                code["codes"] = children
-        elif isinstance(value, str):
-            code["patterns"] = [value]
-        else:
-            raise CodebookError(f"{entry_place(trail)}expected patterns, got {value!r}", path)
-        return code
-
-    ours = {"name": name or Path(path).stem, "codes": {str(k): convert(v, [str(k)]) for k, v in data.items()}}
+    ours = {"name": name or Path(path).stem, "codes": {str(k): _quanteda_code(v, [str(k)], path) for k, v in data.items()}}
     return parse_codebook(yaml.safe_dump(ours, allow_unicode=True, sort_keys=False), path)
 
 

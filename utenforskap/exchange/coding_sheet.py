@@ -187,62 +187,12 @@ def read_manual_coding(
     """
     path = Path(path)
     book = codebook_of(statements, codebook) if statements is not None else load_codebook(codebook)
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-    except FileNotFoundError:
-        raise InputError("file not found", path) from None
-    except ValueError as exc:
-        raise InputError(f"no sheet {sheet!r} in the workbook ({exc})", path) from None
-    except Exception as exc:  # zip or XML damage: openpyxl raises many kinds
-        raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", path) from None
-    columns = [str(c) for c in frame.columns]
-    frame.columns = columns
-    for needed in (_HEADERS["segment_id"], _HEADERS["text"]):
-        if needed not in columns:
-            raise InputError(
-                f"sheet {sheet!r}, row 1: no column {needed!r}; was the sheet written by write_coding_sheet?", path, 1
-            )
-    known = set(_HEADERS.values()) | {_NOTE, _CHECK}
-    code_columns: dict[str, str] = {}
-    for header in columns:
-        match = _CODE_HEADER.match(header)
-        if match:
-            code_id = match.group("id").strip()
-            if code_id not in book.codes:
-                raise InputError(
-                    f"sheet {sheet!r}, row 1, column {header!r}: unknown code {code_id!r}; "
-                    f"the codebook has {', '.join(book.codes)}",
-                    path,
-                    1,
-                )
-            code_columns[header] = code_id
-        elif header not in known and not header.startswith("Unnamed"):
-            continue  # extra columns (e.g. a confidence) are kept out of the coding
-    if not code_columns:
-        raise InputError(f"sheet {sheet!r}, row 1: no code columns ('Label [code_id]')", path, 1)
-    originals = None
-    if statements is not None:
-        originals = statements.set_index("segment_id")["text"]
+    frame = _open_sheet(path, sheet)
+    code_columns = _code_columns(list(frame.columns), book, sheet, path)
+    originals = statements.set_index("segment_id")["text"] if statements is not None else None
     rows = []
     for i, record in enumerate(frame.to_dict("records"), start=2):
-        segment_id = record[_HEADERS["segment_id"]]
-        if segment_id is None or (isinstance(segment_id, float) and pd.isna(segment_id)):
-            raise InputError(f"sheet {sheet!r}, row {i}: the segment_id is empty", path, i)
-        segment_id = str(segment_id)
-        text = "" if pd.isna(record[_HEADERS["text"]]) else str(record[_HEADERS["text"]])
-        check = record.get(_CHECK)
-        if isinstance(check, str) and check and _fingerprint(text) != check:
-            raise InputError(
-                f"sheet {sheet!r}, row {i} ({segment_id}): the statement text was changed; "
-                "code the statement as it stands, and put comments in the Merknad column",
-                path,
-                i,
-            )
-        if originals is not None:
-            if segment_id not in originals.index:
-                raise InputError(f"sheet {sheet!r}, row {i}: segment_id {segment_id!r} is not one of the statements", path, i)
-            if " ".join(str(originals[segment_id]).split()) != " ".join(text.split()):
-                raise InputError(f"sheet {sheet!r}, row {i} ({segment_id}): the statement text differs from the source", path, i)
+        segment_id, text = _statement(record, originals, sheet, i, path)
         marks = {code_id: _mark(record[header], sheet, i, header, path) for header, code_id in code_columns.items()}
         orphans = [c for c, on in marks.items() if on and book.codes[c].parent in marks and not marks[book.codes[c].parent]]
         for c in orphans:
@@ -269,3 +219,65 @@ def read_manual_coding(
         i = int(duplicated.idxmax()) + 2
         raise InputError(f"sheet {sheet!r}, row {i}: segment_id {out['segment_id'][i - 2]!r} appears twice", path, i)
     return out
+
+
+def _open_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """The sheet as a frame of objects with text headers, or an error naming the file."""
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+    except FileNotFoundError:
+        raise InputError("file not found", path) from None
+    except ValueError as exc:
+        raise InputError(f"no sheet {sheet!r} in the workbook ({exc})", path) from None
+    except Exception as exc:  # zip or XML damage: openpyxl raises many kinds
+        raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", path) from None
+    frame.columns = [str(c) for c in frame.columns]
+    for needed in (_HEADERS["segment_id"], _HEADERS["text"]):
+        if needed not in frame.columns:
+            raise InputError(
+                f"sheet {sheet!r}, row 1: no column {needed!r}; was the sheet written by write_coding_sheet?", path, 1
+            )
+    return frame
+
+
+def _code_columns(columns: list[str], book, sheet: str, path: Path) -> dict[str, str]:
+    """Header -> code id for the columns headed ``Label [code_id]``; other columns are left out."""
+    code_columns: dict[str, str] = {}
+    for header in columns:
+        match = _CODE_HEADER.match(header)
+        if not match:
+            continue  # the sheet's own columns, and extra ones (e.g. a confidence), are not codes
+        code_id = match.group("id").strip()
+        if code_id not in book.codes:
+            raise InputError(
+                f"sheet {sheet!r}, row 1, column {header!r}: unknown code {code_id!r}; the codebook has {', '.join(book.codes)}",
+                path,
+                1,
+            )
+        code_columns[header] = code_id
+    if not code_columns:
+        raise InputError(f"sheet {sheet!r}, row 1: no code columns ('Label [code_id]')", path, 1)
+    return code_columns
+
+
+def _statement(record: dict, originals, sheet: str, i: int, path: Path) -> tuple[str, str]:
+    """A row's segment id and text, checked against its fingerprint and the statements."""
+    segment_id = record[_HEADERS["segment_id"]]
+    if segment_id is None or (isinstance(segment_id, float) and pd.isna(segment_id)):
+        raise InputError(f"sheet {sheet!r}, row {i}: the segment_id is empty", path, i)
+    segment_id = str(segment_id)
+    text = "" if pd.isna(record[_HEADERS["text"]]) else str(record[_HEADERS["text"]])
+    check = record.get(_CHECK)
+    if isinstance(check, str) and check and _fingerprint(text) != check:
+        raise InputError(
+            f"sheet {sheet!r}, row {i} ({segment_id}): the statement text was changed; "
+            "code the statement as it stands, and put comments in the Merknad column",
+            path,
+            i,
+        )
+    if originals is not None:
+        if segment_id not in originals.index:
+            raise InputError(f"sheet {sheet!r}, row {i}: segment_id {segment_id!r} is not one of the statements", path, i)
+        if " ".join(str(originals[segment_id]).split()) != " ".join(text.split()):
+            raise InputError(f"sheet {sheet!r}, row {i} ({segment_id}): the statement text differs from the source", path, i)
+    return segment_id, text

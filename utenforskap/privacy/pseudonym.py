@@ -202,38 +202,29 @@ class _Finder:
     def _speech_after(self, text: str, end: int, verbs=SPEECH_VERBS) -> bool:
         return self._next_word(text, end).lower() in verbs
 
-    def spans(self, text: str) -> list[_Span]:
-        protected = []
-        if self.public_re:
-            for m in self.public_re.finditer(text):
-                if m.group(1).lower() not in self.listed_full:
-                    protected.append((m.start(), m.end()))
-        found: list[_Span] = []
+    def _listed(self, text: str, free, found: list[_Span]) -> None:
+        """The participants' names and their forms, except where the form is a word."""
+        if not self.listed:
+            return
+        for m in self.listed.finditer(text):
+            form, ending = m.group(1), m.group(2) or ""
+            person = self.forms[form.lower()]
+            capitalised = form[:1].isupper()
+            word = form.lower() in WORD_NAMES
+            if (
+                word
+                and (not capitalised or _sentence_start(text, m.start()))
+                and not self._speech_after(text, m.end(), LISTED_VERBS)
+            ):
+                continue  # "per dag", "Liv og helse": a word, not the person
+            if ending == "s" and form.lower() + "s" in self.forms:
+                ending = ""
+            if self._place(text, m.start(), m.end()) or not free(m.start(), m.end()):
+                continue
+            found.append(_Span(m.start(), m.end() - len(ending), "person", person.full, ending))
 
-        def free(start, end):
-            return not any(s < end and start < e for s, e in protected) and not any(
-                s.start < end and start < s.end for s in found
-            )
-
-        # 1. the participant list
-        if self.listed:
-            for m in self.listed.finditer(text):
-                form, ending = m.group(1), m.group(2) or ""
-                person = self.forms[form.lower()]
-                capitalised = form[:1].isupper()
-                word = form.lower() in WORD_NAMES
-                if (
-                    word
-                    and (not capitalised or _sentence_start(text, m.start()))
-                    and not self._speech_after(text, m.end(), LISTED_VERBS)
-                ):
-                    continue  # "per dag", "Liv og helse": a word, not the person
-                if ending == "s" and form.lower() + "s" in self.forms:
-                    ending = ""
-                if self._place(text, m.start(), m.end()) or not free(m.start(), m.end()):
-                    continue
-                found.append(_Span(m.start(), m.end() - len(ending), "person", person.full, ending))
-        # 2. first names of the gazetteer with their surnames; names after titles or as speakers
+    def _named(self, text: str, free, found: list[_Span]) -> None:
+        """First names of the gazetteer with their surnames, names after titles, surnames as speakers."""
         tokens = list(_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):
@@ -285,6 +276,22 @@ class _Finder:
             if not self._place(text, start, end + len(ending)) and free(start, end + len(ending)):
                 found.append(_Span(start, end, "person", text[start:end], ending))
             i = j
+
+    def spans(self, text: str) -> list[_Span]:
+        protected = []
+        if self.public_re:
+            for m in self.public_re.finditer(text):
+                if m.group(1).lower() not in self.listed_full:
+                    protected.append((m.start(), m.end()))
+        found: list[_Span] = []
+
+        def free(start, end):
+            return not any(s < end and start < e for s, e in protected) and not any(
+                s.start < end and start < s.end for s in found
+            )
+
+        self._listed(text, free, found)  # 1. the participant list
+        self._named(text, free, found)  # 2. the gazetteer's first names with their surnames; titled names; speakers
         return sorted(found, key=lambda s: s.start)
 
 
@@ -357,90 +364,29 @@ def pseudonymise(
     ('[PERSON-1] sa at [PERSON-1]s forslag var godt.', ['kari nordmann'])
     """
     frame = as_statements(statements, ids=False)
-    if method not in ("auto", "ner", "heuristic"):
-        raise UtenforskapError(f"method must be 'auto', 'ner' or 'heuristic', got {method!r}")
-    nlp = nlp or get_pipeline()
-    has_ner = any(name in nlp.pipe_names for name in ("ner", "entity_ruler", "span_ruler"))
-    if method == "ner" and not has_ner:
-        raise UtenforskapError(
-            f"the spaCy pipeline ({nlp.meta.get('name')}) has no named-entity recogniser; install nb_core_news_sm "
-            "or use method='heuristic' with a list of names"
-        )
-    used = "ner" if (method == "ner" or (method == "auto" and has_ner)) else "heuristic"
-    people = _people(names)
-    public = set(PUBLIC_FIGURES if public is None else public)
-    finder = _Finder(people, public)
+    nlp, used = _method(method, nlp)
+    finder = _Finder(_people(names), set(PUBLIC_FIGURES if public is None else public))
     book = _Key(key)
     out = frame.copy()
     columns = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    found = {
+        column: _column_spans(
+            frame[column].astype(str).tolist(), finder, nlp, entities if used == "ner" and column == "text" else None
+        )
+        for column in columns
+    }
+    linked = _linked_full_names(found)
     counts = [0] * len(frame)
     kinds_found: dict[str, int] = {}
-    found: dict[str, list[list[_Span]]] = {}
     for column in columns:
-        values = frame[column].astype(str).tolist()
-        ner = _ner_spans(values, nlp, entities) if used == "ner" and column == "text" else [[] for _ in values]
-        found[column] = []
-        for text, extra in zip(values, ner):
-            spans: list[_Span] = [_Span(s, e, kind, value) for s, e, kind, value in find_identifiers(text)]
-            for s in finder.spans(text):
-                if not any(o.start < s.end and s.start < o.end for o in spans):
-                    spans.append(s)
-            for s, e in extra:
-                if not any(o.start < e and s < o.end for o in spans) and text[s:e].lower() not in finder.public:
-                    base, ending = _genitive_base(text[s:e])
-                    spans.append(_Span(s, s + len(base), "person", base, ending))
-            found[column].append(sorted(spans, key=lambda s: s.start))
-    # an unlisted person named in full somewhere is the same person where only the
-    # first name or the surname is written, when no other full name shares it
-    fulls = {
-        " ".join(s.value.split())
-        for spans in found.values()
-        for row in spans
-        for s in row
-        if s.kind == "person" and " " in s.value.strip()
-    }
-    linked: dict[str, set[str]] = {}
-    for full in fulls:
-        for part in (full.split()[0], full.split()[-1]):
-            linked.setdefault(part.lower(), set()).add(full.lower())
-    for column in columns:
-        values = frame[column].astype(str).tolist()
         new_values = []
-        for row, (text, spans) in enumerate(zip(values, found[column])):
-            pieces, last = [], 0
+        for row, (text, spans) in enumerate(zip(frame[column].astype(str).tolist(), found[column])):
+            new_values.append(_replace(text, spans, finder, linked, book))
+            counts[row] += len(spans)
             for span in spans:
-                form = text[span.start : span.end]
-                value = span.value
-                if span.kind == "person":
-                    value = _canonical_person(value, finder)
-                    if value not in finder.listed_full and len(linked.get(value, ())) == 1:
-                        value = next(iter(linked[value]))
-                pieces.append(text[last : span.start] + book.placeholder(span.kind, value, form) + span.ending)
-                last = span.end + len(span.ending)
-                counts[row] += 1
                 kinds_found[span.kind] = kinds_found.get(span.kind, 0) + 1
-            pieces.append(text[last:])
-            new_values.append("".join(pieces))
         out[column] = pd.Series(new_values, index=frame.index, dtype=object)
-    if "source" in columns and "workshop" in frame.columns:
-        # a file name with a name in it gives a workshop id with that name in it
-        out["workshop"] = [
-            workshop_id(new) if new != old else w for w, old, new in zip(out["workshop"], frame["source"], out["source"])
-        ]
-    if "segment_id" in frame.columns and {"workshop", "group", "question", "position"} <= set(frame.columns):
-        # the ids made from a group label or workshop id that held a name are made again
-        out["segment_id"] = [
-            segment_id(w, g, q, p) if (w, g) != (old_w, old_g) else sid
-            for sid, w, g, q, p, old_w, old_g in zip(
-                frame["segment_id"],
-                out["workshop"],
-                out["group"],
-                out["question"],
-                out["position"],
-                frame["workshop"],
-                frame["group"],
-            )
-        ]
+    _renew_ids(out, frame, columns)
     out["pseudonymised"] = counts
     if kinds_found.get("fnr"):
         warnings.warn(
@@ -460,6 +406,94 @@ def pseudonymise(
         )
     )
     return out, book.frame(), report
+
+
+def _method(method: str, nlp: Language | None) -> tuple[Language, str]:
+    """The pipeline and the method used: ``ner`` or ``heuristic``."""
+    if method not in ("auto", "ner", "heuristic"):
+        raise UtenforskapError(f"method must be 'auto', 'ner' or 'heuristic', got {method!r}")
+    nlp = nlp or get_pipeline()
+    has_ner = any(name in nlp.pipe_names for name in ("ner", "entity_ruler", "span_ruler"))
+    if method == "ner" and not has_ner:
+        raise UtenforskapError(
+            f"the spaCy pipeline ({nlp.meta.get('name')}) has no named-entity recogniser; install nb_core_news_sm "
+            "or use method='heuristic' with a list of names"
+        )
+    return nlp, "ner" if (method == "ner" or (method == "auto" and has_ner)) else "heuristic"
+
+
+def _column_spans(values: list[str], finder: _Finder, nlp: Language, entities) -> list[list[_Span]]:
+    """What to replace in each value: identifiers first, then the gazetteer's
+    names, then the recogniser's entities (``entities`` None: none) where they
+    do not overlap what was found."""
+    ner = _ner_spans(values, nlp, entities) if entities is not None else [[] for _ in values]
+    found = []
+    for text, extra in zip(values, ner):
+        spans: list[_Span] = [_Span(s, e, kind, value) for s, e, kind, value in find_identifiers(text)]
+        for s in finder.spans(text):
+            if not any(o.start < s.end and s.start < o.end for o in spans):
+                spans.append(s)
+        for s, e in extra:
+            if not any(o.start < e and s < o.end for o in spans) and text[s:e].lower() not in finder.public:
+                base, ending = _genitive_base(text[s:e])
+                spans.append(_Span(s, s + len(base), "person", base, ending))
+        found.append(sorted(spans, key=lambda s: s.start))
+    return found
+
+
+def _linked_full_names(found: dict[str, list[list[_Span]]]) -> dict[str, set[str]]:
+    """First name or surname -> the full names found with it: an unlisted
+    person named in full somewhere is the same person where only the first
+    name or the surname is written, when no other full name shares it."""
+    fulls = {
+        " ".join(s.value.split())
+        for spans in found.values()
+        for row in spans
+        for s in row
+        if s.kind == "person" and " " in s.value.strip()
+    }
+    linked: dict[str, set[str]] = {}
+    for full in fulls:
+        for part in (full.split()[0], full.split()[-1]):
+            linked.setdefault(part.lower(), set()).add(full.lower())
+    return linked
+
+
+def _replace(text: str, spans: list[_Span], finder: _Finder, linked: dict, book: _Key) -> str:
+    """The text with each span replaced by its placeholder (a genitive ending kept)."""
+    pieces, last = [], 0
+    for span in spans:
+        form = text[span.start : span.end]
+        value = span.value
+        if span.kind == "person":
+            value = _canonical_person(value, finder)
+            if value not in finder.listed_full and len(linked.get(value, ())) == 1:
+                value = next(iter(linked[value]))
+        pieces.append(text[last : span.start] + book.placeholder(span.kind, value, form) + span.ending)
+        last = span.end + len(span.ending)
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _renew_ids(out: pd.DataFrame, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Workshop and segment ids made again where a file name or group label held a name."""
+    if "source" in columns and "workshop" in frame.columns:
+        out["workshop"] = [
+            workshop_id(new) if new != old else w for w, old, new in zip(out["workshop"], frame["source"], out["source"])
+        ]
+    if "segment_id" in frame.columns and {"workshop", "group", "question", "position"} <= set(frame.columns):
+        out["segment_id"] = [
+            segment_id(w, g, q, p) if (w, g) != (old_w, old_g) else sid
+            for sid, w, g, q, p, old_w, old_g in zip(
+                frame["segment_id"],
+                out["workshop"],
+                out["group"],
+                out["question"],
+                out["position"],
+                frame["workshop"],
+                frame["group"],
+            )
+        ]
 
 
 def read_key(path: str | Path) -> pd.DataFrame | None:

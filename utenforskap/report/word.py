@@ -145,6 +145,17 @@ def write_word_report(
             add.heading(TABLE_TITLES[spec.name].replace(" x ", " × "), 2)
             _table(document, display_table(tables[spec.name], book), spec.share)
 
+    _framework(document, add, coded, book, numbers)
+    _uncoded(document, add, coded, numbers)
+    _appendix(document, add, book)
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        document.save(fh)
+    return path
+
+
+def _framework(document, add: _Paragraphs, coded: pd.DataFrame, book, numbers: dict) -> None:
+    """The framework matrix by theme: each theme's statements, group by group."""
     add.heading(REPORT_TEXT["framework_by_theme"], 1)
     keys = ["workshop", "group"] if numbers else ["group"]
     for theme in book.themes:
@@ -162,6 +173,9 @@ def write_word_report(
             add(label, "Heading 3")
             _quotes(add, part, numbers)
 
+
+def _uncoded(document, add: _Paragraphs, coded: pd.DataFrame, numbers: dict) -> None:
+    """The statements no code was given."""
     add.heading(REPORT_TEXT["uncoded"], 1)
     rest = uncoded(coded)
     if rest.empty:
@@ -170,6 +184,9 @@ def write_word_report(
         document.add_paragraph(REPORT_TEXT["some_uncoded"].format(n=len(rest)))
         _quotes(add, rest, numbers)
 
+
+def _appendix(document, add: _Paragraphs, book) -> None:
+    """The codebook as an appendix: each code's label, definition and notes."""
     add.heading(REPORT_TEXT["appendix_codebook"], 1)
     for code_id, code in book.codes.items():
         add(book.label(code_id), "Heading 2" if code.parent is None else "Heading 3")
@@ -178,8 +195,3 @@ def write_word_report(
         for word, items in ((REPORT_TEXT["include"], code.include), (REPORT_TEXT["exclude"], code.exclude)):
             if items:  # a text (a list in older codebooks): never iterated letter by letter
                 document.add_paragraph(f"{word}: " + (items if isinstance(items, str) else "; ".join(map(str, items))))
-
-    path = Path(path)
-    with atomic_write(path, "wb") as fh:
-        document.save(fh)
-    return path
