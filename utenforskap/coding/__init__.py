@@ -3,12 +3,17 @@
 from .authoring import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
 from .codebook import PALETTE, Code, Codebook, CodebookLike, Pattern, default_codebook_path, glob_regex
 from .coder import RuleCoder, code, coding_table, rule_flags, uncoded
+from .evidence import METHODS, Evidence, Method, evidence_record
 from .lexicon import Lexicon, glob_rx, matches
 from .loading import codebook_of, entry_place, load_codebook, parse_codebook, parse_pattern
 from .reliability import agreement, code_matrix
 from .scale import code_partitions
 
 __all__ = [
+    "Evidence",
+    "Method",
+    "METHODS",
+    "evidence_record",
     "Code",
     "Codebook",
     "CodebookLike",

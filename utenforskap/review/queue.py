@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
-from ..coding import Codebook, CodebookLike, agreement, codebook_of
+from ..coding import Codebook, CodebookLike, Evidence, agreement, codebook_of
 from ..exchange import write_coding_sheet
 from ..lang.nb import SHEET_TEXT, note_nb
 
@@ -47,7 +47,7 @@ def is_weak(e: dict, book: Codebook | None) -> bool:
     return book.codes[e["code"]].is_weak_rule(e["rule"])
 
 
-def rule_probability(evidence: list[dict], code_id: str, *, codebook: Codebook | None = None) -> float:
+def rule_probability(evidence: list[Evidence], code_id: str, *, codebook: Codebook | None = None) -> float:
     """How likely the rule coder's evidence makes a code (0 to 1), from the
     kind of evidence behind it or set aside.  With the codebook, a code
     that rests on a single weak word (its ``weak_patterns``: "må", "mer",
@@ -76,7 +76,7 @@ def _probability(coded: pd.DataFrame, theme: str, book) -> np.ndarray:
     return np.array([rule_probability(ev, theme, codebook=book) for ev in coded["evidence"]])
 
 
-def _describe(evidence: list[dict], code_id: str, book) -> tuple[str, str]:
+def _describe(evidence: list[Evidence], code_id: str, book) -> tuple[str, str]:
     """The evidence for and against a code, in Norwegian words."""
     kept = [e for e in evidence if e["code"] == code_id and e["kept"]]
     aside = [e for e in evidence if e["code"] == code_id and not e["kept"]]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
-from ..coding import codebook_of, load_codebook
+from ..coding import Evidence, codebook_of, load_codebook
 from ..errors import CodebookError, UtenforskapError
 from ..exchange import add_patterns, read_manual_coding, write_csv, write_text
 from ..text import get_pipeline
@@ -53,7 +53,7 @@ _STATEMENTS = "statements.csv"
 _LABELS = "reviewed.csv"
 
 
-def _evidence_features(evidence: list[dict], theme: str, book) -> list[float]:
+def _evidence_features(evidence: list[Evidence], theme: str, book) -> list[float]:
     """What the rule coder saw for one theme: its confidence that the theme
     applies, and the kinds of evidence (kept or set aside)."""
     related = [e for e in evidence if e["code"] == theme or (e["code"] in book.codes and book.theme_of(e["code"]) == theme)]
