@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from utenforskap.cli import main
-from utenforskap.workflow import analyse
+from utenforskap.lang.nb import OUTPUT_FILES
+from utenforskap.workflow import OUTPUTS, analyse, check_pseudonymisation
 
 DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
 
@@ -51,6 +52,28 @@ def test_analyse_writes_everything(tmp_path, bundled_path):
     assert "Vedlegg 3: Innspill fra workshop" in page and "Rammematrise" in page
     assert '<span class="sid">g3-q3-01</span>' in page  # quotes carry short segment ids
     assert "workshop_ungt_utenforskap_2023-g3-q3-01" not in page
+    # every file in the folder comes from the registry of outputs, named from OUTPUT_FILES
+    names = {o.name for o in OUTPUTS}
+    assert len(names) == len(OUTPUTS)
+    single = {k for k in written if k in names} | {k for k in written if k in OUTPUT_FILES}
+    assert {p.name for p in out.iterdir() if p.is_file()} == {OUTPUT_FILES[k] for k in single}
+    assert not any(k in written for k in ("coded_parquet", "coded_long_parquet"))  # only with parquet=True
+
+
+def test_pseudonymisation_options_are_checked_in_one_place(tmp_path, bundled_path, capsys):
+    with pytest.raises(ValueError, match=r"work only with pseudonymise=True \(--pseudonymise\)"):
+        analyse(bundled_path, tmp_path / "out", names=["Kari Nordmann"], progress=False)
+    with pytest.raises(ValueError, match="needs a key file"):
+        check_pseudonymisation(True, output=tmp_path / "out")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        check_pseudonymisation(True, key=tmp_path / "out" / "key.csv", output=tmp_path / "out")
+    # the command line says the same, in one line
+    names = tmp_path / "navn.txt"
+    names.write_text("Kari Nordmann\n", encoding="utf-8")
+    assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out"), "--names", str(names)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "work only with pseudonymise=True (--pseudonymise)" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from .privacy import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unre
 from .read import read_workshop
 from .review import ReviewSession
 from .text import describe_pipeline, get_pipeline
-from .workflow import analyse, code_files
+from .workflow import analyse, check_pseudonymisation, code_files
 
 __all__ = ["main", "run"]
 
@@ -84,13 +84,10 @@ def _listed(path):
 
 def _cmd_analyse(args) -> None:
 
+    check_pseudonymisation(args.pseudonymise, names=args.names, public=args.public, key=args.key, output=args.output)
     if args.pseudonymise:
-        if args.key is None:
-            raise UtenforskapError("--pseudonymise needs --key FILE (outside the output folder)")
         print(f"pseudonymising names, e-mail addresses, phone numbers and ID numbers before writing; key -> {args.key}")
     else:
-        if args.names or args.key or args.public:
-            raise UtenforskapError("--names, --public and --key work with --pseudonymise")
         print(
             "note: the files hold the statements as written, with any names, e-mail addresses and phone "
             "numbers in them; use --pseudonymise --key FILE before sharing them"

@@ -10,12 +10,14 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
 from ._progress import progress_bar
-from .coding import CodebookLike, RuleCoder, code, coding_table, load_codebook
+from .coding import Codebook, CodebookLike, RuleCoder, code, coding_table, load_codebook
 from .errors import UtenforskapError
 from .exchange import (
     atomic_write,
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 
 pd = lazy_module("pandas")
 
-__all__ = ["analyse", "Analysis", "code_files"]
+__all__ = ["analyse", "Analysis", "code_files", "check_pseudonymisation", "OUTPUTS"]
 
 
 class Analysis(dict):
@@ -171,9 +173,7 @@ def analyse(
     final = Path(output_dir)
     if final.exists() and not final.is_dir():
         raise UtenforskapError("the output must be a folder, but a file of that name exists", final)
-    key_path = _check_key(key, final) if pseudonymise else None
-    if not pseudonymise and (names or key):
-        raise UtenforskapError("names= and key= are for pseudonymise=True; without it nothing is pseudonymised")
+    key_path = check_pseudonymisation(pseudonymise, names=names, public=public, key=key, output=final)
     book = load_codebook(codebook)
     # everything is written into a staging folder beside the output and moved into
     # place only when all of it is done: a failing analysis leaves no partial output
@@ -206,68 +206,14 @@ def analyse(
         shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
-        steps.set_postfix_str(PROGRESS_TEXT["csv"])
-        # the statements and codings keep their column ids (data for further
-        # analysis); the matrices are written as a researcher reads them
-        written["statements"] = write_csv(statements, where("statements"))
-        written["coded"] = write_csv(coded, where("coded"))
-        written["coded_long"] = write_csv(long, where("coded_long"))
-        for name, table in shown.items():
-            written[name] = write_csv(table, where(name))
-        codebook_frame = book.to_frame()
-        written["codebook"] = write_csv(codebook_frame, where("codebook"))
-        steps.update()
-
-        steps.set_postfix_str(PROGRESS_TEXT["workbooks"])
-        readable = coded.assign(why=[why_nb(e, book) for e in coded["evidence"]]).drop(columns=["evidence"])
-        sheets = {
-            WORKBOOK_SHEETS["coded"]: display_table(readable, book),
-            WORKBOOK_SHEETS["coded_long"]: display_table(long.drop(columns=["evidence"], errors="ignore"), book),
-        }
-        sheets.update({TABLE_TITLES[k]: v for k, v in shown.items()})
-        sheets[WORKBOOK_SHEETS["codebook"]] = display_table(codebook_frame, book)
-        percent = {TABLE_TITLES[k] for k in tables if SPECS[k].share}
-        written["workbook"] = write_excel(sheets, where("workbook"), percent=percent)
-        written["qdpx"] = write_qdpx(coded, where("qdpx"), codebook=book)
-        written["qdc"] = write_qdc(where("qdc"), codebook=book)
-        written["codebook_md"] = write_text(codebook_markdown(book), where("codebook_md"))
-        written["codebook_quanteda"] = write_text(to_quanteda_yaml(book), where("codebook_quanteda"))
-        written["codebook_taguette"] = write_text(to_taguette_csv(book), where("codebook_taguette"))
-        written["coding_sheet"] = write_coding_sheet(coded, where("coding_sheet"), codebook=book)
-        written["review_sheet"] = write_review_sheet(review_queue(coded, codebook=book), where("review_sheet"), codebook=book)
-        if parquet:
-            written["coded_parquet"] = write_parquet(coded, where("coded_parquet"))
-            written["coded_long_parquet"] = write_parquet(long, where("coded_long_parquet"))
-        steps.update()
-
-        steps.set_postfix_str(PROGRESS_TEXT["figures_and_report"])
-        figures = {}
-        for name, caption in worker.result().items():
-            stem = out / CHART_FOLDER / chart_file(name, book)
-            written[f"{name}.png"] = stem.with_suffix(".png")
-            if svg:
-                written[f"{name}.svg"] = stem.with_suffix(".svg")
-                figures[name] = (written[f"{name}.svg"].read_text(encoding="utf-8"), caption)
-            else:
-                figures[name] = (written[f"{name}.png"].read_bytes(), caption)
-        written["report"] = write_text(render_report(coded, tables, figures, codebook=book), where("report"))
-        written["report_docx"] = write_word_report(
-            coded, tables, {n: written[f"{n}.png"] for n in figures}, where("report_docx"), codebook=book
-        )
-        metadata = {
-            "inputs": sorted(dict.fromkeys(statements["source"])),
-            "statements": len(statements),
-            "workshops": sorted(statements["workshop"].unique().tolist()),
-            "pipeline": coded.attrs["pipeline"],
-            "codebook": book.title,
-            "context": context,
-            "encoder": coded.attrs.get("encoder"),
-            "semantic_themes": coded.attrs.get("semantic_themes", []),
-            "semantic_note": coded.attrs.get("semantic_note", ""),
-            "themes": {t: int(coded[t].sum()) for t in book.themes},
-        }
-        written["metadata"] = write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", where("metadata"))
-        steps.update()
+        run = _Run(statements, coded, long, tables, shown, book, book.to_frame(), context, parquet, svg, worker, out)
+        for stage in ("csv", "workbooks", "figures_and_report"):
+            steps.set_postfix_str(PROGRESS_TEXT[stage])
+            for output in OUTPUTS:
+                if output.stage == stage and output.when(run):
+                    written.update(output.write(run, where))
+            steps.update()
+        metadata = run.metadata
         steps.close()
         worker.close()
         written = _publish(out, final, written)
@@ -282,16 +228,195 @@ def analyse(
     return Analysis(written, metadata, final)
 
 
-def _check_key(key, output: Path) -> Path:
-    """The key path, refused inside the output folder (it would be shared
-    with the export) or missing."""
+@dataclass
+class _Run:
+    """What the outputs of one analysis are written from."""
+
+    statements: pd.DataFrame
+    coded: pd.DataFrame
+    long: pd.DataFrame
+    tables: dict
+    shown: dict
+    book: Codebook
+    codebook_frame: pd.DataFrame
+    context: bool
+    parquet: bool
+    svg: bool
+    worker: FigureRenderer
+    folder: Path
+    figures: dict = field(default_factory=dict)
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Output:
+    """One output of :func:`analyse`: its name (the key in
+    :data:`~utenforskap.lang.nb.strings.OUTPUT_FILES`), the progress stage it
+    is written in, how it is written (``where(name)`` gives a file's path; it
+    returns name -> path of what it wrote) and when."""
+
+    name: str
+    stage: str
+    write: Callable[[_Run, Callable[[str], Path]], dict[str, Path]]
+    when: Callable[[_Run], bool] = lambda run: True
+
+
+def _one(name: str, write: Callable[[_Run, Path], Path]) -> Callable[[_Run, Callable[[str], Path]], dict[str, Path]]:
+    return lambda run, where: {name: write(run, where(name))}
+
+
+def _readable_workbook(run: _Run, path: Path) -> Path:
+    """The workbook as a researcher reads it: the coding with its reasons in Norwegian, the matrices, the codebook."""
+    book = run.book
+    readable = run.coded.assign(why=[why_nb(e, book) for e in run.coded["evidence"]]).drop(columns=["evidence"])
+    sheets = {
+        WORKBOOK_SHEETS["coded"]: display_table(readable, book),
+        WORKBOOK_SHEETS["coded_long"]: display_table(run.long.drop(columns=["evidence"], errors="ignore"), book),
+    }
+    sheets.update({TABLE_TITLES[k]: v for k, v in run.shown.items()})
+    sheets[WORKBOOK_SHEETS["codebook"]] = display_table(run.codebook_frame, book)
+    percent = {TABLE_TITLES[k] for k in run.tables if SPECS[k].share}
+    return write_excel(sheets, path, percent=percent)
+
+
+def _figures(run: _Run, where: Callable[[str], Path]) -> dict[str, Path]:
+    """The charts the renderer drew (PNG, and SVG with ``svg``), kept for the reports."""
+    written = {}
+    for name, caption in run.worker.result().items():
+        stem = run.folder / CHART_FOLDER / chart_file(name, run.book)
+        written[f"{name}.png"] = stem.with_suffix(".png")
+        if run.svg:
+            written[f"{name}.svg"] = stem.with_suffix(".svg")
+            run.figures[name] = (written[f"{name}.svg"].read_text(encoding="utf-8"), caption)
+        else:
+            run.figures[name] = (written[f"{name}.png"].read_bytes(), caption)
+    return written
+
+
+def _word_report(run: _Run, path: Path) -> Path:
+    charts = {name: run.folder / CHART_FOLDER / f"{chart_file(name, run.book)}.png" for name in run.figures}
+    return write_word_report(run.coded, run.tables, charts, path, codebook=run.book)
+
+
+def _metadata(run: _Run, path: Path) -> Path:
+    """``metadata.json``: what was read, how it was coded, statements per theme."""
+    statements, coded, book = run.statements, run.coded, run.book
+    run.metadata.update(
+        {
+            "inputs": sorted(dict.fromkeys(statements["source"])),
+            "statements": len(statements),
+            "workshops": sorted(statements["workshop"].unique().tolist()),
+            "pipeline": coded.attrs["pipeline"],
+            "codebook": book.title,
+            "context": run.context,
+            "encoder": coded.attrs.get("encoder"),
+            "semantic_themes": coded.attrs.get("semantic_themes", []),
+            "semantic_note": coded.attrs.get("semantic_note", ""),
+            "themes": {t: int(coded[t].sum()) for t in book.themes},
+        }
+    )
+    return write_text(json.dumps(run.metadata, ensure_ascii=False, indent=2) + "\n", path)
+
+
+#: Every output of :func:`analyse`, in the order written.  The statements and
+#: codings keep their column ids (data for further analysis); the matrices are
+#: written as a researcher reads them.
+OUTPUTS: tuple[_Output, ...] = (
+    _Output("statements", "csv", _one("statements", lambda run, path: write_csv(run.statements, path))),
+    _Output("coded", "csv", _one("coded", lambda run, path: write_csv(run.coded, path))),
+    _Output("coded_long", "csv", _one("coded_long", lambda run, path: write_csv(run.long, path))),
+    _Output("matrices", "csv", lambda run, where: {name: write_csv(table, where(name)) for name, table in run.shown.items()}),
+    _Output("codebook", "csv", _one("codebook", lambda run, path: write_csv(run.codebook_frame, path))),
+    _Output("workbook", "workbooks", _one("workbook", _readable_workbook)),
+    _Output("qdpx", "workbooks", _one("qdpx", lambda run, path: write_qdpx(run.coded, path, codebook=run.book))),
+    _Output("qdc", "workbooks", _one("qdc", lambda run, path: write_qdc(path, codebook=run.book))),
+    _Output("codebook_md", "workbooks", _one("codebook_md", lambda run, path: write_text(codebook_markdown(run.book), path))),
+    _Output(
+        "codebook_quanteda",
+        "workbooks",
+        _one("codebook_quanteda", lambda run, path: write_text(to_quanteda_yaml(run.book), path)),
+    ),
+    _Output(
+        "codebook_taguette",
+        "workbooks",
+        _one("codebook_taguette", lambda run, path: write_text(to_taguette_csv(run.book), path)),
+    ),
+    _Output(
+        "coding_sheet",
+        "workbooks",
+        _one("coding_sheet", lambda run, path: write_coding_sheet(run.coded, path, codebook=run.book)),
+    ),
+    _Output(
+        "review_sheet",
+        "workbooks",
+        _one(
+            "review_sheet",
+            lambda run, path: write_review_sheet(review_queue(run.coded, codebook=run.book), path, codebook=run.book),
+        ),
+    ),
+    _Output(
+        "coded_parquet",
+        "workbooks",
+        _one("coded_parquet", lambda run, path: write_parquet(run.coded, path)),
+        lambda run: run.parquet,
+    ),
+    _Output(
+        "coded_long_parquet",
+        "workbooks",
+        _one("coded_long_parquet", lambda run, path: write_parquet(run.long, path)),
+        lambda run: run.parquet,
+    ),
+    _Output("figures", "figures_and_report", _figures),
+    _Output(
+        "report",
+        "figures_and_report",
+        _one("report", lambda run, path: write_text(render_report(run.coded, run.tables, run.figures, codebook=run.book), path)),
+    ),
+    _Output("report_docx", "figures_and_report", _one("report_docx", _word_report)),
+    _Output("metadata", "figures_and_report", _one("metadata", _metadata)),
+)
+
+
+def check_pseudonymisation(
+    pseudonymise: bool,
+    *,
+    names: Sequence[str] | str | Path | None = (),
+    public: Sequence[str] | str | Path | None = None,
+    key: str | Path | None = None,
+    output: str | Path,
+) -> Path | None:
+    """The options of a pseudonymised analysis, checked in one place (for
+    :func:`analyse` and the command line): the key path with ``pseudonymise``
+    (required, outside the output folder, not a folder), else None; names,
+    public figures or a key without ``pseudonymise`` are refused, so that no
+    one believes an export pseudonymised that is not.
+
+    Raises
+    ------
+    UtenforskapError
+        With what to do, naming both the keyword and the command-line option.
+
+    Examples
+    --------
+    >>> check_pseudonymisation(False, output="ut") is None
+    True
+    >>> check_pseudonymisation(True, key="nokkel.csv", output="ut").name
+    'nokkel.csv'
+    """
+    if not pseudonymise:
+        if names or public or key:
+            raise UtenforskapError(
+                "names, public and key (--names, --public, --key) work only with pseudonymise=True (--pseudonymise); "
+                "without it nothing is pseudonymised"
+            )
+        return None
     if key is None:
         raise UtenforskapError("pseudonymise needs a key file (key=... / --key FILE) outside the output folder")
-    path = Path(key)
-    resolved, folder = path.resolve(), output.resolve()
-    if resolved == folder or folder in resolved.parents:
+    path, folder = Path(key), Path(output)
+    resolved, folder_resolved = path.resolve(), folder.resolve()
+    if resolved == folder_resolved or folder_resolved in resolved.parents:
         raise UtenforskapError(
-            f"the key must lie outside the output folder {output} (it links pseudonyms to names and must "
+            f"the key must lie outside the output folder {folder} (it links pseudonyms to names and must "
             "not be shared with the export); choose another place",
             path,
         )
