@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+#: The repository, the bundled workshop table, the bundled codebook's themes.
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "raw" / "workshop_ungt_utenforskap_2023.txt"
+THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +32,16 @@ def coded(statements):
     from utenforskap import code
 
     return code(statements, semantic=False)
+
+
+@pytest.fixture(scope="session")
+def coded_text_only(statements):
+    """The bundled statements coded by the rules from their text alone (no
+    sections or questions: in a replayed review the structure would give the
+    answers away)."""
+    from utenforskap import code
+
+    return code(statements, context=False, semantic=False)
 
 
 @pytest.fixture(scope="session")

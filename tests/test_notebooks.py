@@ -1,12 +1,11 @@
 """The notebooks run top to bottom, and are committed without outputs."""
 
-from pathlib import Path
-
 import nbformat
 import pytest
+from conftest import ROOT
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_notebooks_exist():

@@ -4,11 +4,10 @@ from a checkout)."""
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 
 

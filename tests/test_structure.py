@@ -295,3 +295,17 @@ def test_what_a_researcher_reads_comes_from_lang_nb():
                     found.append(f"{name.relative_to(PACKAGE)}:{node.lineno}: {node.value[:40]!r}")
     # the pseudonymiser's placeholder pattern and its English message name the Norwegian number
     assert [f for f in found if "FØDSELSNUMMER" not in f and "fødselsnummer/D-nummer" not in f] == []
+
+
+def test_tests_mirror_the_stages_and_no_fixture_is_shadowed():
+    tests = PACKAGE.parent / "tests"
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    assert folders == {s.split(".")[0] for s in SUBPACKAGES} - {"lang"}
+    names = [p.name for p in tests.rglob("test_*.py")]
+    assert len(names) == len(set(names))  # one module name per test file (pytest's prepend import mode)
+    fixtures: dict[str, list[str]] = {}
+    for path in tests.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list):
+                fixtures.setdefault(node.name, []).append(str(path.relative_to(tests)))
+    assert {name: where for name, where in fixtures.items() if len(where) > 1} == {}

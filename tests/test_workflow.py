@@ -130,30 +130,6 @@ def test_analyse_workbook_shares_are_percentages_and_types_consistent(forked_ana
                 assert all(isinstance(v, kind) for v in values if v not in ("Totalt", None)), (sheet.title, name)
 
 
-def test_cli_version_and_parse_refuses_its_own_output(tmp_path, bundled_path, capsys):
-    import utenforskap
-
-    with pytest.raises(SystemExit) as exit_:
-        main(["--version"])
-    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"utenforskap {utenforskap.__version__}"
-    assert main(["parse", str(bundled_path), "-o", str(tmp_path / "utsagn.csv")]) == 0
-    assert main(["parse", str(tmp_path / "utsagn.csv"), "-o", str(tmp_path / "igjen.csv")]) == 2
-    assert "a table of statements written by utenforskap (it has a segment_id column)" in capsys.readouterr().err
-
-
-@pytest.mark.slow
-def test_cli_output_into_a_pipe_closed_early_is_no_error(bundled_path):
-    """`utenforskap kwic ... | head -1`: the reader stops, the command ends quietly."""
-    import subprocess
-    import sys
-
-    command = f"{sys.executable} -m utenforskap kwic {bundled_path} 'n*' --window 3 | head -1"
-    run = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
-    assert len(run.stdout.splitlines()) == 1
-
-
 @pytest.mark.slow
 def test_analyse_again_with_the_output_inside_the_input_folder(tmp_path, bundled_path, capsys):
     """`analyse verksted -o verksted/resultater` twice: the folder the tool

@@ -1,16 +1,13 @@
 """The pipeline: the embedded default, and the model-loading path."""
 
-from pathlib import Path
-
 import pytest
 import spacy
+from conftest import ROOT
 
 import utenforskap.text.pipeline as nlp_module
 from utenforskap import UtenforskapError, get_pipeline
 from utenforskap.text.lemmas import lemmatize_word
 from utenforskap.text.pipeline import EMBEDDED, describe_pipeline
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_nlp_embedded_lemmas_bokmal_and_nynorsk():

@@ -1,16 +1,16 @@
 """REFI-QDA export: valid against the schema, and codings round-trip."""
 
 import zipfile
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import ROOT
 
 import utenforskap as u
 from utenforskap import UtenforskapError, code, read_qdpx, write_qdc, write_qdpx
 from utenforskap.exchange.refiqda import CODEBOOK_NS, PROJECT_NS
 
-SCHEMAS = Path(__file__).resolve().parent / "fixtures" / "refi-qda"  # vendored (MIT), see its README
+SCHEMAS = ROOT / "tests" / "fixtures" / "refi-qda"  # vendored (MIT), see its README
 
 
 @pytest.fixture(scope="module")

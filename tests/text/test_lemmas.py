@@ -6,16 +6,14 @@ import random
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import simplemma
+from conftest import ROOT
 
 from utenforskap.lang.nb.words import LEMMA_OVERRIDES
 from utenforskap.text import lemmas
 from utenforskap.text.lemmas import CompoundLemmas, is_known_word, lemmatize_word
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def reference(word: str) -> str:

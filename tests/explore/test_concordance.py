@@ -1,15 +1,10 @@
 """The concordance (kwic): the codebook's pattern language in context."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from utenforskap import UtenforskapError, kwic
 from utenforskap.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def test_kwic_phrase_on_bundled(statements):

@@ -1,14 +1,11 @@
 """Charts build without a display and carry Norwegian labels."""
 
-from pathlib import Path
-
 import pytest
+from conftest import ROOT
 from matplotlib.figure import Figure
 
 from utenforskap import code
 from utenforskap.report import charts
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def texts(fig):

@@ -2,11 +2,11 @@
 the package's own error, naming file and line."""
 
 import string
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +14,7 @@ from utenforskap import InputError, UtenforskapError, read_workshop
 from utenforskap.cli import main
 from utenforskap.read.workshop import STATEMENT_COLUMNS
 
-BAD = Path(__file__).parent / "bad_files"
+BAD = ROOT / "tests" / "bad_files"
 
 # --------------------------------------------------------------------------
 # Property: generated tables parse back exactly

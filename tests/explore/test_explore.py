@@ -1,16 +1,11 @@
 """Exploration: topics (NMF) and keyness."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import utenforskap as u
 from utenforskap.explore.topics import keyness, topics
-
-ROOT = Path(__file__).resolve().parents[1]
-THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def test_topics_deterministic_with_seed(statements):

@@ -1,15 +1,11 @@
 """The review queue: least certain first, and its sheet."""
 
-from pathlib import Path
-
 import openpyxl
 import pandas as pd
+from conftest import ROOT, THEMES
 
 import utenforskap as u
 from utenforskap import review_queue, review_simulation, write_review_sheet
-
-ROOT = Path(__file__).resolve().parents[1]
-THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 def test_review_queue_orders_by_uncertainty(statements):

@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import spacy
+from conftest import ROOT
 
 import utenforskap as u
 from utenforskap import UtenforskapError, pseudonymise, unreplaced_names
 from utenforskap.cli import main
 from utenforskap.privacy.identifiers import find_identifiers, valid_account, valid_fodselsnummer
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 TUNING_PEOPLE = [
     "Kari Nordmann",
     "Ola Hansen-Berg",

@@ -1,16 +1,14 @@
 """Theme coding: morphology, negation, questions, structure, evidence, agreement."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from conftest import ROOT, THEMES
 
 from utenforskap import agreement, code, code_matrix, coding_table
 from utenforskap.cli import main
 from utenforskap.lang.nb.strings import note_nb
 
-FIXTURES = Path(__file__).parent / "fixtures"
-THEMES = ["barriers", "opportunities", "user_participation"]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def one(text, **kwargs):
@@ -175,7 +173,7 @@ def test_agreement_with_code_lists():
 
 
 def test_quality_bundled_in_context(statements):
-    manual = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
+    manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
     result = agreement(code(statements, semantic=False), manual)
     assert (result["kappa"] >= 0.9).all(), result
     assert (result["macro_f1"] >= 0.9).all(), result

@@ -1,17 +1,13 @@
 """The supervised coder, its honest evaluation, topics and keyness."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from conftest import ROOT, THEMES
 
 import utenforskap as u
 from utenforskap import UtenforskapError
 from utenforskap.explore.topics import keyness, topics
 from utenforskap.review.suggest import SuggestCoder, evaluate, learning_curve
-
-ROOT = Path(__file__).resolve().parents[1]
-THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 @pytest.fixture(scope="module")

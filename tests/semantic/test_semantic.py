@@ -7,20 +7,18 @@ import json
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, THEMES
 
 import utenforskap as u
 from utenforskap.semantic import E5Encoder, EmbeddingCache, embed, get_encoder, load_shipped_model
 from utenforskap.semantic import coder as coder_module
 from utenforskap.semantic import encoder as encoder_module
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "corpus.jsonl"
-THEMES = ["barriers", "opportunities", "user_participation"]
 
 
 class Counting:

@@ -6,17 +6,16 @@ must not fork (the tokenizing worker and the figures fork)."""
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 import utenforskap as u
 
 dd = pytest.importorskip("dask.dataframe")
 pytest.importorskip("distributed")
 
-ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = """
 import json, os, sys
 import dask.dataframe as dd

@@ -2,21 +2,13 @@
 and the simulation against the bundled hand coding."""
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, THEMES
 
 import utenforskap as u
 from utenforskap import UtenforskapError
-
-ROOT = Path(__file__).resolve().parents[1]
-THEMES = ["barriers", "opportunities", "user_participation"]
-
-
-@pytest.fixture(scope="module")
-def coded(statements):
-    return u.code(statements, context=False, semantic=False)  # text only: the structure would give the answers away
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +20,12 @@ def answer(gold, ids):
     return gold.set_index("segment_id").loc[ids, THEMES].astype(bool).reset_index()
 
 
-def test_review_session_contract(coded, gold):
-    session = u.ReviewSession(coded)
+def test_review_session_contract(coded_text_only, gold):
+    session = u.ReviewSession(coded_text_only)
     assert session.themes == THEMES
     before = session.coding()
     assert before.columns.tolist() == ["segment_id", *THEMES] and len(before) == 86
-    assert before[THEMES].equals(coded[THEMES].reset_index(drop=True))  # the rule coding to begin with
+    assert before[THEMES].equals(coded_text_only[THEMES].reset_index(drop=True))  # the rule coding to begin with
     ids = session.next_batch(5)
     assert len(ids) == len(set(ids)) == 5
     certainty = session.certainty().set_index("segment_id")["certainty"]
@@ -47,18 +39,20 @@ def test_review_session_contract(coded, gold):
     assert not set(session.next_batch(10)) & set(ids)
 
 
-def test_review_session_bad_labels(coded):
-    session = u.ReviewSession(coded)
+def test_review_session_bad_labels(coded_text_only):
+    session = u.ReviewSession(coded_text_only)
     with pytest.raises(UtenforskapError, match="is not one of the statements"):
         session.record(pd.DataFrame({"segment_id": ["nope"], **{t: [True] for t in THEMES}}))
     with pytest.raises(UtenforskapError, match="missing: user_participation"):
-        session.record(pd.DataFrame({"segment_id": [coded["segment_id"].iat[0]], "barriers": [True], "opportunities": [False]}))
+        session.record(
+            pd.DataFrame({"segment_id": [coded_text_only["segment_id"].iat[0]], "barriers": [True], "opportunities": [False]})
+        )
     with pytest.raises(UtenforskapError, match="n must be 1 or more"):
         session.next_batch(0)
 
 
-def test_review_session_survives_save_and_load(coded, gold, tmp_path):
-    session = u.ReviewSession(coded)
+def test_review_session_survives_save_and_load(coded_text_only, gold, tmp_path):
+    session = u.ReviewSession(coded_text_only)
     for _ in range(3):
         session.record(answer(gold, session.next_batch(5)))
     session.save(tmp_path / "gjennomgang")
@@ -70,50 +64,52 @@ def test_review_session_survives_save_and_load(coded, gold, tmp_path):
         u.ReviewSession.load(tmp_path / "ingenting")
 
 
-def test_review_session_starts_from_an_earlier_review(coded, gold):
-    earlier = u.ReviewSession(coded)
+def test_review_session_starts_from_an_earlier_review(coded_text_only, gold):
+    earlier = u.ReviewSession(coded_text_only)
     for _ in range(6):
         earlier.record(answer(gold, earlier.next_batch(5)))
-    fresh = u.ReviewSession(coded, prior=earlier)
-    plain = u.ReviewSession(coded)
+    fresh = u.ReviewSession(coded_text_only, prior=earlier)
+    plain = u.ReviewSession(coded_text_only)
     # the earlier review's labels shape the predictions before anything new is reviewed
     kappa = lambda s: u.agreement(s.coding(), gold, THEMES)["kappa"].min()  # noqa: E731
     assert kappa(fresh) > kappa(plain)
 
 
-def test_simulate_review_learning_beats_a_random_order(coded, gold):
-    result = u.simulate_review(coded, gold, batch=5, targets=(0.8,))
+def test_simulate_review_learning_beats_a_random_order(coded_text_only, gold):
+    result = u.simulate_review(coded_text_only, gold, batch=5, targets=(0.8,))
     share = result.set_index("order")["reviewed_share"]
     assert share["learning, session order"] <= 0.35
     assert share["learning, session order"] < share["no learning, random order"]
 
 
-def test_simulate_review_reports_the_sessions_own_estimate(coded, gold):
-    result = u.simulate_review(coded, gold, batch=10, targets=(0.7,)).set_index("order")
+def test_simulate_review_reports_the_sessions_own_estimate(coded_text_only, gold):
+    result = u.simulate_review(coded_text_only, gold, batch=10, targets=(0.7,)).set_index("order")
     assert result["estimated_kappa"].isna().tolist() == [False, False, True]  # no estimate without learning
     assert result["estimated_kappa"].dropna().between(-1, 1).all()
 
 
-def test_estimated_agreement_is_certain_once_everything_is_read(coded, gold):
-    session = u.ReviewSession(coded)
+def test_estimated_agreement_is_certain_once_everything_is_read(coded_text_only, gold):
+    session = u.ReviewSession(coded_text_only)
     before = session.estimated_agreement()
     assert before["theme"].tolist() == THEMES
     assert (before["expected_errors"] > 0).all() and (before["kappa"] < 1).all()
-    session.record(answer(gold, coded["segment_id"].tolist()))
+    session.record(answer(gold, coded_text_only["segment_id"].tolist()))
     after = session.estimated_agreement()
     assert (after["expected_errors"] == 0).all() and (after["kappa"] == 1).all()
 
 
-def test_next_batch_reads_where_the_weakest_theme_is_unsure(coded):
+def test_next_batch_reads_where_the_weakest_theme_is_unsure(coded_text_only):
     """A theme whose coding is likely poor gets the reading: here the rule
     coder's user-participation evidence is taken away, so that theme's
-    expected kappa is the lowest, while the opportunities coded on one weak
+    expected kappa is the lowest, while the opportunities coded_text_only on one weak
     word (p = 0.55) are the least certain statements of all."""
-    book = u.codebook_of(coded)
-    blind = coded.copy()
-    blind["evidence"] = [[e for e in ev if book.theme_of(e["code"]) != "user_participation"] for ev in coded["evidence"]]
+    book = u.codebook_of(coded_text_only)
+    blind = coded_text_only.copy()
+    blind["evidence"] = [
+        [e for e in ev if book.theme_of(e["code"]) != "user_participation"] for ev in coded_text_only["evidence"]
+    ]
     blind["user_participation"] = False
-    blind.attrs = coded.attrs
+    blind.attrs = coded_text_only.attrs
     session = u.ReviewSession(blind)
     agreement = session.estimated_agreement().set_index("theme")["kappa"]
     assert agreement.idxmin() == "user_participation"
@@ -125,10 +121,10 @@ def test_next_batch_reads_where_the_weakest_theme_is_unsure(coded):
     assert not batch["p_opportunities"].eq(0.55).any()
 
 
-def test_review_sheets_round_trip_and_suggested_patterns(coded, gold, tmp_path):
+def test_review_sheets_round_trip_and_suggested_patterns(coded_text_only, gold, tmp_path):
     import openpyxl
 
-    session = u.ReviewSession(coded)
+    session = u.ReviewSession(coded_text_only)
     path = session.write_batch_sheet(tmp_path / "runde1.xlsx", 6)
     ws = openpyxl.load_workbook(path)["Koding"]
     header = [c.value for c in ws[1]]
@@ -145,7 +141,7 @@ def test_review_sheets_round_trip_and_suggested_patterns(coded, gold, tmp_path):
     suggested = session.suggest_patterns()
     assert list(suggested.columns) == ["theme", "pattern", "for", "against"]
     assert (suggested["for"] > 2 * suggested["against"]).all()
-    book = u.codebook_of(coded)
+    book = u.codebook_of(coded_text_only)
     assert not any(book.catches(r.theme, r.pattern) for r in suggested.itertuples())
     if len(suggested):
         out = session.accept_patterns(suggested.head(1), tmp_path / "min_kodebok.yaml")
