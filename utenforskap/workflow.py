@@ -294,8 +294,8 @@ def _figures(run: _Run, where: Callable[[str], Path]) -> dict[str, Path]:
 
 
 def _word_report(run: _Run, path: Path) -> Path:
-    charts = {name: run.folder / CHART_FOLDER / f"{chart_file(name, run.book)}.png" for name in run.figures}
-    return write_word_report(run.coded, run.tables, charts, path, codebook=run.book)
+    pngs = {name: run.folder / CHART_FOLDER / f"{chart_file(name, run.book)}.png" for name in run.figures}
+    return write_word_report(run.coded, run.tables, pngs, path, codebook=run.book)
 
 
 def _metadata(run: _Run, path: Path) -> Path:

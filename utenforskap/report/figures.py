@@ -113,13 +113,14 @@ def figure_specs(codebook: CodebookLike | None = None) -> list[FigureSpec]:
 
 
 def build_figures(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> dict:
-    """The report's charts, by name (each a matplotlib Figure with a
-    Norwegian ``_caption``)."""
+    """The report's charts, by name: each a matplotlib Figure whose label
+    (``figure.get_label()``, matplotlib's own attribute) is its Norwegian
+    caption."""
     out = {}
     for spec in figure_specs(codebook_of(coded, codebook)):
         figure = spec.build(coded)
         if figure is not None:
-            figure._caption = spec.caption
+            figure.set_label(spec.caption)
             out[spec.name] = figure
     return out
 

@@ -107,7 +107,7 @@ def _framework(frame: pd.DataFrame, labels: dict, row_label: str, short=lambda s
 
 
 def _figure(figure, name: str) -> str:
-    fig, caption = figure if isinstance(figure, tuple) else (figure, getattr(figure, "_caption", name))
+    fig, caption = figure if isinstance(figure, tuple) else (figure, figure.get_label() or name)
     if isinstance(fig, bytes):  # a PNG file's bytes: embedded, so the page stays one file
         image = f'<img src="data:image/png;base64,{base64.b64encode(fig).decode("ascii")}" alt="{_e(caption)}">'
         return f"<figure>{image}<figcaption>{_e(caption)}</figcaption></figure>"
@@ -206,8 +206,8 @@ def render_report(coded: pd.DataFrame, tables: dict, figures: dict, *, codebook:
     tables : dict
         From :func:`utenforskap.build_tables`.
     figures : dict
-        Name -> a matplotlib Figure (inlined as SVG; caption: its
-        ``_caption`` or the name), or a tuple (SVG text, caption), or a
+        Name -> a matplotlib Figure (inlined as SVG; caption: its label,
+        ``figure.get_label()``, or the name), or a tuple (SVG text, caption), or a
         tuple (PNG bytes, caption): embedded as an image.
 
     Examples

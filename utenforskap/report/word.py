@@ -78,7 +78,7 @@ def _quotes(add: _Paragraphs, statements: pd.DataFrame, numbers: dict) -> None:
 
 
 def write_word_report(
-    coded: pd.DataFrame, tables: dict, charts: dict, path: str | Path, *, codebook: CodebookLike | None = None
+    coded: pd.DataFrame, tables: dict, figures: dict, path: str | Path, *, codebook: CodebookLike | None = None
 ) -> Path:
     """Write the report as a ``.docx`` document.
 
@@ -88,7 +88,7 @@ def write_word_report(
         Output of :func:`utenforskap.code`.
     tables : dict
         From :func:`utenforskap.build_tables`.
-    charts : dict
+    figures : dict
         Chart name -> PNG file (or bytes) with the chart, in order; its
         caption is taken from :func:`utenforskap.report.figures.figure_specs`.
     path : str or Path
@@ -132,9 +132,9 @@ def write_word_report(
             add(line, "List Paragraph")
 
     captions = {spec.name: spec.caption for spec in figure_specs(book)}
-    if charts:
+    if figures:
         add.heading(REPORT_TEXT["figures"], 1)
-        for name, image in charts.items():
+        for name, image in figures.items():
             stream = io.BytesIO(image) if isinstance(image, bytes) else str(image)
             document.add_picture(stream, width=Cm(16))
             add(captions.get(name, name), "Caption")

@@ -176,6 +176,9 @@ def review_simulation(
     """How agreement with a gold coding grows when only the most confident
     share is auto-coded and the rest is reviewed (taken from ``gold``).
 
+    A static cut of the :func:`review_queue` (nothing is learnt); the
+    learning review is replayed by :func:`utenforskap.simulate_review`.
+
     Returns
     -------
     pandas.DataFrame

@@ -581,7 +581,8 @@ def _kappas(coding: pd.DataFrame, gold: pd.DataFrame, themes) -> list[float]:
 def simulate_review(
     coded: pd.DataFrame, gold: pd.DataFrame, *, batch: int = 5, targets: Sequence[float] = (0.7, 0.8, 0.9), random_state: int = 0
 ) -> pd.DataFrame:
-    """Replay a review against a full hand coding.
+    """Replay a learning review (:class:`ReviewSession`) against a full hand
+    coding; the static queue's cut-offs are :func:`utenforskap.review_simulation`.
 
     Three orders are replayed: the session's (:meth:`ReviewSession.next_batch`, learning
     after each batch), a random order with the same learning, and a random
