@@ -5,6 +5,7 @@ exports and the HTML report.  This module is an edge: it writes files.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import logging
 import os
@@ -313,9 +314,18 @@ def _metadata(run: _Run, path: Path) -> Path:
             "semantic_themes": coded.attrs.get("semantic_themes", []),
             "semantic_note": coded.attrs.get("semantic_note", ""),
             "themes": {t: int(coded[t].sum()) for t in book.themes},
+            # the one place the run's time is kept: the exports date their sources by the workshop
+            "analysed_at": _now(),
         }
     )
     return write_text(json.dumps(run.metadata, ensure_ascii=False, indent=2) + "\n", path)
+
+
+def _now() -> str:
+    """When the analysis ran (UTC; ``SOURCE_DATE_EPOCH`` when set, for reproducible runs)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch.isdigit() else datetime.datetime.now(datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 #: Every output of :func:`analyse`, in the order written.  The statements and

@@ -160,6 +160,49 @@ def test_refiqda_export_is_reproducible(coded, tmp_path):
     assert a == b
 
 
+def test_refiqda_same_input_same_bytes_on_another_day(tmp_path, bundled_path, monkeypatch):
+    """A fresh checkout gives the input a new modification time: the project
+    must not change.  Sources are dated by the workshop's title (02.02.23)."""
+    import os
+    import shutil
+
+    first, second = tmp_path / "a" / bundled_path.name, tmp_path / "b" / bundled_path.name
+    for copy, when in ((first, 1_600_000_000), (second, 1_700_000_000)):
+        copy.parent.mkdir()
+        shutil.copyfile(bundled_path, copy)
+        os.utime(copy, (when, when))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a = write_qdpx(code(u.read_workshop(first), semantic=False), first.parent / "prosjekt.qdpx").read_bytes()
+    b = write_qdpx(code(u.read_workshop(second), semantic=False), second.parent / "prosjekt.qdpx").read_bytes()
+    assert a == b
+    with zipfile.ZipFile(first.parent / "prosjekt.qdpx") as z:
+        root = ET.fromstring(z.read("project.qde"))
+    dates = {s.get("creationDateTime") for s in root.iter(f"{{{PROJECT_NS}}}TextSource")}
+    assert dates == {"2023-02-02T00:00:00Z"}
+
+
+def test_refiqda_date_without_one_in_the_title(tmp_path, monkeypatch):
+    statements = u.read_workshop(_table(tmp_path))
+    assert statements["workshop_title"].iat[0] == "Arbeidsverksted om bolig"
+
+    def dates():
+        path = write_qdpx(code(statements, semantic=False), tmp_path / "p.qdpx")
+        with zipfile.ZipFile(path) as z:
+            root = ET.fromstring(z.read("project.qde"))
+        return {s.get("creationDateTime") for s in root.iter(f"{{{PROJECT_NS}}}TextSource")}
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert dates() == {"2023-11-14T22:13:20Z"}
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert dates() == {"2020-01-01T00:00:00Z"}
+
+
+def _table(folder):
+    path = folder / "bolig.csv"
+    path.write_text("Arbeidsverksted om bolig\n\nGruppe,Spm. 1: Hva hindrer?\n1,- Lange ventelister\n", encoding="utf-8")
+    return path
+
+
 def test_refiqda_bad_file(tmp_path):
     from utenforskap import InputError
 

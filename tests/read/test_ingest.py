@@ -359,6 +359,52 @@ def test_ingest_number_is_a_marker_only_in_a_numbered_list(tmp_path):
     ]
 
 
+# cells as consultation tables hold them: a list of one, numbering that
+# starts again under a sub-heading or without one, a date that is text
+LIST_CELLS = [
+    ["Gruppe", "Spm. 1: Hva trengs?"],
+    ["A", "1. Vi trenger faste kontaktpersoner i kommunen"],
+    ["B", "1) Mer tid til hver enkelt"],
+    ["C", "1. Ungdom må bli hørt\nEksempler:\n1. ungdomsråd\n2. brukerpanel\n3. Egne møter med Nav"],
+    ["D", "1. tett oppfølging\n2. arbeidstrening\n1. bolig først\n2. skole"],
+    ["E", "3. mars startet prosjektet.\n12. juni var det slutt."],
+]
+LIST_EXPECTED = [
+    ("A", 1, "", "Vi trenger faste kontaktpersoner i kommunen"),
+    ("B", 1, "", "Mer tid til hver enkelt"),
+    ("C", 1, "", "Ungdom må bli hørt"),
+    ("C", 1, "Eksempler", "ungdomsråd"),
+    ("C", 1, "Eksempler", "brukerpanel"),
+    ("C", 1, "Eksempler", "Egne møter med Nav"),
+    ("D", 1, "", "tett oppfølging"),
+    ("D", 1, "", "arbeidstrening"),
+    ("D", 1, "", "bolig først"),
+    ("D", 1, "", "skole"),
+    ("E", 1, "", "3. mars startet prosjektet."),
+    ("E", 1, "", "12. juni var det slutt."),
+]
+
+
+@pytest.mark.parametrize("shape", ["xlsx", "csv-cp1252", "csv-utf8"])
+def test_ingest_list_numbers_are_markers_in_every_list_shape(tmp_path, shape):
+    if shape == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["Høringsinnspill 2024"])
+        ws.append([])
+        for row in LIST_CELLS:
+            ws.append(row)
+        path = tmp_path / "innspill.xlsx"
+        wb.save(path)
+    else:
+        path = tmp_path / "innspill.csv"
+        sep, encoding = (";", "cp1252") if shape == "csv-cp1252" else (",", "utf-8")
+        pd.DataFrame(LIST_CELLS[1:], columns=LIST_CELLS[0]).to_csv(path, sep=sep, index=False, encoding=encoding)
+    assert _tuples(read_workshop(path)) == LIST_EXPECTED
+
+
 def test_ingest_dash_inside_a_bullet_splits_only_in_the_report_export(tmp_path):
     bullet = "- Ungdom - særleg dei over 18 - treng meir hjelp"
     path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", bullet]])

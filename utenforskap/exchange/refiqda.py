@@ -15,7 +15,9 @@ and QualCoder exchange projects.  The project written here holds:
   statements), so matrices can be rebuilt in the QDA tool, and a
   ``Workshop`` variable;
 * sources, selections and codings with their creating user and date (the
-  input files' modification time, so the same input gives the same file).
+  date in the workshop's title, else ``SOURCE_DATE_EPOCH``, else a fixed
+  date: never a file's modification time, so a fresh checkout of the same
+  input gives the same bytes).
 
 GUIDs are derived from names (UUID 5), so the same input gives the same
 project, and the zip entries carry a fixed date.
@@ -23,6 +25,8 @@ project, and the zip entries carry a fixed date.
 
 from __future__ import annotations
 
+import datetime
+import os
 import uuid
 import zipfile
 from pathlib import Path
@@ -32,6 +36,7 @@ from .._lazy import lazy_module
 from ..coding import Codebook, CodebookLike, codebook_of, load_codebook
 from ..errors import InputError, UtenforskapError
 from ..lang.nb import QDA_TEXT
+from ..read import workshop_date
 from .files import atomic_write
 
 pd = lazy_module("pandas")
@@ -130,17 +135,25 @@ def _source_text(statements: pd.DataFrame, by_group: bool) -> tuple[str, list[tu
     return "".join(parts), spans
 
 
-#: When no input file date is known (the project stays byte-identical for the same input).
+#: When neither the workshop's title nor SOURCE_DATE_EPOCH gives a date.
 _FIXED_DATE = "2020-01-01T00:00:00Z"
 
 
-def _created(coded: pd.DataFrame, source_files) -> str:
-    """The creation date of a source: the newest modification time of its
-    input files (recorded by :func:`utenforskap.read_workshop`), else a fixed
-    date."""
-    dates = coded.attrs.get("modified", {}) if hasattr(coded, "attrs") else {}
-    known = [dates[f] for f in dict.fromkeys(source_files) if f in dates]
-    return max(known) if known else _FIXED_DATE
+def _created(statements: pd.DataFrame) -> str:
+    """The creation date of a source, the same for the same input on any
+    machine and day: the date in the workshop's title (``02.02.23``,
+    ``14. mars 2024``), else ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+    convention), else a fixed date.  When the analysis ran is recorded in
+    ``metadata.json`` only."""
+    titles = statements["workshop_title"] if "workshop_title" in statements.columns else []
+    for title in dict.fromkeys(titles):
+        day = workshop_date(title)
+        if day is not None:
+            return f"{day.isoformat()}T00:00:00Z"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _FIXED_DATE
 
 
 def _selection_description(row, book: Codebook) -> str:
@@ -192,7 +205,7 @@ def project_xml(
         files[f"{source_guid}.txt"] = text
         title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
         source_name = f"{workshop} – Gruppe {key[1]}" if by_group else str(workshop)
-        created = _created(coded, statements["source"] if "source" in statements.columns else [])
+        created = _created(statements)
         source = ET.SubElement(
             sources,
             f"{q}TextSource",

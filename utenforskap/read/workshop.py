@@ -15,6 +15,7 @@ sections, bullets) are the same for every format.
 from __future__ import annotations
 
 import csv
+import datetime
 import errno
 import html.parser
 import io
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from .._lazy import lazy_module
 from ..errors import InputError
-from ..lang.nb import MOJIBAKE, OUTPUT_FILES
+from ..lang.nb import MOJIBAKE, MONTHS, OUTPUT_FILES
 from ._docx import read_docx
 from ._grid import Grid, Row
 
@@ -459,6 +460,42 @@ def _split_bullets(text: str) -> list[_Block]:
     return blocks
 
 
+def _numbered_lines(lines: list[str]) -> set[int]:
+    """Which lines start with a list number ("1. ", "2) ") that is a marker.
+
+    A number is a marker when a capital letter follows it ("1. Vi trenger
+    ...", also a list of one), or when it is part of a list numbered in
+    sequence; a list may start again under each sub-heading ("1.", "2.",
+    "Eksempler:", "1.", "2.").  "1. juli" on its own is a date and stays text.
+
+    Examples
+    --------
+    >>> sorted(_numbered_lines(["1. Vi trenger mer tid", "1. juli kom", "Eksempler:", "1. tid", "2. penger"]))
+    [0, 3, 4]
+    """
+    marked = set()
+    run: list[tuple[int, int]] = []  # (line, number) of the numbered lines since the last heading
+
+    def close_run():
+        numbers = [n for _, n in run]
+        if len(numbers) >= 2 and all(b == a + 1 for a, b in zip(numbers, numbers[1:])):
+            marked.update(i for i, _ in run)
+        run.clear()
+
+    for i, line in enumerate(lines):
+        m = _NUMBERED.match(line)
+        if m:
+            if line[m.end() : m.end() + 1].isupper():
+                marked.add(i)
+            if int(m.group(1)) == 1:  # a list starting again
+                close_run()
+            run.append((i, int(m.group(1))))
+        elif line.endswith(":") and not _LINE_BULLET.match(line):
+            close_run()
+    close_run()
+    return marked
+
+
 def _plain_blocks(text: str, inline: bool = False) -> list[_Block]:
     """Blocks of plain text, one line at a time.
 
@@ -468,11 +505,10 @@ def _plain_blocks(text: str, inline: bool = False) -> list[_Block]:
     inside a line also separates bullets.
     """
     lines = [line for line in map(_collapse, text.split("\n")) if line]
-    numbers = [int(m.group(1)) for m in map(_NUMBERED.match, lines) if m]
-    numbered = len(numbers) >= 2 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    numbered = _numbered_lines(lines)
     blocks = []
-    for line in lines:
-        marker = _LINE_BULLET.match(line) or (_NUMBERED.match(line) if numbered else None)
+    for i, line in enumerate(lines):
+        marker = _LINE_BULLET.match(line) or (_NUMBERED.match(line) if i in numbered else None)
         if marker:
             rest = line[marker.end() :]
             if inline:
@@ -838,12 +874,39 @@ def read_workshop(
         seen[workshop] = f
     frames = [_read_file(f, sheet=sheet, table=table, max_part_mb=max_part_mb) for f in files]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    # when each file was last changed: exports date their sources by it (the same input, the same file)
-    frame.attrs = {"modified": {_nfc(f.name): _modified(f) for f in files}}
     return frame
 
 
-def _modified(path: Path) -> str:
-    import datetime as dt
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
+_WRITTEN_DATE = re.compile(r"\b(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{4})\b", re.IGNORECASE)
 
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+def workshop_date(title: str) -> datetime.date | None:
+    """The date written in a workshop's title, if there is one: ``2023-02-02``,
+    ``02.02.23`` or ``02.02.2023``, ``2. februar 2023``.
+
+    Examples
+    --------
+    >>> workshop_date("Innspill fra workshop, NAV-USN, 02.02.23, USN Drammen")
+    datetime.date(2023, 2, 2)
+    >>> workshop_date("Arbeidsverksted 14. mars 2024"), workshop_date("Arbeidsverksted om bolig")
+    (datetime.date(2024, 3, 14), None)
+    """
+    text = str(title or "")
+    candidates = []
+    for m in _ISO_DATE.finditer(text):
+        candidates.append((m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _DOTTED_DATE.finditer(text):
+        year = int(m.group(3))
+        candidates.append((m.start(), year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1))))
+    for m in _WRITTEN_DATE.finditer(text):
+        month = MONTHS.get(m.group(2).lower())
+        if month:
+            candidates.append((m.start(), int(m.group(3)), month, int(m.group(1))))
+    for _, year, month, day in sorted(candidates):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    return None

@@ -30,6 +30,7 @@ from .words import (
     LEMMA_OVERRIDES,
     LISTED_VERBS,
     MOJIBAKE,
+    MONTHS,
     NYNORSK_SPELLINGS,
     NYNORSK_STOP,
     PERSON_TITLES,
@@ -42,6 +43,7 @@ from .words import (
 )
 
 __all__ = [
+    "MONTHS",
     "ABBREVIATIONS",
     "CHART_FILES",
     "CHART_FOLDER",

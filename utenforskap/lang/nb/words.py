@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "MONTHS",
     "ABBREVIATIONS",
     "NYNORSK_STOP",
     "NYNORSK_SPELLINGS",
@@ -207,3 +208,21 @@ ROYAL_WORDS = frozenset({"kong", "dronning", "prins", "prinsesse", "kronprins", 
 # ftfy repairs only text that shows such a signature: on clean text its
 # heuristics can take rare but real letter sequences ("åÆÆ") for mojibake.
 MOJIBAKE = re.compile(r"Ã[¥¸¦…†˜©¨¶¤\x80-\xbf]|â€|Â[«»\xa0°§]")
+
+
+#: Month names (bokmål and nynorsk, with common abbreviations) -> month number,
+#: for dates written in workshop titles ("14. mars 2023").
+MONTHS = {
+    **dict.fromkeys(("januar", "jan"), 1),
+    **dict.fromkeys(("februar", "feb"), 2),
+    **dict.fromkeys(("mars", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mai",), 5),
+    **dict.fromkeys(("juni", "jun"), 6),
+    **dict.fromkeys(("juli", "jul"), 7),
+    **dict.fromkeys(("august", "aug"), 8),
+    **dict.fromkeys(("september", "sep", "sept"), 9),
+    **dict.fromkeys(("oktober", "okt"), 10),
+    **dict.fromkeys(("november", "nov"), 11),
+    **dict.fromkeys(("desember", "des"), 12),
+}
