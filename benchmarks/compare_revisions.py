@@ -40,7 +40,10 @@ MEASURES = {
 
 def seconds(code: str, source: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(source), "PYTHONHASHSEED": "0"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    if run.returncode:
+        raise SystemExit(f"failed in {source}:\n{run.stderr[-2000:]}")
+    out = run.stdout
     return float(next(line.split()[1] for line in out.splitlines() if line.startswith("SECONDS")))
 
 
