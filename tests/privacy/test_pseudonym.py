@@ -115,6 +115,51 @@ def test_pseudonym_identifiers_with_their_checks():
     assert find_identifiers("Møtet 12.03.2023 kl. 12.00 kostet 12 000 kroner; 40 prosent av 1200 unge; saksnr 12345678901") == []
 
 
+def test_pseudonym_every_eleven_digit_number_with_a_date_is_replaced():
+    """Mistyped or invented numbers may still identify someone: every 11-digit
+    number whose first six digits are a date goes, grouped or not."""
+    text = (
+        "Saken gjaldt 24069158302, nei 240691 58302, eller 240691-58302 og 24 06 91 58302; "
+        "hennes D-nummer 64069158302 (feil sjekksiffer); saksnummer 99887766554 og år 2019 står."
+    )
+    kinds = [(k, v) for _, _, k, v in find_identifiers(text)]
+    assert [k for k, _ in kinds] == ["possible_fnr"] * 5
+    assert {v for _, v in kinds} == {"24069158302", "64069158302"}
+    with pytest.warns(UserWarning, match="fødselsnummer"):
+        out, key, _ = pseudonymise([text])
+    assert "saksnummer 99887766554 og år 2019" in out["text"].iat[0]
+    assert not re.search(r"\d{5}", out["text"].iat[0].replace("99887766554", ""))
+    assert key["kind"].tolist() == ["MULIG-FØDSELSNUMMER", "MULIG-FØDSELSNUMMER"] and key["count"].tolist() == [4, 1]
+
+
+def test_pseudonym_no_false_positives_of_three_kinds():
+    """Written for these tests (tuning data, not a measurement): everyday words
+    that are a participant's name, projects named with a name, and a public
+    figure or another person who shares a participant's first name."""
+    people = ["Tale Haugen", "Iver Nilsen", "Storm Pedersen", "Jonas Lie", "Erna Dahl"]
+    texts = [
+        "Ordføreren holdt en lang tale om bolig.",
+        "Ungdommene gikk løs på oppgavene med stor iver.",
+        "Etter en storm av klager kom endringen.",
+        "Deltakerne i prosjektet Storm fikk arbeidstrening.",
+        "Tiltaket Iver ga leksehjelp to dager i uka.",
+        "Satsingen «Ny Tale» nådde mange.",
+        "Jonas Gahr Støre og Erna Solberg har begge snakket om utenforskap.",
+        "Jonas Andersen fra kommunen var også til stede.",
+        "Tale sa at ventetiden var for lang, og Iver var enig.",
+    ]
+    out, key, _ = pseudonymise(texts, names=people, method="heuristic")
+    got = out["text"].tolist()
+    assert got[:7] == texts[:7]
+    assert got[7] == "[PERSON-1] fra kommunen var også til stede."  # another Jonas: named in full, not as Jonas Lie
+    assert got[8] == "[PERSON-2] sa at ventetiden var for lang, og [PERSON-3] var enig."
+    assert key.set_index("pseudonym")["value"].to_dict() == {
+        "[PERSON-1]": "jonas andersen",
+        "[PERSON-2]": "tale haugen",
+        "[PERSON-3]": "iver nilsen",
+    }
+
+
 def test_pseudonym_listed_person_in_every_form_gets_one_pseudonym():
     texts = [
         "Kari Nordmann innledet.",
@@ -196,6 +241,9 @@ SECRETS = [
     "010100 12356",
     "01010012356",
     "Per Strand",
+    # an 11-digit number with a date in front whose control digits fail: still a possible fødselsnummer
+    "170385 44321",
+    "17038544321",
 ]
 
 
@@ -206,7 +254,8 @@ def names_table(folder: Path) -> Path:
         "Gruppe\tSpm. 1: Hva hindrer? (spurt av Zainab Yusuf)\tSpm. 2: Hva kan vi gjøre?\n"
         'Kari Nordmann\t"Innspill fra Per Strand:\n- Kari sa at ventetiden er for lang\n- Ring Kari på 912 34 567"\t'
         '"- Nordmanns forslag: kontakt kari.nordmann@kommune.no\n- Fnr 010100 12356 sto på lappen"\n'
-        "Zainab Yusuf\t- Zainab mente at lånekassen er en hindring\t- Yusuf ønsket flere møteplasser\n",
+        "Zainab Yusuf\t- Zainab mente at lånekassen er en hindring\t- Yusuf ønsket flere møteplasser\n"
+        "3\t- Søknaden med nummer 170385 44321 ble avvist\t- Ingen svar på 17038544321 heller\n",
         encoding="utf-8",
     )
     return path
@@ -265,6 +314,8 @@ def test_analyse_pseudonymise_leaves_nothing_identifying(tmp_path):
     assert (
         "[PERSON-1]" in texts["utsagn.csv"] and "[EPOST-1]" in texts["utsagn.csv"] and "[FØDSELSNUMMER-1]" in texts["utsagn.csv"]
     )
+    # the same possible number, grouped and not, is one pseudonym
+    assert texts["utsagn.csv"].count("[MULIG-FØDSELSNUMMER-1]") == 2
     # the key and the list of possible names are kept apart, outside the output
     table = pd.read_csv(key, encoding="utf-8-sig")
     assert "kari nordmann" in set(table["value"]) and not list(out.rglob("*nokkel*"))

@@ -43,6 +43,7 @@ from ..lang.nb import (
     NAME_CHECK_TEXT,
     PERSON_TITLES,
     PLACE_WORDS,
+    PROJECT_WORDS,
     PUBLIC_FIGURES,
     ROYAL_WORDS,
     SPEECH_VERBS,
@@ -66,7 +67,7 @@ __all__ = ["pseudonymise", "unreplaced_names", "read_key", "name_check_path", "F
 NAME_COLUMNS = ("text", "group", "section", "workshop_title", "question_text", "source")
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_PLACEHOLDER = re.compile(r"\[(?:PERSON|EPOST|TELEFON|FØDSELSNUMMER|KONTO|ADRESSE)-\d+\]")
+_PLACEHOLDER = re.compile(r"\[(?:PERSON|EPOST|TELEFON|FØDSELSNUMMER|MULIG-FØDSELSNUMMER|KONTO|ADRESSE)-\d+\]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,11 +194,32 @@ class _Finder:
         return m.group(0) if m and not text[end : m.start()].strip(" ,") else ""
 
     def _place(self, text: str, start: int, end: int) -> bool:
-        """A street, building or organisation named after a person."""
+        """A street, building or organisation named after a person, or a
+        project, programme or service with a name ("prosjektet Storm",
+        "«Ung Vilje»")."""
         following = self._next_word(text, end)
         before = text[:start].split()
-        royal = bool(before) and before[-1].lower().rstrip(".") in ROYAL_WORDS
-        return bool(PLACE_WORDS.match(following)) or royal
+        previous = before[-1].lower().rstrip(".") if before else ""
+        quoted = text[:start].rstrip(" ")[-1:] in ("«", '"', "“") and text[end:].lstrip(" ")[:1] in ("»", '"', "”")
+        in_title = text[:start].count("«") > text[:start].count("»")  # inside «...»: a title or a project's name
+        return bool(PLACE_WORDS.match(following)) or previous in ROYAL_WORDS or previous in PROJECT_WORDS or quoted or in_title
+
+    def _someone_else(self, text: str, end: int, person: _Person) -> tuple[int, str, str] | None:
+        """After a listed first name, a capitalised surname that is not the
+        listed person's: another person ("Per Sandberg" when "Per Hansen" is
+        listed).  Returns the surname's end, the full name and its genitive
+        ending, or None."""
+        m = _TOKEN.match(text, end + 1) if text[end : end + 1] == " " else None
+        if m is None:
+            return None
+        surname, ending = _genitive_base(m.group(0))
+        lower = surname.lower()
+        parts = surname.split("-")
+        if not all(p[:1].isupper() and not p.isupper() for p in parts) or lower in person.parts or PLACE_WORDS.match(surname):
+            return None  # "Per Nav-kontoret", "Kari NAV": not a surname
+        if lower not in self.last_lower and is_known_word(lower):
+            return None  # "Per Nav-kontor", "Kari Til slutt": a word, not a surname
+        return m.start() + len(surname), text[end - len(text[:end].split()[-1]) : m.start() + len(surname)], ending
 
     def _speech_after(self, text: str, end: int, verbs=SPEECH_VERBS) -> bool:
         return self._next_word(text, end).lower() in verbs
@@ -210,6 +232,14 @@ class _Finder:
             form, ending = m.group(1), m.group(2) or ""
             person = self.forms[form.lower()]
             capitalised = form[:1].isupper()
+            other = self._someone_else(text, m.end(), person) if capitalised and " " not in form and not ending else None
+            if other is not None:  # another person with the same first name ("Per Sandberg"): in full, unless public
+                surname_end, full, other_ending = other
+                if not (full.lower() in self.public or self._place(text, m.start(), surname_end)) and free(
+                    m.start(), surname_end + len(other_ending)
+                ):
+                    found.append(_Span(m.start(), surname_end, "person", full, other_ending))
+                continue
             word = form.lower() in WORD_NAMES
             if (
                 word
@@ -264,7 +294,7 @@ class _Finder:
             # the capitalised words right after it (space-separated) are the surname: "Kari Nordmann", "Gro Harlem"
             while j < len(tokens) and j <= i + 2 and text[end : tokens[j].start()] == " ":
                 nxt, nxt_ending = _genitive_base(tokens[j].group(0))
-                if not (nxt[:1].isupper() and not nxt.isupper()) or PLACE_WORDS.match(nxt):
+                if not all(p[:1].isupper() and not p.isupper() for p in nxt.split("-")) or PLACE_WORDS.match(nxt):
                     break
                 end, ending = tokens[j].start() + len(nxt), nxt_ending
                 j += 1
@@ -388,10 +418,11 @@ def pseudonymise(
         out[column] = pd.Series(new_values, index=frame.index, dtype=object)
     _renew_ids(out, frame, columns)
     out["pseudonymised"] = counts
-    if kinds_found.get("fnr"):
+    numbers = kinds_found.get("fnr", 0) + kinds_found.get("possible_fnr", 0)
+    if numbers:
         warnings.warn(
-            f"{kinds_found['fnr']} fødselsnummer/D-nummer found and replaced; such numbers should not be in "
-            "workshop notes: check the source files and where they are stored",
+            f"{numbers} fødselsnummer/D-nummer (or 11-digit numbers that may be one) found and replaced; such numbers "
+            "should not be in workshop notes: check the source files and where they are stored",
             stacklevel=2,
         )
     source = frame["source"] if "source" in frame.columns else pd.Series(["(tekster)"] * len(frame))

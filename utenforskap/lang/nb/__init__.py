@@ -35,6 +35,7 @@ from .words import (
     NYNORSK_STOP,
     PERSON_TITLES,
     PLACE_WORDS,
+    PROJECT_WORDS,
     PUBLIC_FIGURES,
     ROYAL_WORDS,
     SPEECH_VERBS,
@@ -43,6 +44,7 @@ from .words import (
 )
 
 __all__ = [
+    "PROJECT_WORDS",
     "MONTHS",
     "ABBREVIATIONS",
     "CHART_FILES",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "PROJECT_WORDS",
     "MONTHS",
     "ABBREVIATIONS",
     "NYNORSK_STOP",
@@ -150,6 +151,36 @@ PUBLIC_FIGURES = frozenset(
         "Fridtjof Nansen",
         "Olav Kyrre",
         "Olav Thon",
+        "Espen Barth Eide",
+        "Jan Christian Vestre",
+        "Emilie Enger Mehl",
+        "Sigrun Aasland",
+        "Kari Nessa Nordtun",
+        "Ingvild Kjerkol",
+        "Kjersti Toppe",
+        "Lubna Jaffery",
+        "Cecilie Myrseth",
+        "Terje Aasland",
+        "Bjørnar Skjæran",
+        "Anette Trettebergstuen",
+        "Karianne Tung",
+        "Tore O. Sandvik",
+        "Andreas Bjelland Eriksen",
+        "Ola Borten Moe",
+        "Ine Eriksen Søreide",
+        "Guri Melby",
+        "Marie Sneve Martinussen",
+        "Une Bastholm",
+        "Lan Marie Berg",
+        "Per Sandberg",
+        "Knut Arild Hareide",
+        "Trine Skei Grande",
+        "Peggy Hessen Følsvik",
+        "Mette-Marit",
+        "Ingrid Alexandra",
+        "Edvard Munch",
+        "Sigrid Undset",
+        "Jon Fosse",
     ]
 )
 
@@ -162,6 +193,8 @@ WORD_NAMES = frozenset(
     rune ørn sol vår knut karl pål lise even ask alf eir eli mai berg strand lie bakke bakken vik holm
     lund haug haugen eide lien strøm moen dal dahl hagen engen tangen sand nes li foss hauge lunde
     brekke berge rosa vilde elv
+    tale iver storm edel bo lene fred vilje live bjørk lyng skog fjell eng frost vinter sommer høst vang
+    brun rask kvist lind signe ro glad mild saga juni april august hauk ravn svan due falk varg ulv bris
     """.split()
 )
 
@@ -226,3 +259,14 @@ MONTHS = {
     **dict.fromkeys(("november", "nov"), 11),
     **dict.fromkeys(("desember", "des"), 12),
 }
+
+
+#: Words after which a capitalised name is the name of a project, programme or
+#: service ("prosjektet Storm", "tiltaket Tiril"), not a person.
+PROJECT_WORDS = frozenset(
+    """
+    prosjekt prosjektet prosjektene program programmet tiltak tiltaket satsing satsinga satsingen ordning
+    ordninga ordningen initiativ initiativet nettverk nettverket kampanje kampanjen tjeneste tjenesten
+    teneste tenesta senter senteret modell modellen metode metoden kurs kurset appen plattformen
+    """.split()
+)
