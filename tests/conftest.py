@@ -71,3 +71,13 @@ def chart_files(folder: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def charts_in():
     return chart_files
+
+
+#: Doctests that run a whole analysis or draw every chart: make test and CI run them, plain pytest not.
+SLOW_DOCTESTS = {"utenforskap.workflow.analyse", "utenforskap.report.figures.render_figures"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)

@@ -9,6 +9,9 @@ import pytest
 from utenforskap import analyse
 from utenforskap.lang.nb.strings import OUTPUT_FILES
 
+# whole analyses of several workshops: make test and CI run them
+pytestmark = pytest.mark.slow
+
 STATEMENTS = [
     "Mangel på penger er en hindring for samarbeidet",
     "Vi trenger flere møteplasser for unge",

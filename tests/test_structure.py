@@ -171,6 +171,7 @@ def test_no_import_cycle():
     assert import_cycles() == []
 
 
+@pytest.mark.slow  # checks a copy of the package three times
 def test_the_checks_find_planted_violations(tmp_path):
     root = tmp_path / "utenforskap"
     shutil.copytree(PACKAGE, root, ignore=shutil.ignore_patterns("__pycache__", "data"))

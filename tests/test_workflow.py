@@ -15,6 +15,7 @@ from utenforskap.workflow import OUTPUTS, analyse, check_pseudonymisation
 DANGEROUS = ['=HYPERLINK("http://x","klikk")', "+1+1", "-Ledelse", "@SUM(A1)", "Vanlig tekst"]
 
 
+@pytest.mark.slow  # a whole analysis
 def test_analyse_writes_everything(tmp_path, bundled_path):
     out = tmp_path / "processed"
     written = analyse(bundled_path, out, progress=False)

@@ -197,6 +197,7 @@ def test_docx_hostile_parts_are_input_errors(tmp_path, part, data, message):
         read_workshop(path)
 
 
+@pytest.mark.slow  # a big file
 def test_docx_zip_bomb_is_refused_before_inflating(tmp_path):
     document, _ = workshop_document()
     path = tmp_path / "bomb.docx"

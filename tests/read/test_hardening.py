@@ -181,6 +181,7 @@ def test_bad_files_two_and_nine_columns():
     assert nine[nine["group"] == "2"]["text"].tolist() == ["b1", "b8"]
 
 
+@pytest.mark.slow  # a whole analysis
 def test_bad_files_script_is_text_and_escaped(tmp_path):
     frame = read_workshop(BAD / "script.txt")
     assert frame["text"].tolist() == ["Vanlig innspill", 'alert("x")', "Mer tekst"]

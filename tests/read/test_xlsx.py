@@ -166,6 +166,7 @@ def test_xlsx_part_over_the_limit_is_refused(tmp_path):
         ),
     ],
 )
+@pytest.mark.slow  # the command line in a fresh process
 def test_xlsx_hostile_xml_is_an_input_error_on_the_command_line(tmp_path, xml, message):
     path = workbook(tmp_path / "bomb.xlsx")
     rewrite_part(path, "xl/worksheets/sheet1.xml", lambda d: xml)

@@ -47,6 +47,7 @@ def test_charts_cooccurrence_and_subcodes(coded):
     assert bars.axes[0].get_title() == "Hindringer: underkoder"
 
 
+@pytest.mark.slow  # a fresh process
 def test_charts_need_no_display(tmp_path):
     """The charts never touch pyplot or a GUI backend: with no display and an
     interactive backend asked for, a chart still renders to PNG and SVG."""

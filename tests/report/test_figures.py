@@ -74,6 +74,7 @@ def test_analyse_bad_input_leaves_no_worker_behind(tmp_path, started_workers):
     assert not (tmp_path / "out" / "figurer").exists()
 
 
+@pytest.mark.slow  # a whole analysis
 def test_analyse_failing_after_coding_stops_the_worker_quietly(tmp_path, bundled_path, started_workers, monkeypatch, capfd):
     """An error while writing (here: the workbook) reaches the caller; the
     child takes no further figure and ends without a traceback of its own."""

@@ -20,6 +20,7 @@ def analysed(tmp_path_factory, bundled_path):
     return out
 
 
+@pytest.mark.slow  # a whole analysis
 def test_word_report_reads_back(analysed, statements):
     document = docx.Document(analysed / "rapport.docx")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

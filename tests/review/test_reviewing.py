@@ -75,6 +75,7 @@ def test_review_session_starts_from_an_earlier_review(coded_text_only, gold):
     assert kappa(fresh) > kappa(plain)
 
 
+@pytest.mark.slow  # end to end / a replayed review
 def test_simulate_review_learning_beats_a_random_order(coded_text_only, gold):
     result = u.simulate_review(coded_text_only, gold, batch=5, targets=(0.8,))
     share = result.set_index("order")["reviewed_share"]
@@ -82,6 +83,7 @@ def test_simulate_review_learning_beats_a_random_order(coded_text_only, gold):
     assert share["learning, session order"] < share["no learning, random order"]
 
 
+@pytest.mark.slow  # end to end / a replayed review
 def test_simulate_review_reports_the_sessions_own_estimate(coded_text_only, gold):
     result = u.simulate_review(coded_text_only, gold, batch=10, targets=(0.7,)).set_index("order")
     assert result["estimated_kappa"].isna().tolist() == [False, False, True]  # no estimate without learning
@@ -150,6 +152,7 @@ def test_review_sheets_round_trip_and_suggested_patterns(coded_text_only, gold, 
         session.accept_patterns(suggested.head(1), book.source)
 
 
+@pytest.mark.slow  # end to end / a replayed review
 def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     from utenforskap.cli import main
 

@@ -93,6 +93,7 @@ def test_compound_lemmas_only_for_checked_simplemma(monkeypatch):
     assert CompoundLemmas.load() is None
 
 
+@pytest.mark.slow  # a fresh process
 def test_a_process_turns_to_the_fast_path_after_many_unknown_words(tmp_path):
     """After FAST_AFTER unknown long words the process builds the tries in
     its user cache (once per machine) and uses them; the lemmas stay the

@@ -71,6 +71,7 @@ def test_nlp_missing_model_is_a_clear_error(tmp_path):
         get_pipeline(str(tmp_path / "nowhere"))
 
 
+@pytest.mark.slow  # a fresh process
 def test_import_is_light():
     """spaCy, scikit-learn and matplotlib load when first used, not on
     import; pandas and numpy are bound but run their code on first use."""

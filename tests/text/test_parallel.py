@@ -10,6 +10,9 @@ from utenforskap import code, load_codebook
 from utenforskap.text import _worker as parallel
 from utenforskap.text._worker import fork_is_safe
 
+# forked workers on large inputs: make test and CI run them
+pytestmark = pytest.mark.slow
+
 needs_fork = pytest.mark.skipif(not fork_is_safe(), reason="a fork is not safe here (platform, one core or threads)")
 
 
