@@ -45,7 +45,7 @@ from .explore import code_counts, cooccurrence, framework_matrix, keyness, kwic,
 from .privacy import NAME_COLUMNS, pseudonymise, unreplaced_names
 from .read import read_workshop
 from .report import build_figures, build_tables, charts, render_figures
-from .review import ReviewSession, review_queue, review_simulation, simulate_review, write_review_sheet
+from .review import ReviewSession, apply_review, review_queue, review_simulation, simulate_review, write_review_sheet
 from .text import describe_pipeline, get_pipeline, normalise, normalise_text
 from .workflow import Analysis, analyse
 
@@ -117,6 +117,7 @@ __all__ = [
     "write_review_sheet",
     "review_simulation",
     "ReviewSession",
+    "apply_review",
     "simulate_review",
     "UtenforskapError",
     "InputError",

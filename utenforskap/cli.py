@@ -101,6 +101,7 @@ def _cmd_analyse(args) -> None:
         progress=None,
         parquet=args.parquet,
         svg=args.svg,
+        review=args.review,
         pseudonymise=args.pseudonymise,
         names=_listed(args.names) or (),
         public=_listed(args.public),
@@ -109,6 +110,9 @@ def _cmd_analyse(args) -> None:
     )
     themes = ", ".join(f"{k}={v}" for k, v in result.themes.items())
     print(f"{result.statements} statements ({themes}); {len(result.shared())} files in {args.output}; report: {result['report']}")
+    review = result.metadata.get("review")
+    if review:
+        print(f"review: {review['reviewed']} of {review['statements']} statements read by a person; the rest coded by the review's model")
     if args.pseudonymise:
         print(
             f"key (keep it apart, delete it when it is no longer needed) -> {result['key']}; "
@@ -242,6 +246,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.add_argument(
         "--svg", action="store_true", help="also write the charts as SVG (vector graphics), inlined in the HTML report"
+    )
+    p.add_argument(
+        "--review",
+        type=Path,
+        metavar="FOLDER",
+        help="a review of these statements (utenforskap review): every output holds the reviewed codings",
     )
     p.add_argument(
         "--pseudonymise",

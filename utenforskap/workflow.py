@@ -39,7 +39,7 @@ from .lang.nb import CHART_FOLDER, OUTPUT_FILES, PROGRESS_TEXT, TABLE_TITLES, WO
 from .privacy import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
 from .read import expand_paths, read_workshop
 from .report import SPECS, FigureRenderer, build_tables, render_report, write_word_report
-from .review import review_queue, write_review_sheet
+from .review import ReviewSession, apply_review, review_queue, write_review_sheet
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -104,6 +104,7 @@ def analyse(
     key: str | Path | None = None,
     codebook: CodebookLike | None = None,
     semantic: bool = True,
+    review: str | Path | None = None,
 ) -> Analysis:
     """Run the whole analysis and write every output to ``output_dir``.
 
@@ -132,6 +133,13 @@ def analyse(
     semantic : bool, default True
         Decide the themes with the model of meaning as well as the rules
         (see :func:`utenforskap.code`); ``False``: the rules alone.
+    review : str or Path, optional
+        The folder of a review of these statements (``utenforskap review``):
+        every output then holds the reviewed codings in place of the
+        machine's (:func:`utenforskap.apply_review`): the themes, sub-codes
+        and notes a person recorded, the review's model for the rest;
+        ``utsagn_kodet.csv`` gets ``reviewed`` and ``review_note``, and the
+        reports say how many statements a person read.
     progress : bool, optional
         Show a progress bar (default: when writing to a terminal).
     parquet : bool
@@ -199,6 +207,8 @@ def analyse(
         coded = code(
             statements, codebook=book, context=context, semantic=semantic, progress=bool(progress) and len(statements) > 2000
         )
+        if review is not None:
+            coded = apply_review(coded, ReviewSession.load(review))
         worker.submit(coded)
         long = coding_table(coded, codebook=book)
         steps.update()
@@ -313,6 +323,7 @@ def _metadata(run: _Run, path: Path) -> Path:
             "encoder": coded.attrs.get("encoder"),
             "semantic_themes": coded.attrs.get("semantic_themes", []),
             "semantic_note": coded.attrs.get("semantic_note", ""),
+            "review": coded.attrs.get("review"),
             "themes": {t: int(coded[t].sum()) for t in book.themes},
             # the one place the run's time is kept: the exports date their sources by the workshop
             "analysed_at": _now(),

@@ -135,8 +135,13 @@ def test_review_sheets_round_trip_and_suggested_patterns(coded_text_only, gold, 
     # the researcher ticks user participation on the first statement
     column = next(i for i, h in enumerate(header, start=1) if h and h.endswith("[user_participation]"))
     ws.cell(2, column).value = "x"
+    # and marks four more rows read, agreeing with the machine; the sixth she has not reached
+    read = header.index("Lest") + 1
+    for row in range(3, 7):
+        ws.cell(row, read).value = "x"
     ws.parent.save(path)
-    assert session.record_sheet(path) == 6
+    assert session.record_sheet(path) == 5
+    assert set(session.labels) == set(ids[:5])
     assert session.coding().set_index("segment_id").loc[ids[0], "user_participation"]
     for _ in range(8):
         session.record(answer(gold, session.next_batch(5)))
@@ -152,6 +157,18 @@ def test_review_sheets_round_trip_and_suggested_patterns(coded_text_only, gold, 
         session.accept_patterns(suggested.head(1), book.source)
 
 
+def mark_read(sheet, rows: int) -> None:
+    """Mark the first ``rows`` rows of a review sheet read, as a researcher does in Excel."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(sheet)
+    ws = workbook["Koding"]
+    column = [c.value for c in ws[1]].index("Lest") + 1
+    for row in range(2, rows + 2):
+        ws.cell(row, column).value = "x"
+    workbook.save(sheet)
+
+
 @pytest.mark.slow  # end to end / a replayed review
 def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     from utenforskap.cli import main
@@ -163,6 +180,11 @@ def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     out = capsys.readouterr().out
     assert "review started" in out and "0 of 86 statements reviewed" in out
     sheet = folder / "gjennomgang_001.xlsx"
+    # the sheet as the machine wrote it: nothing was reviewed, nothing is recorded
+    assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "nothing to record" in err and "'Lest'" in err and len(err.splitlines()) == 1
+    mark_read(sheet, rows=5)
     assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 0
     out = capsys.readouterr().out
     assert "recorded 5 statement(s)" in out and "5 of 86 statements reviewed" in out

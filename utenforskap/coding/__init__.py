@@ -3,7 +3,7 @@
 from .authoring import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
 from .codebook import PALETTE, Code, Codebook, CodebookLike, Pattern, default_codebook_path, glob_regex
 from .coder import RuleCoder, code, coding_table, rule_flags, uncoded
-from .evidence import METHODS, Evidence, Method, evidence_record
+from .evidence import METHODS, Evidence, Method, copy_evidence, evidence_record, why_text
 from .lexicon import Lexicon, glob_rx, matches
 from .loading import codebook_of, entry_place, load_codebook, parse_codebook, parse_pattern
 from .reliability import agreement, code_matrix
@@ -14,6 +14,8 @@ __all__ = [
     "Method",
     "METHODS",
     "evidence_record",
+    "copy_evidence",
+    "why_text",
     "Code",
     "Codebook",
     "CodebookLike",

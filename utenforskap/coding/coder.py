@@ -39,7 +39,7 @@ from ..text import (
     with_normalisation_columns,
 )
 from .codebook import Code, Codebook, CodebookLike
-from .evidence import Evidence, copy_evidence, evidence_record
+from .evidence import Evidence, copy_evidence, evidence_record, why_text
 from .lexicon import Lexicon, glob_rx, matches
 from .loading import codebook_of, load_codebook
 
@@ -259,20 +259,6 @@ def _assign(evidence: list[Evidence], book: Codebook, order: dict[str, int]) -> 
             e["kept"] = False
             e["note"] = (e["note"] + "; " if e["note"] else "") + f"theme '{book.codes[e['code']].parent}' not coded"
     return sorted(assigned, key=order.__getitem__), evidence
-
-
-def _why(evidence: list[Evidence]) -> str:
-    parts = []
-    for e in evidence:
-        if not e["kept"]:
-            continue
-        if e["method"] == "pattern":
-            parts.append(f"{e['code']}: '{e['matched']}' ~ {e['rule']}" + (f" ({e['note']})" if e["note"] else ""))
-        elif e["method"] in ("section", "question"):
-            parts.append(f"{e['code']}: {e['note']} ~ {e['rule']}")
-        else:
-            parts.append(f"{e['code']}: {e['method']} {e['rule']} {e['note']}".strip())
-    return "; ".join(parts)
 
 
 class _Columns:
@@ -607,7 +593,7 @@ class RuleCoder:
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
             codes.append(assigned)
-            whys.append(_why(evidence))
+            whys.append(why_text(evidence))
             evidences.append(evidence)
 
 

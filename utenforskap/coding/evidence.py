@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-__all__ = ["Evidence", "Method", "METHODS", "evidence_record", "copy_evidence"]
+__all__ = ["Evidence", "Method", "METHODS", "evidence_record", "copy_evidence", "why_text"]
 
 #: Where a record comes from: a ``pattern`` of the codebook, the ``section``
 #: heading or ``question`` a statement stands under, a ``negation`` that
 #: describes a lack, a pattern ``negated`` into another code, a standalone
-#: ``sub-code`` speaking for its theme, or the semantic ``model``.
-Method = Literal["pattern", "section", "question", "negation", "negated", "sub-code", "model"]
-METHODS: tuple[str, ...] = ("pattern", "section", "question", "negation", "negated", "sub-code", "model")
+#: ``sub-code`` speaking for its theme, the semantic ``model``, or a ``review``
+#: (a person's decision, or the review's model for the statements not read).
+Method = Literal["pattern", "section", "question", "negation", "negated", "sub-code", "model", "review"]
+METHODS: tuple[str, ...] = ("pattern", "section", "question", "negation", "negated", "sub-code", "model", "review")
 
 
 class Evidence(TypedDict):
@@ -96,3 +97,25 @@ def copy_evidence(record: Evidence) -> Evidence:
     True
     """
     return vars(_Record(**record))  # type: ignore[return-value]
+
+
+def why_text(evidence: list[Evidence]) -> str:
+    """Why a statement got its codes, from its kept records (the ``why``
+    column; ``why_nb`` says it in Norwegian).
+
+    Examples
+    --------
+    >>> why_text([evidence_record("barriers", "pattern", "hindr*", ("hindring", "hindring", 3, 4))])
+    "barriers: 'hindring' ~ hindr*"
+    """
+    parts = []
+    for e in evidence:
+        if not e["kept"]:
+            continue
+        if e["method"] == "pattern":
+            parts.append(f"{e['code']}: '{e['matched']}' ~ {e['rule']}" + (f" ({e['note']})" if e["note"] else ""))
+        elif e["method"] in ("section", "question"):
+            parts.append(f"{e['code']}: {e['note']} ~ {e['rule']}")
+        else:
+            parts.append(f"{e['code']}: {e['method']} {e['rule']} {e['note']}".strip())
+    return "; ".join(parts)

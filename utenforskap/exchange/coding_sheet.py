@@ -33,6 +33,8 @@ _BASE = ["segment_id", "group", "question", "section", "text"]
 _HEADERS = SHEET_TEXT["headers"]
 _NOTE = SHEET_TEXT["note"]
 _CHECK = "kontroll"
+_READ = SHEET_TEXT["read"]
+_WRITTEN = SHEET_TEXT["written"]  # hidden: the marks as the sheet was written
 _CODE_HEADER = re.compile(r"^(?P<label>.*)\[(?P<id>[^\[\]]+)\]\s*$")
 _YES = {"x", "1", "ja", "j", "yes", "y", "true", "sann", "✓", "✔"}
 _NO = {"", "0", "nei", "n", "no", "false", "usann", "-"}
@@ -47,6 +49,7 @@ def write_coding_sheet(
     path: str | Path,
     prefill: bool = True,
     extra: dict | None = None,
+    review: bool = False,
     *,
     codebook: CodebookLike | None = None,
 ) -> Path:
@@ -65,6 +68,11 @@ def write_coding_sheet(
     extra : dict, optional
         Further columns to show before the codes (header -> values), e.g. a
         confidence from the review queue.
+    review : bool
+        A review sheet: a column ``Lest`` before the codes, where the
+        researcher marks each row read, and a hidden record of the marks as
+        written, so that :func:`read_manual_coding` can tell which rows a
+        person read or changed (``read`` and ``changed``).
 
     Examples
     --------
@@ -82,15 +90,20 @@ def write_coding_sheet(
     sheet = pd.DataFrame({_HEADERS[c]: coded[c] if c in coded.columns else "" for c in _BASE})
     for header, values in (extra or {}).items():
         sheet[header] = list(values)
+    if review:
+        sheet[_READ] = ""
     assigned = coded["codes"] if prefill and "codes" in coded.columns else pd.Series([[]] * len(coded), index=coded.index)
     for c in codes:
         header = f"{book.label(c)} [{c}]"
         sheet[header] = ["x" if c in (a or []) else "" for a in assigned]
     sheet[_NOTE] = ""
     sheet[_CHECK] = [_fingerprint(t) for t in coded["text"]]
-    guide = pd.DataFrame({SHEET_TEXT["guide_title"]: [line.format(sheet=SHEET) for line in SHEET_TEXT["guide_lines"]]})
+    if review:
+        sheet[_WRITTEN] = [";".join(c for c in codes if c in (a or [])) for a in assigned]
+    lines = SHEET_TEXT["review_guide_lines"] if review else SHEET_TEXT["guide_lines"]
+    guide = pd.DataFrame({SHEET_TEXT["guide_title"]: [line.format(sheet=SHEET, file=Path(path).name) for line in lines]})
     book_frame = book.to_frame()[["code", "parent", "label", "definition", "include", "exclude", "examples"]]
-    first = len(_BASE) + len(extra or {}) + 1
+    first = len(_BASE) + len(extra or {}) + int(review) + 1
     last = first + len(codes) - 1
 
     def finish(workbook):
@@ -115,7 +128,7 @@ def write_coding_sheet(
                 error=SHEET_TEXT["only_x"],
             )
             ws.add_data_validation(validation)
-            validation.add(f"{ws.cell(2, first).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
+            validation.add(f"{ws.cell(2, first - int(review)).coordinate}:{ws.cell(len(sheet) + 1, last).coordinate}")
         for j, c in enumerate(codes):
             cell = ws.cell(1, first + j)
             theme = book.theme_of(c)
@@ -128,6 +141,12 @@ def write_coding_sheet(
             ws.column_dimensions[cell.column_letter].width = 14 if sub else 16
         ws.column_dimensions[ws.cell(1, last + 1).column_letter].width = 40  # Merknad
         ws.column_dimensions[ws.cell(1, last + 2).column_letter].hidden = True
+        if review:
+            ws.column_dimensions[ws.cell(1, last + 3).column_letter].hidden = True  # the marks as written
+            read = ws.cell(1, first - 1)
+            read.font = Font(bold=True)
+            read.fill = PatternFill("solid", fgColor="FFF2CC")
+            ws.column_dimensions[read.column_letter].width = 7
 
     return write_excel({SHEET: sheet, SHEET_TEXT["codebook"]: book_frame, SHEET_TEXT["guide"]: guide}, path, finish=finish)
 
@@ -172,6 +191,8 @@ def read_manual_coding(
         ``segment_id``, ``text``, one boolean column per code id, ``codes``
         (the ids marked, codebook order) and ``note``: ready for
         :meth:`utenforskap.SuggestCoder.fit` and :func:`utenforskap.agreement`.
+        A review sheet (with ``Lest``) adds ``read`` (marked read) and
+        ``changed`` (a mark differs from what the sheet was written with).
 
     Warns
     -----
@@ -202,8 +223,15 @@ def read_manual_coding(
                 stacklevel=2,
             )
         note = record.get(_NOTE)
-        rows.append({"segment_id": segment_id, "text": text, **marks, "note": "" if note is None or pd.isna(note) else str(note)})
-    out = pd.DataFrame(rows, columns=["segment_id", "text", *code_columns.values(), "note"])
+        row = {"segment_id": segment_id, "text": text, **marks, "note": "" if note is None or pd.isna(note) else str(note)}
+        if _READ in frame.columns:
+            row["read"] = _mark(record[_READ], sheet, i, _READ, path)
+            written = record.get(_WRITTEN)
+            written = set() if written is None or pd.isna(written) else set(filter(None, str(written).split(";")))
+            row["changed"] = _WRITTEN in frame.columns and {c for c, on in marks.items() if on} != written & set(marks)
+        rows.append(row)
+    review = ["read", "changed"] if _READ in frame.columns else []
+    out = pd.DataFrame(rows, columns=["segment_id", "text", *code_columns.values(), "note", *review])
     if originals is not None:
         missing = [sid for sid in originals.index if sid not in set(out["segment_id"])]
         if missing:
@@ -213,7 +241,7 @@ def read_manual_coding(
                 stacklevel=2,
             )
     ordered = [c for c in book.codes if c in code_columns.values()]
-    out.insert(len(out.columns) - 1, "codes", [[c for c in ordered if r[c]] for r in rows])
+    out.insert(out.columns.get_loc("note"), "codes", [[c for c in ordered if r[c]] for r in rows])
     duplicated = out["segment_id"].duplicated()
     if duplicated.any():
         i = int(duplicated.idxmax()) + 2

@@ -1,5 +1,6 @@
 """Review: the static queue, the learning review session and the supervised suggestions."""
 
+from .apply import OVERRULED_BY_THE_REVIEW, REVIEWED_BY_A_PERSON, apply_review
 from .queue import review_queue, review_simulation, write_review_sheet
 from .session import ReviewSession, simulate_review
 
@@ -24,6 +25,9 @@ def __getattr__(name):
 
 
 __all__ = [
+    "apply_review",
+    "REVIEWED_BY_A_PERSON",
+    "OVERRULED_BY_THE_REVIEW",
     "Lemmatizer",
     "ReviewSession",
     "SuggestCoder",

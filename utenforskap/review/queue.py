@@ -21,14 +21,14 @@ from ..exchange import write_coding_sheet
 from ..lang.nb import SHEET_TEXT, note_nb
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from .suggest import SuggestCoder
 
 np = lazy_module("numpy")
 pd = lazy_module("pandas")
 
-__all__ = ["review_queue", "write_review_sheet", "review_simulation"]
+__all__ = ["evidence_in_words", "review_queue", "write_review_sheet", "review_simulation"]
 
 # How sure a kind of evidence makes a code, and how sure its absence makes "not this code".
 _WEIGHT = {"section": 0.9, "sub-code": 0.75, "pattern": 0.7, "negated": 0.7, "question": 0.65, "negation": 0.6}
@@ -93,6 +93,24 @@ def _describe(evidence: list[Evidence], code_id: str, book) -> tuple[str, str]:
     return words(kept), "; ".join(against)
 
 
+def evidence_in_words(evidence_lists: Iterable[list[Evidence]], themes: list[str], book: Codebook) -> tuple[list[str], list[str]]:
+    """For each statement's evidence, the evidence for and against each theme
+    in Norwegian words (``Hindringer: «hindring» | ...``), as the review
+    sheets show it."""
+    fors, againsts = [], []
+    for evidence in evidence_lists:
+        f, a = [], []
+        for t in themes:
+            yes, no = _describe(evidence, t, book)
+            if yes:
+                f.append(f"{book.label(t)}: {yes}")
+            if no:
+                a.append(f"{book.label(t)}: {no}")
+        fors.append(" | ".join(f))
+        againsts.append(" | ".join(a))
+    return fors, againsts
+
+
 def review_queue(coded: pd.DataFrame, coder: SuggestCoder | None = None, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
     """Statements ordered by how uncertain their coding is, most uncertain first.
 
@@ -133,38 +151,29 @@ def review_queue(coded: pd.DataFrame, coder: SuggestCoder | None = None, *, code
     out["uncertain"] = certainty.idxmin(axis=1)
     for t in themes:
         out[f"p_{t}"] = probabilities[t].round(3)
-    fors, againsts = [], []
-    for evidence in coded["evidence"]:
-        f, a = [], []
-        for t in themes:
-            yes, no = _describe(evidence, t, book)
-            if yes:
-                f.append(f"{book.label(t)}: {yes}")
-            if no:
-                a.append(f"{book.label(t)}: {no}")
-        fors.append(" | ".join(f))
-        againsts.append(" | ".join(a))
-    out["evidence_for"] = fors
-    out["evidence_against"] = againsts
+    out["evidence_for"], out["evidence_against"] = evidence_in_words(coded["evidence"], themes, book)
     if coder is not None:
         out["suggested"] = coder.suggest(coded)["suggested"].to_numpy()
     return out.sort_values("confidence", kind="stable").reset_index(drop=True)
 
 
 def write_review_sheet(queue: pd.DataFrame, path: str | Path, *, codebook: CodebookLike | None = None) -> Path:
-    """The queue as a coding sheet (most uncertain first), with its
-    confidence and evidence beside the codes; read it back with
-    :func:`utenforskap.read_manual_coding`."""
+    """The queue as a review sheet (most uncertain first), with its
+    confidence and evidence beside the codes and a column ``Lest`` where the
+    researcher marks the rows read; record it with ``utenforskap review
+    FOLDER --record SHEET`` (:meth:`utenforskap.ReviewSession.record_sheet`)
+    or read it with :func:`utenforskap.read_manual_coding`."""
     book = codebook_of(queue, codebook)
+    headers = SHEET_TEXT["review_headers"]
     extra = {
-        "Sikkerhet": queue["confidence"].round(2).tolist(),
-        "Mest usikker": [book.label(t) if t in book.codes else t for t in queue["uncertain"]],
-        "Belegg for": queue["evidence_for"].tolist(),
-        "Belegg mot": queue["evidence_against"].tolist(),
+        headers["confidence"]: queue["confidence"].round(2).tolist(),
+        headers["uncertain"]: [book.label(t) if t in book.codes else t for t in queue["uncertain"]],
+        headers["evidence_for"]: queue["evidence_for"].tolist(),
+        headers["evidence_against"]: queue["evidence_against"].tolist(),
     }
     if "suggested" in queue.columns:
-        extra["Maskinforslag"] = ["; ".join(book.label(c) if c in book.codes else c for c in s) for s in queue["suggested"]]
-    return write_coding_sheet(queue, path, extra=extra, codebook=codebook)
+        extra[headers["suggested"]] = ["; ".join(book.label(c) if c in book.codes else c for c in s) for s in queue["suggested"]]
+    return write_coding_sheet(queue, path, extra=extra, review=True, codebook=codebook)
 
 
 def review_simulation(

@@ -27,8 +27,9 @@ from .._lazy import lazy_module
 from ..coding import Evidence, codebook_of, load_codebook
 from ..errors import CodebookError, UtenforskapError
 from ..exchange import add_patterns, read_manual_coding, write_csv, write_text
+from ..lang.nb import SHEET_TEXT
 from ..text import get_pipeline
-from .queue import rule_probability, write_review_sheet
+from .queue import evidence_in_words, rule_probability, write_review_sheet
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,7 +116,11 @@ class ReviewSession:
         self.evidence = {
             t: np.array([_evidence_features(ev, t, book) for ev in coded["evidence"]], dtype=float) for t in self.themes
         }
+        # the evidence for and against each theme in words, for the review sheets
+        self.evidence_for, self.evidence_against = evidence_in_words(coded["evidence"], self.themes, book)
         self.labels: dict[str, dict[str, bool]] = {}  # segment_id -> theme -> recorded label
+        self.subcodes: dict[str, list[str]] = {}  # segment_id -> the sub-codes the reviewer kept or added
+        self.notes: dict[str, str] = {}  # segment_id -> the reviewer's note
         self.history: list[list[str]] = []  # the batches, as asked
         self.prior = prior
         self._text_features = None
@@ -326,8 +331,12 @@ class ReviewSession:
         return lambda i, j: float(text[i].multiply(text[j]).sum())
 
     def record(self, labels: pd.DataFrame) -> None:
-        """Record reviewed statements (``segment_id`` and one boolean column
-        per theme; sub-code columns are ignored) and refit.
+        """Record reviewed statements and refit: ``segment_id``, one boolean
+        column per theme, and optionally sub-codes (a boolean column per
+        sub-code id, or a ``codes`` column of ids) and a ``note``.  The themes
+        teach the model; sub-codes and notes are kept for the outputs
+        (:func:`utenforskap.apply_review`).  A sub-code counts only with its
+        theme.
 
         Raises
         ------
@@ -354,7 +363,18 @@ class ReviewSession:
                     raise UtenforskapError(f"segment_id {sid!r}: no value for theme {t!r}")
                 values[t] = bool(value)
             self.labels[sid] = values
+            self.subcodes[sid] = self._recorded_subcodes(row, labels.columns, values)
+            note = getattr(row, "note", "") if "note" in labels.columns else ""
+            self.notes[sid] = "" if note is None or (isinstance(note, float) and np.isnan(note)) else str(note).strip()
         self._refit()
+
+    def _recorded_subcodes(self, row, columns, themes: dict[str, bool]) -> list[str]:
+        """The sub-codes of a recorded row whose theme it has, in codebook order."""
+        if "codes" in columns:
+            marked = set(row.codes or [])
+        else:
+            marked = {c for c in columns if c in self.book.codes and c not in self.themes and _true(getattr(row, c))}
+        return [c for c in self.book.codes if c in marked and c not in self.themes and themes.get(self.book.theme_of(c), False)]
 
     def coding(self) -> pd.DataFrame:
         """One row per statement: ``segment_id`` and a boolean per theme;
@@ -395,22 +415,40 @@ class ReviewSession:
         queue = frame.assign(
             confidence=certainty["certainty"].to_numpy(),
             uncertain=[min(self.themes, key=lambda t: abs(2 * certainty.loc[sid, f"p_{t}"] - 1)) for sid in ids],
-            evidence_for="",
-            evidence_against="",
+            evidence_for=[self.evidence_for[self.index[sid]] for sid in ids],
+            evidence_against=[self.evidence_against[self.index[sid]] for sid in ids],
         )
         queue.attrs["codebook"] = self.book
         return write_review_sheet(queue, path, codebook=self.book)
 
     def record_sheet(self, path: str | Path) -> int:
-        """Record a sheet written by :meth:`write_batch_sheet` and edited (read
-        and checked as :func:`utenforskap.read_manual_coding` does); returns
-        how many statements it held."""
+        """Record a review sheet written by :meth:`write_batch_sheet` (or
+        :func:`utenforskap.analyse`'s ``gjennomgang.xlsx``) and edited, read
+        and checked as :func:`utenforskap.read_manual_coding` does; returns
+        how many statements were recorded.
+
+        Only the rows a person reviewed count: marked read in ``Lest``, or
+        with a mark changed.  A sheet as the machine wrote it records nothing.
+
+        Raises
+        ------
+        UtenforskapError
+            When no row is marked read and no mark was changed.
+        """
         statements = pd.DataFrame({"segment_id": self.ids, "text": self.texts})
         statements.attrs["codebook"] = self.book
         with warnings.catch_warnings():  # a batch sheet holds a few statements, not all of them
             warnings.filterwarnings("ignore", message=".*are not in the sheet")
             sheet = read_manual_coding(path, statements, codebook=self.book)
-        self.record(sheet[["segment_id", *self.themes]])
+        if "read" in sheet.columns:
+            sheet = sheet[sheet["read"] | sheet["changed"]]
+        if sheet.empty:
+            raise UtenforskapError(
+                f"nothing to record: no row is marked read in the column {SHEET_TEXT['read']!r} and no mark was changed; "
+                f"mark each row you have reviewed with x in {SHEET_TEXT['read']!r}",
+                path,
+            )
+        self.record(sheet[["segment_id", *self.themes, "codes", "note"]])
         return len(sheet)
 
     def suggest_patterns(self, min_count: int = 2) -> pd.DataFrame:
@@ -460,6 +498,7 @@ class ReviewSession:
         for column in _PLACE:
             statements[column] = self.places[column]
         statements["rule_codes"] = [";".join(c) for c in self.rule_codes]
+        statements["evidence_for"], statements["evidence_against"] = self.evidence_for, self.evidence_against
         for t in self.themes:
             statements[f"evidence_{t}"] = [json.dumps(list(map(float, row))) for row in self.evidence[t]]
         meaning = self.meaning
@@ -468,7 +507,13 @@ class ReviewSession:
             for k, t in enumerate(meaning.themes):
                 statements[f"rules_{t}"] = meaning.rules[:, k]
         write_csv(statements, folder / _STATEMENTS)
-        reviewed = pd.DataFrame([{"segment_id": s, **v} for s, v in self.labels.items()], columns=["segment_id", *self.themes])
+        reviewed = pd.DataFrame(
+            [
+                {"segment_id": s, **v, "subcodes": ";".join(self.subcodes.get(s, [])), "note": self.notes.get(s, "")}
+                for s, v in self.labels.items()
+            ],
+            columns=["segment_id", *self.themes, "subcodes", "note"],
+        )
         write_csv(reviewed, folder / _LABELS)
         state = {
             "themes": self.themes,
@@ -494,7 +539,7 @@ class ReviewSession:
         try:
             state = json.loads((folder / _STATE).read_text(encoding="utf-8"))
             statements = pd.read_csv(folder / _STATEMENTS, encoding="utf-8-sig", dtype={"segment_id": str}, keep_default_na=False)
-            reviewed = pd.read_csv(folder / _LABELS, encoding="utf-8-sig", dtype={"segment_id": str})
+            reviewed = pd.read_csv(folder / _LABELS, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         except FileNotFoundError as exc:
             raise UtenforskapError(f"not a saved review ({exc.filename} is missing)", folder) from None
         session = cls.__new__(cls)
@@ -517,6 +562,12 @@ class ReviewSession:
         session.labels = {
             str(r["segment_id"]): {t: str(r[t]).lower() in ("true", "1") for t in session.themes} for _, r in reviewed.iterrows()
         }
+        session.subcodes = {
+            str(r["segment_id"]): [c for c in str(r.get("subcodes", "")).split(";") if c] for _, r in reviewed.iterrows()
+        }
+        session.notes = {str(r["segment_id"]): str(r.get("note", "")) for _, r in reviewed.iterrows()}
+        session.evidence_for = statements.get("evidence_for", pd.Series([""] * len(statements))).astype(str).tolist()
+        session.evidence_against = statements.get("evidence_against", pd.Series([""] * len(statements))).astype(str).tolist()
         session.history = state.get("history", [])
         session.prior = None
         session._text_features = None
@@ -560,6 +611,13 @@ def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[s
     if not wanted or (expected is not None and wanted != expected):
         return None
     return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions)
+
+
+def _true(value) -> bool:
+    """A recorded mark: True, 1, "x", "ja" ... (not None, NaN or empty)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "x", "ja", "yes")
+    return value is not None and not (isinstance(value, float) and np.isnan(value)) and bool(value)
 
 
 def _stop_words() -> frozenset:

@@ -197,6 +197,9 @@ REPORT_TEXT = {
     "decided_semantic": "Temaene {themes} er avgjort av en modell for mening (setningsvektorer, {encoder}, trent på "
     "kodede offentlige utsagn) der den er sikker, og av kodebokens regler der den er usikker.",
     "decided_rules": "Temaene er avgjort av kodebokens regler alene.",
+    "reviewed": "{reviewed} av {statements} utsagn er lest og kodet av en person i gjennomgangen (temaer, underkoder "
+    "og merknader som registrert); de øvrige er kodet av gjennomgangens modell, som har lært av dem. Anslått samsvar "
+    "mellom denne kodingen og en full gjennomlesing (kappa): {kappas}.",
 }
 
 
@@ -239,6 +242,24 @@ SHEET_TEXT = {
         "En underkode gjelder bare sammen med sitt tema. Skriv gjerne en merknad.",
         "Les arket tilbake med utenforskap.read_manual_coding(filen) og sammenlign med utenforskap.agreement.",
     ],
+    "review_guide_lines": [
+        "Arket «{sheet}» har ett utsagn per rad og én kolonne per kode (id i hakeparentes), fylt ut av maskinen.",
+        "Les hvert utsagn. Skriv x i kolonnen «Lest» for hver rad du har lest og vurdert, også der du er enig med maskinen.",
+        "Skriv x der en kode passer, og slett x der den ikke passer; en underkode gjelder bare sammen med sitt tema.",
+        "Skriv gjerne en merknad. Ikke endre utsagnsteksten eller kolonnenavnene.",
+        "Bare rader som er merket «Lest» eller har endrede kryss, telles som gjennomgått.",
+        "Registrer arket med: utenforskap review MAPPE --record {file}",
+        "Lag rapporten med gjennomgangen: utenforskap analyse INNDATA -o UT --review MAPPE",
+    ],
+    "read": "Lest",
+    "written": "forhåndsutfylt",
+    "review_headers": {
+        "confidence": "Sikkerhet",
+        "uncertain": "Mest usikker",
+        "evidence_for": "Belegg for",
+        "evidence_against": "Belegg mot",
+        "suggested": "Maskinforslag",
+    },
     "only_x_title": "Bare x",
     "only_x": "Skriv x der koden passer, ellers la cellen stå tom.",
     "weak_word": "svakt ord",
@@ -367,6 +388,9 @@ _NOTES = [
     (re.compile(r"^like (.*)$"), "som: {0}"),
     (re.compile(r"^model p=(\S+) < (\S+)$"), "modellen sier nei (sannsynlighet {0}, under {1})"),
     (re.compile(r"^model unsure: the rules decide$"), "modellen er usikker: reglene avgjør"),
+    (re.compile(r"^reviewed by a person$"), "gjennomgått av en person"),
+    (re.compile(r"^overruled by the review$"), "overstyrt av gjennomgangen"),
+    (re.compile(r"^the review's model$"), "gjennomgangens modell"),
 ]
 
 
@@ -399,6 +423,7 @@ _METHODS = {
     "negated": "nektet",
     "sub-code": "underkode",
     "model": "modellen",
+    "review": "gjennomgangen",
 }
 
 
@@ -421,7 +446,7 @@ def why_nb(evidence: list[dict], book: Any) -> str:
         if not e["kept"]:
             continue
         what = f"«{e['matched']}»" if e.get("matched") else _METHODS.get(e["method"], e["method"])
-        if e["method"] == "model":
+        if e["method"] in ("model", "review") and e["rule"].startswith("p="):
             what += f", sannsynlighet {e['rule'].removeprefix('p=')}"
         note = note_nb(e.get("note", ""), book)
         parts.append(f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else ""))
@@ -439,8 +464,14 @@ def decided_nb(attrs: dict, book: Any) -> str:
     """
     themes = attrs.get("semantic_themes") or []
     if not attrs.get("encoder") or not themes:
-        return REPORT_TEXT["decided_rules"]
-    return REPORT_TEXT["decided_semantic"].format(themes=", ".join(book.label(t) for t in themes), encoder=attrs["encoder"])
+        text = REPORT_TEXT["decided_rules"]
+    else:
+        text = REPORT_TEXT["decided_semantic"].format(themes=", ".join(book.label(t) for t in themes), encoder=attrs["encoder"])
+    review = attrs.get("review")
+    if review:
+        kappas = ", ".join(f"{book.label(t)} {k:.2f}".replace(".", ",") for t, k in review["estimated_kappa"].items())
+        text += " " + REPORT_TEXT["reviewed"].format(reviewed=review["reviewed"], statements=review["statements"], kappas=kappas)
+    return text
 
 
 def pipeline_nb(description: str) -> str:
