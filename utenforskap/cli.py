@@ -112,7 +112,9 @@ def _cmd_analyse(args) -> None:
     print(f"{result.statements} statements ({themes}); {len(result.shared())} files in {args.output}; report: {result['report']}")
     review = result.metadata.get("review")
     if review:
-        print(f"review: {review['reviewed']} of {review['statements']} statements read by a person; the rest coded by the review's model")
+        print(
+            f"review: {review['reviewed']} of {review['statements']} statements read by a person; the rest coded by the review's model"
+        )
     if args.pseudonymise:
         print(
             f"key (keep it apart, delete it when it is no longer needed) -> {result['key']}; "
