@@ -82,3 +82,25 @@ def test_export_excel_cell_over_the_limit_is_cut_and_says_so(tmp_path):
     value = openpyxl.load_workbook(tmp_path / "a.xlsx")["Ark"]["A2"].value
     assert value.startswith(long[:32_000]) and value.endswith("tegn til står i CSV-filen]")
     assert len(value) <= 32_767
+
+
+def test_every_workbook_sheet_prints_on_a4_with_a_filter_and_norwegian_headers(forked_analysis):
+    """Read with openpyxl as Excel and LibreOffice do: every sheet a researcher
+    opens has a filter on its header row, prints on A4 fitted to the page
+    width with the header repeated, and no column headed by a program id."""
+    from utenforskap.lang.nb import COLUMN_LABELS
+
+    english = set(COLUMN_LABELS) - {"workshop"}  # "Workshop" is the Norwegian header too
+    for name in ("analyse.xlsx", "kodeark.xlsx", "gjennomgang.xlsx"):
+        workbook = openpyxl.load_workbook(forked_analysis / name)
+        for ws in workbook:
+            where = f"{name}/{ws.title}"
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), where
+            assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.fitToWidth == 1, where
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1", where
+            visible = [c.value for c in ws[1] if not ws.column_dimensions[c.column_letter].hidden]
+            ids = [h for h in visible if h in english or str(h).startswith(("prob_", "decided_"))]
+            assert ids == [], where
+        wide = workbook[workbook.sheetnames[0]]
+        if name == "analyse.xlsx":
+            assert wide.page_setup.orientation == "landscape"  # the coded statements are wide

@@ -20,7 +20,7 @@ from pathlib import Path
 from .._lazy import lazy_module
 from ..coding import PALETTE, CodebookLike, codebook_of, load_codebook
 from ..errors import InputError
-from ..lang.nb import SHEET_TEXT
+from ..lang.nb import SHEET_TEXT, display_table
 from .files import write_excel
 
 pd = lazy_module("pandas")
@@ -148,7 +148,9 @@ def write_coding_sheet(
             read.fill = PatternFill("solid", fgColor="FFF2CC")
             ws.column_dimensions[read.column_letter].width = 7
 
-    return write_excel({SHEET: sheet, SHEET_TEXT["codebook"]: book_frame, SHEET_TEXT["guide"]: guide}, path, finish=finish)
+    return write_excel(
+        {SHEET: sheet, SHEET_TEXT["codebook"]: display_table(book_frame, book), SHEET_TEXT["guide"]: guide}, path, finish=finish
+    )
 
 
 def _tint(rgb: str, amount: float) -> str:
@@ -260,6 +262,8 @@ def _open_sheet(path: Path, sheet: str) -> pd.DataFrame:
     except Exception as exc:  # zip or XML damage: openpyxl raises many kinds
         raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", path) from None
     frame.columns = [str(c) for c in frame.columns]
+    if "segment_id" in frame.columns and _HEADERS["segment_id"] not in frame.columns:
+        frame = frame.rename(columns={"segment_id": _HEADERS["segment_id"]})  # sheets written before the header was Norwegian
     for needed in (_HEADERS["segment_id"], _HEADERS["text"]):
         if needed not in frame.columns:
             raise InputError(

@@ -202,11 +202,13 @@ def _fit_cell(value):
 def write_excel(
     sheets: dict, path: str | Path, wrap_over: int = 40, finish: Callable | None = None, percent: Collection[str] = ()
 ) -> Path:
-    """Write several frames to one workbook styled for reading.
+    """Write several frames to one workbook styled for reading and printing.
 
     One sheet per frame (names cut to Excel's 31 characters): bold frozen
-    header row, column widths fitted to the content (at most 70 characters),
-    long text wrapped and top-aligned.  Text that starts like a formula
+    header row with a filter, column widths fitted to the content (at most 70
+    characters), long text wrapped and top-aligned; printed on A4, fitted to
+    the page width (landscape when the columns are wide), the header row
+    repeated on every page.  Text that starts like a formula
     (``=``, ``+``, ``-``, ``@``) is stored as text with Excel's quote prefix,
     so it is shown as written and never evaluated.
 
@@ -252,12 +254,32 @@ def write_excel(
                             cell.quotePrefix = True
                         if len(cell.value) > wrap_over or "\n" in cell.value:
                             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths = []
             for i, column in enumerate(ws.iter_cols(), start=1):
                 longest = max((max(map(len, str(c.value).split("\n"))) for c in column if c.value is not None), default=8)
-                ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 70)
+                widths.append(min(max(8, longest + 2), 70))
+                ws.column_dimensions[get_column_letter(i)].width = widths[-1]
+            _print_setup(ws, sum(widths))
         if finish is not None:
             finish(writer.book)
     return path
+
+
+#: Column widths (in characters) that fit a portrait A4 page; wider sheets print landscape.
+_PORTRAIT_WIDTH = 110
+
+
+def _print_setup(ws, width: int) -> None:
+    """A4, fitted to the page width (as many pages down as needed), landscape
+    when wide, the header row repeated on every page, a filter on the header."""
+    if ws.max_row >= 1 and ws.max_column >= 1:
+        ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def write_text(text: str, path: str | Path) -> Path:

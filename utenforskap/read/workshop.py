@@ -572,14 +572,21 @@ def workshop_id(file_name: str) -> str:
 
 
 def segment_id(workshop: str, group: object, question: object, position: int) -> str:
-    """The id of a statement: ``<workshop>-g<group>-q<question>-<position>``.
+    """The id of a statement: ``<workshop>-g<group>-q<question>-<position>``;
+    a label that starts with the word group ("Gruppe 1", "gruppe A", "Group
+    2") gives its name only, so ids read ``g1``, not ``ggruppe-1``.
 
     Examples
     --------
-    >>> segment_id("ws", "Gruppe A", 2, 3)
-    'ws-ggruppe-a-q2-03'
+    >>> segment_id("ws", "Gruppe A", 2, 3), segment_id("ws", "3", 1, 1), segment_id("ws", "Gruppearbeid", 1, 1)
+    ('ws-ga-q2-03', 'ws-g3-q1-01', 'ws-ggruppearbeid-q1-01')
     """
-    return f"{workshop}-g{_slug(str(group))}-q{question}-{int(position):02d}"
+    label = _GROUP_WORD.sub("", str(group)).strip() or str(group)
+    return f"{workshop}-g{_slug(label)}-q{question}-{int(position):02d}"
+
+
+#: "Gruppe 1", "gruppe: A", "Group 2", "Gr. 3": the word before a group's name.
+_GROUP_WORD = re.compile(r"^\s*(?:gruppe|group|gr\.)\s*[:.-]?\s+(?=\S)|^\s*(?:gruppe|group|gr\.)(?=\d)", re.IGNORECASE)
 
 
 def _question_numbers(header: list[str]) -> list[int]:

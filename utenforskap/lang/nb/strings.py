@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "PREFIXED_LABELS",
     "COLUMN_LABELS",
     "OUTPUT_FILES",
     "CHART_FILES",
@@ -65,7 +66,28 @@ COLUMN_LABELS = {
     "examples": "Eksempler",
     "codes": "Koder",
     "why": "Begrunnelse",
+    "line": "Linje",
+    "line_end": "Til linje",
+    "row": "Rad",
+    "column": "Kolonne",
+    "continued": "Fortsatt fra forrige side",
+    "text_norm": "Normalisert tekst",
+    "abbreviations": "Forkortelser",
+    "lemmas": "Lemmaer",
+    "content_lemmas": "Innholdslemmaer",
+    "n_tokens": "Antall ord",
+    "method": "Metode",
+    "patterns": "Mønstre",
+    "exclude_patterns": "Unntaksmønstre",
+    "sections": "Overskrifter",
+    "questions": "Spørsmål (regler)",
+    "reviewed": "Gjennomgått",
+    "review_note": "Merknad fra gjennomgangen",
+    "note": "Merknad",
 }
+
+#: Columns with a theme after a prefix (``prob_barriers``): the prefix's label, then the theme's.
+PREFIXED_LABELS = {"prob_": "Sannsynlighet", "decided_": "Avgjort av"}
 
 
 #: Output file names of :func:`utenforskap.analyse`, by output id: Norwegian,
@@ -233,7 +255,7 @@ SHEET_TEXT = {
     "coding": "Koding",
     "codebook": "Kodebok",
     "guide": "Veiledning",
-    "headers": {"segment_id": "segment_id", "group": "Gruppe", "question": "Spørsmål", "section": "Overskrift", "text": "Utsagn"},
+    "headers": {"segment_id": "Utsagns-id", "group": "Gruppe", "question": "Spørsmål", "section": "Overskrift", "text": "Utsagn"},
     "note": "Merknad",
     "guide_title": "Slik koder du",
     "guide_lines": [
@@ -369,7 +391,15 @@ def display_table(frame: pd.DataFrame, book: Any = None) -> pd.DataFrame:
             else out.index.map(lambda v: labels.get(v, v))
         )
     out = out.reset_index() if any(n is not None for n in out.index.names) else out.reset_index(drop=True)
-    return out.rename(columns=lambda c: labels.get(c, c))
+    return out.rename(columns=lambda c: labels.get(c, _prefixed(c, labels)))
+
+
+def _prefixed(column, labels: dict):
+    """``prob_barriers`` -> ``Sannsynlighet: Hindringer``; other names as they are."""
+    for prefix, label in PREFIXED_LABELS.items():
+        if isinstance(column, str) and column.startswith(prefix) and column[len(prefix) :] in labels:
+            return f"{label}: {labels[column[len(prefix) :]]}"
+    return column
 
 
 _NOTES = [
