@@ -166,6 +166,46 @@ def _cmd_review(args) -> None:
     )
 
 
+def _cmd_codebook(args) -> None:
+
+    from .coding import codebook_nynorsk_gaps, codebook_pattern_problems, default_codebook_path, load_codebook
+
+    if args.action == "init":
+        if args.file.exists():
+            raise UtenforskapError("the file exists already; choose a new name (the command never overwrites)", args.file)
+        args.file.parent.mkdir(parents=True, exist_ok=True)
+        text = default_codebook_path().read_text(encoding="utf-8")
+        args.file.write_text(_INIT_HEADER.format(file=args.file.name) + text, encoding="utf-8")
+        print(
+            f"codebook -> {args.file}: a copy of the bundled one to edit; check it with: utenforskap codebook check {args.file}"
+        )
+        return
+    book = load_codebook(args.file)  # a broken codebook: one line naming the file, the line and the entry
+    subs = sum(1 for c in book.codes.values() if c.parent is not None)
+    print(f"{args.file}: valid; {len(book.themes)} themes ({', '.join(book.themes)}), {subs} sub-codes")
+    try:
+        problems = codebook_pattern_problems(book)
+    except UtenforskapError as exc:  # wordfreq is an optional extra
+        print(f"pattern check skipped: {exc}")
+    else:
+        for row in problems.itertuples():
+            print(f"  {row.code}: pattern {row.pattern!r} also catches the frequent word {row.word!r} (lemma {row.lemma!r})")
+        print(f"{len(problems)} pattern(s) that catch frequent words to look at")
+    gaps = codebook_nynorsk_gaps(book)
+    for row in gaps.itertuples():
+        print(f"  {row.code}: pattern {row.pattern!r} misses Nynorsk {row.variant!r} ({row.examples})")
+    print(f"{len(gaps)} Nynorsk spelling(s) the patterns miss")
+
+
+#: The first lines of a codebook made with ``codebook init``.
+_INIT_HEADER = """# {file}: your own codebook, a copy of utenforskap's bundled one to edit.
+# Change labels, definitions, examples and patterns; add or remove codes (ids: one word).
+# Check it: utenforskap codebook check {file}
+# Use it:   utenforskap analyse INPUT -o OUT --codebook {file}
+#
+"""
+
+
 def _cmd_kwic(args) -> None:
 
     hits = kwic(read_workshop(args.inputs, **_reading(args)), args.pattern, window=args.window)
@@ -219,6 +259,11 @@ def _build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--max-part-mb", type=float, default=200, metavar="MB", help="refuse .xlsx/.docx parts that inflate to more (default 200)"
     )
+
+    p = sub.add_parser("codebook", help="start your own codebook (init) and check one (check)")
+    p.add_argument("action", choices=["init", "check"], help="init: a commented copy of the bundled codebook; check: validate it")
+    p.add_argument("file", type=Path, metavar="FILE", help="the YAML codebook")
+    p.set_defaults(func=_cmd_codebook)
 
     p = sub.add_parser("parse", parents=[reading], help="read workshop tables into one row per statement (CSV)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="workshop files or folders")

@@ -127,3 +127,25 @@ def test_codebook_weak_patterns_are_read(tmp_path):
     book = load_codebook(write(tmp_path, text))
     assert book.codes["barriers"].weak_patterns == frozenset({"mangel"})
     assert load_codebook().codes["opportunities"].weak_patterns >= {"må", "mer", "mulighet*"}
+
+
+@pytest.mark.slow  # the pattern check loads 50,000 word frequencies
+def test_cli_codebook_init_and_check(tmp_path, capsys):
+    from utenforskap.cli import main
+
+    own = tmp_path / "koder" / "min_kodebok.yaml"
+    assert main(["codebook", "init", str(own)]) == 0
+    text = own.read_text(encoding="utf-8")
+    assert text.startswith("# min_kodebok.yaml: your own codebook") and "utenforskap codebook check min_kodebok.yaml" in text
+    assert load_codebook(own).themes == load_codebook().themes
+    assert main(["codebook", "init", str(own)]) == 2  # never overwrites
+    assert "exists already" in capsys.readouterr().err
+    assert main(["codebook", "check", str(own)]) == 0
+    out = capsys.readouterr().out
+    assert "valid; 3 themes (barriers, opportunities, user_participation), 14 sub-codes" in out
+    assert "Nynorsk spelling(s) the patterns miss" in out
+    broken = tmp_path / "brukket.yaml"
+    broken.write_text(text.replace("patterns: [hindr*,", "patterns: [hindr*, '*',", 1), encoding="utf-8")
+    assert main(["codebook", "check", str(broken)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "brukket.yaml:" in err and "matches every word" in err

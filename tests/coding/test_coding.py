@@ -327,3 +327,21 @@ NYNORSK = {
 def test_every_code_has_nynorsk_forms(code_id):
     row = one(NYNORSK[code_id], context=False)
     assert code_id in row["codes"], row["why"]
+
+
+def test_a_question_naming_barriers_and_ways_past_them_gives_no_theme_by_itself():
+    """Written for this test (tuning data): a two-part question without
+    sub-headings; the statements decide, proposals are not barriers."""
+    question = "Spm. 2: Hva kan stå i veien for at unge fullfører, og hvordan kan vi komme forbi det?"
+    statements = pd.DataFrame(
+        {
+            "text": ["Kommunen har et eget ungdomsteam", "Vi bør gi faste kontaktpersoner", "Flere lærlingeplasser i kommunen"],
+            "question_text": [question] * 3,
+        }
+    )
+    statements.loc[len(statements)] = ["Kommunen har et eget ungdomsteam", "Spm. 3: Hva hindrer unge i å fullføre?"]
+    coded = code(statements, semantic=False)
+    assert coded["barriers"].tolist() == [False, False, False, True]
+    assert coded.loc[1, "opportunities"] and not coded.loc[1, "barriers"]
+    records = [e for e in coded.loc[0, "evidence"] if e["method"] == "question"]
+    assert records and not any(e["kept"] for e in records) and "several themes" in records[0]["note"]

@@ -22,7 +22,7 @@ def test_charts_group_heatmap(coded):
     assert isinstance(fig, Figure)
     assert {"Hindringer", "Muligheter", "Brukermedvirkning", "Gruppe"} <= set(texts(fig))
     cells = [t.get_text() for t in fig.axes[0].texts]
-    assert cells[0] == "4\n(25%)"  # group 1, barriers: 4 of 16 statements
+    assert cells[0] == "3\n(19%)"  # group 1, barriers: 3 of 16 statements
     assert len(cells) == 6 * 3
 
 
@@ -40,7 +40,7 @@ def test_charts_question_bars_show_shares_of_each_question(coded):
 
 def test_charts_cooccurrence_and_subcodes(coded):
     fig = charts.cooccurrence_heatmap(coded)
-    assert [t.get_text() for t in fig.axes[0].texts][0] == "n=23"
+    assert [t.get_text() for t in fig.axes[0].texts][0] == "n=22"
     jaccard = charts.cooccurrence_heatmap(coded, measure="jaccard")
     assert jaccard.axes[1].get_ylabel().startswith("Jaccard")
     bars = charts.subcode_bars(coded, "barriers")

@@ -260,3 +260,10 @@ def test_review_learns_a_theme_the_model_was_not_trained_on(statements, tmp_path
     again = u.ReviewSession.load(tmp_path / "r")
     assert again.meaning is not None and again.meaning.themes == ["samarbeid"]
     np.testing.assert_array_equal(again.coding()["samarbeid"].to_numpy(), coding)
+
+
+def test_exclusion_described_in_general_words_is_a_barrier():
+    """A statement about exclusion with no word of the rules' patterns: the
+    model of meaning codes it (written for this test, not a measurement)."""
+    coded = u.code(["Ungdom med innvandrerbakgrunn opplever utenforskap i nærmiljøet"])
+    assert coded.loc[0, "barriers"] and coded.loc[0, "decided_barriers"] == "model"

@@ -231,6 +231,11 @@ def _context_evidence(row: dict, book: Codebook) -> list[Evidence]:
             rule = _glob_match(code.questions, question)
             if rule:
                 out.append(evidence_record(code.id, "question", rule, note=f'question "{question}"'))
+        themes = {book.theme_of(e["code"]) for e in out}
+        if len(themes) > 1:  # "Hva hindrer ..., og hvordan kommer vi forbi det?": the statement decides
+            for e in out:
+                e["kept"] = False
+                e["note"] += "; the question names several themes"
     return out
 
 
