@@ -13,6 +13,7 @@ Examples
 True
 """
 
+from ._lazy import lazy_attributes
 from .coding import (
     Codebook,
     RuleCoder,
@@ -55,14 +56,7 @@ __version__ = "0.1.0"
 _LAZY = {"SuggestCoder": "review", "evaluate": "review", "learning_curve": "review", "code_partitions": "coding"}
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'utenforskap' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [

@@ -33,3 +33,27 @@ def lazy_module(name: str):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def lazy_attributes(package: str, where: dict[str, str]):
+    """A module ``__getattr__`` for ``package`` that imports each name of
+    ``where`` from its module (relative to ``package``) on first use, so a
+    heavy dependency (scikit-learn, Dask) loads only when it is needed.
+
+    Examples
+    --------
+    >>> getattr_ = lazy_attributes("json", {"JSONDecoder": "decoder"})
+    >>> getattr_("JSONDecoder").__name__
+    'JSONDecoder'
+    """
+    import importlib
+
+    def __getattr__(name: str):
+        if name in where:
+            module = importlib.import_module(f".{where[name]}", package)
+            value = getattr(module, name)
+            setattr(importlib.import_module(package), name, value)
+            return value
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -1,5 +1,6 @@
 """Review: the static queue, the learning review session and the supervised suggestions."""
 
+from .._lazy import lazy_attributes
 from .apply import OVERRULED_BY_THE_REVIEW, REVIEWED_BY_A_PERSON, apply_review
 from .queue import review_queue, review_simulation, write_review_sheet
 from .session import ReviewSession, simulate_review
@@ -14,14 +15,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [
