@@ -23,7 +23,7 @@ errors the least certain quarter of the queue holds, against a quarter in a
 random order.
 
 ``--readme`` rewrites the tables between the ``quality-table`` markers of
-docs/meaning.md and the ``reliability-table`` markers of README.md.
+docs/meaning.md and the ``reliability-table`` markers of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def _rewrite(content: str, start: str, end: str, text: str) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", action="store_true", help="rewrite the tables in docs/meaning.md and README.md")
+    parser.add_argument("--readme", action="store_true", help="rewrite the tables in docs/meaning.md and benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     measured = sets()  # every set coded once, for both tables
     text = table(measured) + "\n\nCross-source estimate on the training corpus (the model card's):\n\n" + cross_source()
@@ -243,14 +243,14 @@ def main(argv=None) -> int:
     print()
     print(calibration)
     if args.readme:
-        for name, start, end, new in (("docs/meaning.md", START, END, text), ("README.md", RSTART, REND, calibration)):
+        for name, start, end, new in (("docs/meaning.md", START, END, text), ("benchmarks/RESULTS.md", RSTART, REND, calibration)):
             target = ROOT / name
             content = target.read_text(encoding="utf-8")
             if start not in content or end not in content:
                 print(f"{name} has no {start} ... {end} markers", file=sys.stderr)
                 return 1
             target.write_text(_rewrite(content, start, end, new), encoding="utf-8")
-        print("docs/meaning.md and README.md tables rewritten", file=sys.stderr)
+        print("docs/meaning.md and benchmarks/RESULTS.md tables rewritten", file=sys.stderr)
     return 0
 
 

@@ -164,7 +164,7 @@ were chosen by cross-source cross-validation on the corpus, never on the dev set
 
 The rules were never tuned on the corpus, so their row is a fair estimate for new text; the corpus's own
 second coding reaches 0.89, the ceiling for any model trained on it. Figures on the dev set and the
-other sets: `make quality` (README, "Quality").
+other sets: `make quality` (benchmarks/RESULTS.md, docs/meaning.md).
 
 ## Explanations
 The model's codings name the most similar labelled statements: the bundled workshop's (with their text)

@@ -11,6 +11,7 @@ pytest.importorskip("wordfreq")
 ACCEPTED = {("tilbud*", "tilbudt")}
 
 
+@pytest.mark.slow  # loads 50,000 word frequencies / the Nynorsk dictionary
 def test_pattern_matches_lists_frequent_catches_with_their_lemma():
     hits = u.pattern_matches("hindr*", n=10)
     assert hits["zipf"].is_monotonic_decreasing
@@ -28,6 +29,7 @@ def test_bundled_codebook_globs_catch_no_frequent_unrelated_word():
     assert left.empty, left.to_string()
 
 
+@pytest.mark.slow  # loads 50,000 word frequencies / the Nynorsk dictionary
 def test_nynorsk_variants_follow_the_spelling_rules():
     variants = u.nynorsk_variants("tilgjengelig*").set_index("variant")
     assert "tilgjengeleg*" in variants.index

@@ -84,6 +84,7 @@ def test_export_excel_cell_over_the_limit_is_cut_and_says_so(tmp_path):
     assert len(value) <= 32_767
 
 
+@pytest.mark.slow  # a whole analysis
 def test_every_workbook_sheet_prints_on_a4_with_a_filter_and_norwegian_headers(forked_analysis):
     """Read with openpyxl as Excel and LibreOffice do: every sheet a researcher
     opens has a filter on its header row, prints on A4 fitted to the page

@@ -103,6 +103,7 @@ def test_html_report_prints_every_column(analysed, tmp_path, statements):
     assert "Innhold" in flat and "Utsagn uten kode" in flat
 
 
+@pytest.mark.slow  # a whole analysis
 def test_word_report_is_a4_and_its_codebook_appendix_reads_as_written(analysed):
     """Read back with python-docx: the page is A4, and every code's definition,
     inclusion and exclusion text stand in the appendix as the codebook has

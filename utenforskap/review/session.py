@@ -284,7 +284,7 @@ class ReviewSession:
         1 - p) are weighed by what an error costs that theme's kappa, and
         themes by how far their expected kappa lies below the weakest one:
         the set is as trustworthy as its weakest theme, so reading goes
-        there first (measured: see README "Review that learns").
+        there first (measured: see docs/guide.md, "Review that learns").
 
         Returns
         -------

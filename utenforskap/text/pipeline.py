@@ -112,7 +112,7 @@ def _load(model: str):
     except (OSError, ValueError) as exc:
         raise UtenforskapError(
             f"cannot load the spaCy pipeline {model!r} ({exc.__class__.__name__}); install "
-            f"{DEFAULT_MODEL} (see README) or use the embedded default (model='{EMBEDDED}')",
+            f"{DEFAULT_MODEL} (see docs/guide.md) or use the embedded default (model='{EMBEDDED}')",
             path=model if Path(str(model)).exists() else None,
         ) from None
     if _COMPONENT not in nlp.pipe_names:
