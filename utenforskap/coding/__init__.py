@@ -5,11 +5,21 @@ from .codebook import PALETTE, Code, Codebook, CodebookLike, Pattern, default_co
 from .coder import RuleCoder, code, coding_table, rule_flags, uncoded
 from .evidence import METHODS, Evidence, Method, copy_evidence, evidence_record, why_text
 from .lexicon import Lexicon, glob_rx, matches
-from .loading import codebook_of, entry_place, load_codebook, parse_codebook, parse_pattern
+from .loading import (
+    CODEBOOK_READERS,
+    codebook_of,
+    entry_place,
+    load_codebook,
+    parse_codebook,
+    parse_pattern,
+    register_codebook_reader,
+)
 from .reliability import agreement, code_matrix
 from .scale import code_partitions
 
 __all__ = [
+    "CODEBOOK_READERS",
+    "register_codebook_reader",
     "Evidence",
     "Method",
     "METHODS",

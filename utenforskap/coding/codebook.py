@@ -86,6 +86,8 @@ class Code:
     children: list[str] = field(default_factory=list)
     level: int = 0
     line: int | None = None
+    #: the colour a QDA tool gave the code (``#RRGGBB``), when it came from one
+    colour: str = ""
 
     def is_weak_rule(self, rule: str) -> bool:
         """Whether an evidence rule (one pattern text, or several joined by

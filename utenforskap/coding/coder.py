@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import warnings
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
@@ -408,6 +409,9 @@ class RuleCoder:
         self.negation_words = frozenset(self.book.negation_words)
         self.lack_words = frozenset(self.book.lack_words)
         self.order = {c: i for i, c in enumerate(self.book.codes)}
+        self.rules_note = _rules_note(self.book)
+        if self.rules_note:
+            warnings.warn(self.rules_note, stacklevel=2)
         self.context_evidence: dict[tuple, list[Evidence]] = {}
         self.pipeline = describe_pipeline(self.nlp)
         self.semantic = None
@@ -572,6 +576,7 @@ class RuleCoder:
             "semantic_themes": list(semantic.themes) if semantic is not None else [],
             "zero_shot_themes": list(semantic.zero_shot) if semantic is not None else [],
             "semantic_note": _semantic_note(self.semantic, semantic_asked=self.semantic_asked),
+            "rules_note": self.rules_note,
         }
         return out
 
@@ -600,6 +605,18 @@ class RuleCoder:
             codes.append(assigned)
             whys.append(why_text(evidence))
             evidences.append(evidence)
+
+
+def _rules_note(book: Codebook) -> str:
+    """What a codebook without rules means for its coding (a QDA tool's
+    code tree has names and descriptions, no patterns); empty otherwise."""
+    if any(c.patterns or c.sections or c.questions for c in book.codes.values()):
+        return ""
+    return (
+        f"codebook {book.title!r} has no patterns, sections or questions (as a QDA tool's codebook): the rules give "
+        "no codes; the model of meaning codes only the themes it was trained on, and a review "
+        "(utenforskap review / ReviewSession) starts the others from their names and descriptions and learns them"
+    )
 
 
 def _semantic_note(semantic, *, semantic_asked: bool) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from .codebook import Code, Codebook, CodebookLike, Pattern, default_codebook_pa
 pd = lazy_module("pandas")
 
 __all__ = [
+    "CODEBOOK_READERS",
+    "register_codebook_reader",
     "entry_place",
     "parse_pattern",
     "parse_codebook",
@@ -412,13 +415,29 @@ def parse_codebook(text: str, path: str) -> Codebook:
     return book
 
 
+#: Readers of codebooks in other formats, by file suffix (``.qdc``, ``.qdpx``):
+#: the exchange stage registers its REFI-QDA reader here (with
+#: :func:`register_codebook_reader`), so that :func:`load_codebook` reads them
+#: without the coding stage importing the exchange stage.
+CODEBOOK_READERS: dict[str, Callable[[Path], Codebook]] = {}
+
+
+def register_codebook_reader(suffixes: tuple[str, ...], reader: Callable[[Path], Codebook]) -> None:
+    """Let :func:`load_codebook` read files with these suffixes with ``reader``."""
+    for suffix in suffixes:
+        CODEBOOK_READERS[suffix.lower()] = reader
+
+
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and validate a codebook.
 
     Parameters
     ----------
     path : str, Path or Codebook, optional
-        A YAML codebook file; ``None`` for the bundled default.  A
+        A YAML codebook file, or a REFI-QDA codebook (``.qdc``) or project
+        (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA or QualCoder (its code tree:
+        names, hierarchy, descriptions as definitions, colours; such a
+        codebook has no patterns); ``None`` for the bundled default.  A
         :class:`Codebook` is returned as it is.
 
     Returns
@@ -442,6 +461,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if isinstance(path, Codebook):
         return path
     path = default_codebook_path() if path is None else Path(path)
+    reader = CODEBOOK_READERS.get(path.suffix.lower())
+    if reader is not None:  # another format: a QDA tool's codebook or project
+        return reader(path)
     try:
         stat = path.stat()
     except FileNotFoundError:

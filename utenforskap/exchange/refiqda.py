@@ -27,21 +27,32 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import uuid
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .._lazy import lazy_module
-from ..coding import Codebook, CodebookLike, codebook_of, load_codebook
-from ..errors import InputError, UtenforskapError
+from ..coding import Code, Codebook, CodebookLike, codebook_of, load_codebook, register_codebook_reader
+from ..errors import CodebookError, InputError, UtenforskapError
 from ..lang.nb import QDA_TEXT
 from ..read import workshop_date
 from .files import atomic_write
 
 pd = lazy_module("pandas")
 
-__all__ = ["write_qdpx", "write_qdc", "read_qdpx", "project_xml", "codebook_xml", "PROJECT_NS", "CODEBOOK_NS", "LAYOUTS"]
+__all__ = [
+    "read_qda_codebook",
+    "write_qdpx",
+    "write_qdc",
+    "read_qdpx",
+    "project_xml",
+    "codebook_xml",
+    "PROJECT_NS",
+    "CODEBOOK_NS",
+    "LAYOUTS",
+]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -377,3 +388,101 @@ def read_qdpx(path: str | Path, *, codebook: CodebookLike | None = None) -> pd.D
             for sid, _, _ in statements
         )
     return pd.DataFrame(rows, columns=["segment_id", "codes"])
+
+
+def read_qda_codebook(path: str | Path) -> Codebook:
+    """The code tree of a REFI-QDA codebook (``.qdc``) or project
+    (``.qdpx``), as written by NVivo, ATLAS.ti, MAXQDA, QualCoder or
+    :func:`write_qdc`: names as labels, the hierarchy, descriptions as
+    definitions, colours.  :func:`utenforskap.load_codebook` calls it for
+    these suffixes.
+
+    Code ids are made from the names (``Stigma og utenforskap`` ->
+    ``stigma_og_utenforskap``), unique; a description with a ``Kode-id:``
+    line (ours) gives back the id and the include, exclude and example notes.
+    Such a codebook has no patterns: the rules give no codes, the model of
+    meaning knows only the themes it was trained on, and a review
+    (:class:`utenforskap.ReviewSession`) learns the rest.
+
+    Raises
+    ------
+    CodebookError
+        For a file that is not a REFI-QDA codebook or holds no codes.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".qdpx":
+            with zipfile.ZipFile(path) as archive:
+                data = archive.read("project.qde")
+        else:
+            data = path.read_bytes()
+        root = fromstring(data)
+    except FileNotFoundError:
+        raise CodebookError("codebook file not found", path) from None
+    except Exception as exc:  # zip damage, XML errors, entities refused by defusedxml
+        raise CodebookError(f"not a REFI-QDA codebook or project ({exc.__class__.__name__}: {exc})", path) from None
+    codes_element = next((e for e in root.iter() if _local(e.tag) == "Codes"), None)
+    codes: dict[str, Code] = {}
+    if codes_element is not None:
+        for element in codes_element:
+            if _local(element.tag) == "Code":
+                _qda_code(element, None, 0, codes)
+    if not codes:
+        raise CodebookError("the file holds no codes (no CodeBook/Codes/Code elements)", path)
+    return Codebook(name=root.get("name") or path.stem, codes=codes, source=str(path))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _qda_code(element, parent: str | None, level: int, codes: dict) -> str:
+    """One ``Code`` element and its children as codes; returns its id."""
+    name = " ".join((element.get("name") or "").split()) or "kode"
+    description = next((c.text or "" for c in element if _local(c.tag) == "Description"), "")
+    notes = _description_notes(description)
+    code_id = _unique_id(notes.pop("id", None) or _code_id(name), codes)
+    code = Code(id=code_id, label=name, parent=parent, level=level, colour=element.get("color") or "", **notes)
+    codes[code_id] = code
+    for child in element:
+        if _local(child.tag) == "Code":
+            code.children.append(_qda_code(child, code_id, level + 1, codes))
+    return code_id
+
+
+#: The note lines of a description written by :func:`write_qdc` (see ``_description``).
+_NOTE_LINES = {"Inkluder": "include", "Ekskluder": "exclude", "Eksempler": "examples", "Kode-id": "id"}
+
+
+def _description_notes(description: str) -> dict:
+    """A description as a code's definition, and its include, exclude,
+    examples and id when written as ours writes them."""
+    notes: dict = {}
+    rest = []
+    for line in description.strip().splitlines():
+        key, _, value = line.partition(":")
+        if key in _NOTE_LINES and value.strip():
+            notes[_NOTE_LINES[key]] = value.strip()
+        else:
+            rest.append(line)
+    if "examples" in notes:
+        notes["examples"] = [e.strip() for e in notes["examples"].split(" | ") if e.strip()]
+    notes["definition"] = " ".join(" ".join(rest).split())
+    return notes
+
+
+def _code_id(name: str) -> str:
+    slug = re.sub(r"\W+", "_", name.lower()).strip("_") or "kode"
+    return slug if slug[0].isalpha() else f"kode_{slug}"
+
+
+def _unique_id(code_id: str, codes: dict) -> str:
+    candidate, n = code_id, 2
+    while candidate in codes:
+        candidate, n = f"{code_id}_{n}", n + 1
+    return candidate
+
+
+register_codebook_reader((".qdc", ".qdpx"), read_qda_codebook)
