@@ -256,3 +256,64 @@ def test_our_own_qdc_reads_back_as_the_same_codebook(tmp_path):
         bad = tmp_path / "tom.qdc"
         bad.write_text("ikke xml", encoding="utf-8")
         u.load_codebook(bad)
+
+
+def _as_a_tool_reexports(ours, out, *, new_code: str | None = None):
+    """Our project as a QDA tool writes it back: every selection with a new
+    guid and named by its text (as QualCoder's export does), sources renamed,
+    and optionally a code made in the tool, given to one selection."""
+    import uuid
+
+    with zipfile.ZipFile(ours) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    ET.register_namespace("", PROJECT_NS)
+    root = ET.fromstring(entries["project.qde"])
+    q = f"{{{PROJECT_NS}}}"
+    renamed = {}
+    for source in root.iter(f"{q}TextSource"):
+        old = source.get("plainTextPath").rsplit("/", 1)[-1]
+        fresh = f"{uuid.uuid4()}.txt"
+        renamed[f"sources/{old}"] = f"sources/{fresh}"
+        source.set("guid", fresh[:-4])
+        source.set("plainTextPath", f"internal://{fresh}")
+        text = entries[f"sources/{old}"].decode("utf-8")
+        for selection in source.iter(f"{q}PlainTextSelection"):
+            selection.set("guid", str(uuid.uuid4()))
+            selection.set("name", text[int(selection.get("startPosition")) : int(selection.get("endPosition"))][:40])
+    if new_code:
+        codes = next(root.iter(f"{q}Codes"))
+        guid = str(uuid.uuid4())
+        ET.SubElement(codes, f"{q}Code", guid=guid, name=new_code, isCodable="true")
+        selection = next(root.iter(f"{q}PlainTextSelection"))
+        coding = ET.SubElement(selection, f"{q}Coding", guid=str(uuid.uuid4()), creatingUser="x")
+        ET.SubElement(coding, f"{q}CodeRef", targetGUID=guid)
+    entries = {renamed.get(n, n): v for n, v in entries.items()}
+    entries["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return out
+
+
+def test_a_reexport_with_new_selection_ids_reads_back_by_text(project, coded, tmp_path):
+    """Simulated from our own export as the issue describes QualCoder's (new
+    selection ids, selections named by their text); not QualCoder's own file."""
+    import pandas as pd
+
+    ours = read_qdpx(project)
+    tool = _as_a_tool_reexports(project, tmp_path / "tilbake.qdpx", new_code="Ny kode fra verktøyet")
+    with pytest.raises(u.InputError, match="pass statements="):
+        read_qdpx(tool)
+    with pytest.warns(UserWarning, match="1 code\\(s\\) made in the QDA tool, kept by name: Ny kode fra verktøyet"):
+        back = read_qdpx(tool, coded)
+    assert len(back) == len(ours) == 86
+    merged = ours.merge(back, on="segment_id", suffixes=("_ours", "_tool"))
+    extra = merged[merged["codes_ours"] != merged["codes_tool"]]
+    assert len(extra) == 1 and extra["codes_tool"].iat[0][-1] == "Ny kode fra verktøyet"
+    assert sum(map(len, ours["codes"])) == sum(map(len, back["codes"])) - 1
+    # the same from the analysis' CSV, as a researcher has it
+    csv = tmp_path / "utsagn_kodet.csv"
+    coded.to_csv(csv, index=False, encoding="utf-8-sig")
+    with pytest.warns(UserWarning):
+        again = read_qdpx(tool, pd.read_csv(csv, encoding="utf-8-sig"))
+    assert again["codes"].tolist() == back["codes"].tolist()

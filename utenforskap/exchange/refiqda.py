@@ -29,6 +29,7 @@ import datetime
 import os
 import re
 import uuid
+import warnings
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -307,10 +308,11 @@ def write_qdpx(
         Project name; by default the file stem.
     layout : {"group", "workshop"}
         ``group`` (default): one text source per workshop and group, and a
-        group case links its source (``SourceRef``, which every tool reads,
-        QualCoder included); ``workshop``: one text source per workshop, group
-        cases link the statements' selections (``SelectionRef``, which
-        QualCoder ignores).  Question cases always link selections.
+        group case links its source (``SourceRef``); ``workshop``: one text
+        source per workshop, group cases link the statements' selections
+        (``SelectionRef``).  Question cases always link selections.
+        QualCoder's import ignores both kinds of link inside a named case, so
+        there the cases arrive empty (see the user guide).
 
     Examples
     --------
@@ -335,59 +337,128 @@ def write_qdc(path: str | Path, *, codebook: CodebookLike | None = None) -> Path
     return path
 
 
-def read_qdpx(path: str | Path, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
-    """Read the codings back from a ``.qdpx`` project (ours, or ours edited
-    in a QDA tool).
+def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codebook: CodebookLike | None = None) -> pd.DataFrame:
+    """Read the codings back from a ``.qdpx`` project: ours, ours edited in a
+    QDA tool, or a tool's own re-export of it.
 
-    Every coded selection is mapped to the statements it overlaps (the
-    statements are the selections named by a segment id, as written by
-    :func:`write_qdpx`); codes are mapped to code ids by the ``Kode-id`` line
-    of their description, else by their name (the codebook label).
+    The statements are found by the selection ids :func:`write_qdpx` wrote.
+    A tool that writes new selection ids on export (QualCoder names
+    selections by their text) keeps the sources' text: with ``statements``
+    (the coded frame, or ``utsagn_kodet.csv`` read with pandas) each source
+    is matched to the source text :func:`write_qdpx` made from them, else
+    line by line to the statements' texts.  Every coded selection is mapped
+    to the statements it overlaps; codes to code ids by the ``Kode-id`` line
+    of their description, else by their name (the codebook label); a code
+    made in the tool is kept under its name, with a warning naming it.
 
     Returns
     -------
     pandas.DataFrame
-        ``segment_id`` and ``codes`` (code ids in codebook order), one row
-        per statement in the project.
+        ``segment_id`` and ``codes`` (code ids in codebook order, new codes
+        after them), one row per statement found.
+
+    Raises
+    ------
+    InputError
+        For a file that is not a project, and when no statement can be found
+        in it (saying whether ``statements`` would help).
     """
     path = Path(path)
     book = load_codebook(codebook)
-    by_label = {book.label(c): c for c in book.codes}
     try:
         with zipfile.ZipFile(path) as archive:
             root = ET.fromstring(archive.read("project.qde"))
+            texts = {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist() if name.startswith("sources/")}
     except FileNotFoundError:
         raise InputError("file not found", path) from None
-    except (zipfile.BadZipFile, KeyError, ET.ParseError) as exc:
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, UnicodeDecodeError) as exc:
         raise InputError(f"not a REFI-QDA project ({exc})", path) from None
     q = f"{{{PROJECT_NS}}}"
-    code_ids: dict[str, str] = {}
-    for element in root.iter(f"{q}Code"):
-        description = element.findtext(f"{q}Description") or ""
-        tagged = [line.split(":", 1)[1].strip() for line in description.splitlines() if line.startswith("Kode-id:")]
-        code_ids[element.get("guid")] = tagged[0] if tagged else by_label.get(element.get("name"), element.get("name"))
-    rows = []
+    code_ids = _project_code_ids(root, q, book)
+    expected = _expected_sources(statements, book) if statements is not None else {}
+    order = {c: i for i, c in enumerate(book.codes)}
+    rows, renamed = [], 0
     for source in root.iter(f"{q}TextSource"):
         selections = list(source.iter(f"{q}PlainTextSelection"))
-        # the statements: selections whose guid is the one write_qdpx derives from their name
-        statements = [
+        spans = [
             (s.get("name"), int(s.get("startPosition")), int(s.get("endPosition")))
             for s in selections
             if s.get("name") and s.get("guid") == _guid("selection", s.get("name"))
         ]
-        codes: dict[str, set[str]] = {sid: set() for sid, _, _ in statements}
+        if not spans:
+            renamed += 1
+            text = texts.get("sources/" + (source.get("plainTextPath") or "").rsplit("/", 1)[-1], "")
+            spans = _spans_by_text(text, expected, statements) if statements is not None else []
+        codes: dict[str, set[str]] = {sid: set() for sid, _, _ in spans}
         for selection in selections:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             refs = [c.find(f"{q}CodeRef").get("targetGUID") for c in selection.findall(f"{q}Coding")]
-            for sid, s, e in statements:
+            for sid, s, e in spans:
                 if s < end and start < e:
                     codes[sid].update(code_ids.get(ref, ref) for ref in refs)
-        order = {c: i for i, c in enumerate(book.codes)}
         rows.extend(
-            {"segment_id": sid, "codes": sorted(codes[sid], key=lambda c: (order.get(c, len(order)), c))}
-            for sid, _, _ in statements
+            {"segment_id": sid, "codes": sorted(codes[sid], key=lambda c: (order.get(c, len(order)), c))} for sid, _, _ in spans
         )
+    if not rows:
+        hint = (
+            "pass statements= (the coded statements, e.g. utsagn_kodet.csv) to find them by their text"
+            if statements is None and renamed
+            else "its sources hold none of the statements' texts"
+        )
+        raise InputError(f"no statement found in the project: the QDA tool wrote new selection ids; {hint}", path)
+    new = sorted({c for r in rows for c in r["codes"] if c not in book.codes})
+    if new:
+        warnings.warn(f"{path}: {len(new)} code(s) made in the QDA tool, kept by name: {', '.join(new)}", stacklevel=2)
     return pd.DataFrame(rows, columns=["segment_id", "codes"])
+
+
+def _project_code_ids(root, q: str, book: Codebook) -> dict[str, str]:
+    """Code guid -> code id: the ``Kode-id`` line of its description, else
+    the code whose label is its name, else its name."""
+    by_label = {book.label(c): c for c in book.codes}
+    code_ids = {}
+    for element in root.iter(f"{q}Code"):
+        description = element.findtext(f"{q}Description") or ""
+        tagged = [line.split(":", 1)[1].strip() for line in description.splitlines() if line.startswith("Kode-id:")]
+        code_ids[element.get("guid")] = tagged[0] if tagged else by_label.get(element.get("name"), element.get("name"))
+    return code_ids
+
+
+def _expected_sources(statements: pd.DataFrame, book: Codebook) -> dict[str, list[tuple[str, int, int]]]:
+    """Source text -> its statements' spans, for every source layout
+    :func:`write_qdpx` makes from these statements."""
+    frame = statements.assign(segment_id=statements["segment_id"].astype(str))
+    for column in ("workshop_title", "group", "question_text", "section"):  # as read back from a CSV: empty, not NaN
+        if column in frame.columns:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    frame = frame if "workshop" in frame.columns else frame.assign(workshop="utenforskap")
+    out = {}
+    for by_group in (True, False):
+        keys = ["workshop", "group"] if by_group and "group" in frame.columns else ["workshop"]
+        for _, part in frame.groupby(keys, sort=False):
+            text, spans = _source_text(part, by_group)
+            out[text] = spans
+    return out
+
+
+def _spans_by_text(text: str, expected: dict, statements: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """The statements' spans in one source's text: the whole text as
+    :func:`write_qdpx` made it, else each line that is a statement's text
+    (each statement once, in order)."""
+    for candidate in (text, text.replace("\r\n", "\n")):
+        if candidate in expected and len(candidate) == len(text):
+            return expected[candidate]
+    waiting: dict[str, list[str]] = {}
+    for sid, statement in zip(statements["segment_id"].astype(str), statements["text"].astype(str)):
+        waiting.setdefault(" ".join(statement.split()), []).append(sid)
+    spans, position = [], 0
+    for line in text.splitlines(keepends=True):
+        key = " ".join(line.split())
+        if waiting.get(key):
+            start = position + (len(line) - len(line.lstrip()))
+            spans.append((waiting[key].pop(0), start, start + len(line.strip())))
+        position += len(line)
+    return spans
 
 
 def read_qda_codebook(path: str | Path) -> Codebook:
