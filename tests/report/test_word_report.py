@@ -124,6 +124,17 @@ def test_word_report_is_a4_and_its_codebook_appendix_reads_as_written(analysed):
         if code.exclude:
             assert f"Ikke ta med: {code.exclude}" in appendix, code.id
     assert not any(re.search(r"(^|: )(\w; ){3}", p) for p in appendix)  # no text spelt out letter by letter
+    # a contents field Word fills when the document opens
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body and "Innhold" in paragraphs
+    assert 'w:updateFields w:val="true"' in document.settings.element.xml
+    # table headers readable: each column at least as wide as its longest header word needs at 9 pt bold
+    for table in document.tables:
+        for cell in table.rows[0].cells:
+            longest = max(map(len, cell.text.split()))
+            assert cell.width >= Cm(longest * 0.19), cell.text
+            assert all(run.font.size.pt == 9 for run in cell.paragraphs[0].runs if run.text)
+        assert sum(c.width for c in table.rows[0].cells) <= Cm(17.01)
 
 
 def test_html_report_prints_on_a4_with_headers_broken_only_between_words(analysed):

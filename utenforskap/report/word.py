@@ -19,18 +19,48 @@ from .tables import TABLES
 
 pd = lazy_module("pandas")
 
-__all__ = ["write_word_report"]
+__all__ = ["column_widths", "write_word_report"]
+
+
+#: The text width of the page (A4 less two 2 cm margins), and about how wide
+#: a character of the tables' 9 pt text is (bold, Calibri-like), in cm.
+_TEXT_WIDTH_CM = 17.0
+_CHAR_CM = 0.2
+
+
+def column_widths(frame: pd.DataFrame) -> list[float]:
+    """Column widths (cm) that keep every word of a table whole: each column
+    as wide as its longest word (header or cell) needs, the rest of the text
+    width shared out in that proportion.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [round(w, 1) for w in column_widths(pd.DataFrame({"Gruppe": ["1"], "Brukermedvirkning": [3]}))]
+    [5.0, 12.0]
+    """
+    needs = []
+    for name in frame.columns:
+        words = str(name).split() + [w for v in frame[name].astype(str) for w in v.split()]
+        needs.append((max(map(len, words), default=4) + 2) * _CHAR_CM)
+    scale = _TEXT_WIDTH_CM / sum(needs)
+    return [n * scale for n in needs]
 
 
 def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
-    """A frame as a Word table with a bold header row (numbers right-aligned)."""
+    """A frame as a Word table with a bold header row (numbers right-aligned),
+    9 pt, columns wide enough that no word is broken."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
 
     table = document.add_table(rows=1, cols=len(frame.columns))
     table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(w) for w in column_widths(frame)]
     for cell, name in zip(table.rows[0].cells, frame.columns):
         cell.text = ""
-        cell.paragraphs[0].add_run(str(name)).bold = True
+        run = cell.paragraphs[0].add_run(str(name))
+        run.bold, run.font.size = True, Pt(9)
     for _, row in frame.iterrows():
         cells = table.add_row().cells
         for cell, value in zip(cells, row.tolist()):
@@ -42,8 +72,12 @@ def _table(document, frame: pd.DataFrame, percent: bool = False) -> None:
             else:
                 text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
             cell.text = text
+            cell.paragraphs[0].runs[0].font.size = Pt(9) if text else None
             if number:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 class _Paragraphs:
@@ -125,6 +159,7 @@ def write_word_report(
         + decided_nb(coded.attrs, book)
     )
 
+    _contents(document, add)
     questions = question_lines(coded, numbers)
     if questions:
         add.heading(REPORT_TEXT["questions"], 1)
@@ -195,3 +230,30 @@ def _appendix(document, add: _Paragraphs, book) -> None:
         for word, items in ((REPORT_TEXT["include"], code.include), (REPORT_TEXT["exclude"], code.exclude)):
             if items:  # a text (a list in older codebooks): never iterated letter by letter
                 document.add_paragraph(f"{word}: " + (items if isinstance(items, str) else "; ".join(map(str, items))))
+
+
+def _contents(document, add: _Paragraphs) -> None:
+    """A table of contents: Word's TOC field over headings 1-2, filled when
+    the document is opened (``updateFields``) or with F9; until then it says
+    how."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    add.heading(REPORT_TEXT["contents"], 1)
+    paragraph = document.add_paragraph()
+    for kind, text in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None), (None, None), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            run._r.append(field)
+        elif text:
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = REPORT_TEXT["contents_hint"]
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    document.settings.element.append(update)

@@ -219,6 +219,7 @@ REPORT_TEXT = {
     "decided_semantic": "Temaene {themes} er avgjort av en modell for mening (setningsvektorer, {encoder}, trent på "
     "kodede offentlige utsagn) der den er sikker, og av kodebokens regler der den er usikker.",
     "decided_rules": "Temaene er avgjort av kodebokens regler alene.",
+    "contents_hint": "Innholdsfortegnelsen fylles ut når dokumentet åpnes i Word (eller: høyreklikk og velg Oppdater felt).",
     "reviewed": "{reviewed} av {statements} utsagn er lest og kodet av en person i gjennomgangen (temaer, underkoder "
     "og merknader som registrert); de øvrige er kodet av gjennomgangens modell, som har lært av dem. Anslått samsvar "
     "mellom denne kodingen og en full gjennomlesing (kappa): {kappas}.",
