@@ -92,7 +92,7 @@ def test_analyse_rerun_gives_identical_csv(tmp_path, bundled_path):
 @pytest.mark.slow
 def test_cli_analyse(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "out")]) == 0
-    assert "86 statements" in capsys.readouterr().out
+    assert "86 utsagn" in capsys.readouterr().out
 
 
 @pytest.mark.slow
@@ -111,7 +111,7 @@ def test_cli_analyse_as_a_command(charts_in, tmp_path, bundled_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "86 statements" in result.stdout and result.stderr == ""
+    assert "86 utsagn" in result.stdout and result.stderr == ""
     assert len(charts_in(out)) == 12
     assert (out / "rapport.html").read_text(encoding="utf-8").count("<svg") == 6
 
@@ -149,6 +149,6 @@ def test_analyse_again_with_the_output_inside_the_input_folder(tmp_path, bundled
     assert main(["analyse", str(folder), "-o", str(out), "--rules-only"]) == 0
     captured = capsys.readouterr()
     assert "resultater: skipped, an output folder of utenforskap" in captured.err
-    assert "86 statements" in captured.out
+    assert "86 utsagn" in captured.out
     assert main(["analyse", str(out), "-o", str(tmp_path / "annen")]) == 2
     assert "an output folder of utenforskap (it has metadata.json)" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import UtenforskapError
 from .exchange import write_csv
 from .explore import kwic
+from .lang.nb import CLI_TEXT
 from .privacy import NAME_COLUMNS, name_check_path, pseudonymise, read_key, unreplaced_names
 from .read import read_workshop
 from .review import ReviewSession
@@ -49,7 +50,7 @@ def _cmd_parse(args) -> None:
 
     frame = read_workshop(args.inputs, **_reading(args))
     write_csv(frame, args.output)
-    print(f"{len(frame)} statements from {frame['source'].nunique()} file(s) -> {args.output}")
+    print(CLI_TEXT["parsed"].format(n=len(frame), files=frame["source"].nunique(), output=args.output))
 
 
 def _cmd_code(args) -> None:
@@ -65,8 +66,13 @@ def _cmd_code(args) -> None:
     )
     themes = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("files", "statements"))
     print(
-        f"{counts['statements']} statements from {counts['files']} file(s) coded ({themes}) "
-        f"with {describe_pipeline(get_pipeline())} -> {args.output}"
+        CLI_TEXT["coded"].format(
+            n=counts["statements"],
+            files=counts["files"],
+            themes=themes,
+            pipeline=describe_pipeline(get_pipeline()),
+            output=args.output,
+        )
     )
 
 
@@ -86,12 +92,9 @@ def _cmd_analyse(args) -> None:
 
     check_pseudonymisation(args.pseudonymise, names=args.names, public=args.public, key=args.key, output=args.output)
     if args.pseudonymise:
-        print(f"pseudonymising names, e-mail addresses, phone numbers and ID numbers before writing; key -> {args.key}")
+        print(CLI_TEXT["pseudonymising"].format(key=args.key))
     else:
-        print(
-            "note: the files hold the statements as written, with any names, e-mail addresses and phone "
-            "numbers in them; use --pseudonymise --key FILE before sharing them"
-        )
+        print(CLI_TEXT["not_pseudonymised"])
     result = analyse(
         args.inputs,
         args.output,
@@ -109,17 +112,16 @@ def _cmd_analyse(args) -> None:
         **_reading(args),
     )
     themes = ", ".join(f"{k}={v}" for k, v in result.themes.items())
-    print(f"{result.statements} statements ({themes}); {len(result.shared())} files in {args.output}; report: {result['report']}")
+    print(
+        CLI_TEXT["analysed"].format(
+            n=result.statements, themes=themes, files=len(result.shared()), output=args.output, report=result["report"]
+        )
+    )
     review = result.metadata.get("review")
     if review:
-        print(
-            f"review: {review['reviewed']} of {review['statements']} statements read by a person; the rest coded by the review's model"
-        )
+        print(CLI_TEXT["analysed_review"].format(reviewed=review["reviewed"], statements=review["statements"]))
     if args.pseudonymise:
-        print(
-            f"key (keep it apart, delete it when it is no longer needed) -> {result['key']}; "
-            f"check these possible names before sharing -> {result['name_check']}"
-        )
+        print(CLI_TEXT["analysed_key"].format(key=result["key"], check=result["name_check"]))
 
 
 def _cmd_review(args) -> None:
@@ -143,27 +145,25 @@ def _cmd_review(args) -> None:
                 semantic=not args.rules_only,
             )
         )
-        print(f"review started in {folder}: {len(session.ids)} statements")
+        print(CLI_TEXT["review_started"].format(folder=folder, n=len(session.ids)))
     if args.record:
         n = session.record_sheet(args.record)
-        print(f"recorded {n} statement(s) from {args.record}")
+        print(CLI_TEXT["review_recorded"].format(n=n, sheet=args.record))
     if args.next and session.reviewed >= len(session.ids):
-        print(f"every statement of the review has been reviewed ({session.reviewed}): no sheet written")
+        print(CLI_TEXT["review_all_done"].format(n=session.reviewed))
     elif args.next:
         sheets = sorted(folder.glob("gjennomgang_*.xlsx"))
         path = folder / f"gjennomgang_{len(sheets) + 1:03d}.xlsx"
         session.write_batch_sheet(path, args.next)
-        print(f"next {args.next} statement(s) to review -> {path}")
+        print(CLI_TEXT["review_next"].format(n=args.next, path=path))
     session.save(folder)
     certainty = session.certainty()
     rest = certainty[~certainty["reviewed"]]
     sure = float((rest["certainty"] >= 0.8).mean()) if len(rest) else 1.0
-    print(f"{session.reviewed} of {len(certainty)} statements reviewed; of the rest, {sure:.0%} are coded with high certainty")
+    print(CLI_TEXT["review_status"].format(reviewed=session.reviewed, total=len(certainty), sure=f"{sure:.0%}"))
     expected = session.estimated_agreement()
-    print(
-        "expected kappa against a full reading: "
-        + ", ".join(f"{session.book.label(t)} {k:.2f}" for t, k in zip(expected["theme"], expected["kappa"]))
-    )
+    kappas = ", ".join(f"{session.book.label(t)} {k:.2f}" for t, k in zip(expected["theme"], expected["kappa"]))
+    print(CLI_TEXT["review_kappa"].format(kappas=kappas))
 
 
 def _cmd_codebook(args) -> None:
@@ -176,25 +176,23 @@ def _cmd_codebook(args) -> None:
         args.file.parent.mkdir(parents=True, exist_ok=True)
         text = default_codebook_path().read_text(encoding="utf-8")
         args.file.write_text(_INIT_HEADER.format(file=args.file.name) + text, encoding="utf-8")
-        print(
-            f"codebook -> {args.file}: a copy of the bundled one to edit; check it with: utenforskap codebook check {args.file}"
-        )
+        print(CLI_TEXT["codebook_init"].format(file=args.file))
         return
     book = load_codebook(args.file)  # a broken codebook: one line naming the file, the line and the entry
     subs = sum(1 for c in book.codes.values() if c.parent is not None)
-    print(f"{args.file}: valid; {len(book.themes)} themes ({', '.join(book.themes)}), {subs} sub-codes")
+    print(CLI_TEXT["codebook_valid"].format(file=args.file, n=len(book.themes), themes=", ".join(book.themes), subs=subs))
     try:
         problems = codebook_pattern_problems(book)
     except UtenforskapError as exc:  # wordfreq is an optional extra
-        print(f"pattern check skipped: {exc}")
+        print(CLI_TEXT["pattern_skipped"].format(reason=exc))
     else:
         for row in problems.itertuples():
-            print(f"  {row.code}: pattern {row.pattern!r} also catches the frequent word {row.word!r} (lemma {row.lemma!r})")
-        print(f"{len(problems)} pattern(s) that catch frequent words to look at")
+            print(CLI_TEXT["pattern_problem"].format(code=row.code, pattern=row.pattern, word=row.word, lemma=row.lemma))
+        print(CLI_TEXT["pattern_count"].format(n=len(problems)))
     gaps = codebook_nynorsk_gaps(book)
     for row in gaps.itertuples():
-        print(f"  {row.code}: pattern {row.pattern!r} misses Nynorsk {row.variant!r} ({row.examples})")
-    print(f"{len(gaps)} Nynorsk spelling(s) the patterns miss")
+        print(CLI_TEXT["nynorsk_gap"].format(code=row.code, pattern=row.pattern, variant=row.variant, examples=row.examples))
+    print(CLI_TEXT["nynorsk_count"].format(n=len(gaps)))
 
 
 #: The first lines of a codebook made with ``codebook init``.
@@ -233,9 +231,9 @@ def _cmd_pseudonymise(args) -> None:
     write_csv(key, args.key)
     check = write_csv(unreplaced_names(out, columns=NAME_COLUMNS), name_check_path(args.key))
     for row in report.itertuples(index=False):
-        found = f"; identifiers: {row.identifiers}" if row.identifiers else ""
-        print(f"{row.source}: {row.replacements} replacement(s) ({row.method}){found}")
-    print(f"export -> {args.output}; key (keep it apart from the export) -> {args.key}; possible names to check -> {check}")
+        found = CLI_TEXT["identifiers"].format(found=row.identifiers) if row.identifiers else ""
+        print(CLI_TEXT["pseudonymised_source"].format(source=row.source, n=row.replacements, method=row.method, found=found))
+    print(CLI_TEXT["pseudonymised"].format(output=args.output, key=args.key, check=check))
 
 
 def _build_parser() -> argparse.ArgumentParser:

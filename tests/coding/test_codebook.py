@@ -142,8 +142,8 @@ def test_cli_codebook_init_and_check(tmp_path, capsys):
     assert "exists already" in capsys.readouterr().err
     assert main(["codebook", "check", str(own)]) == 0
     out = capsys.readouterr().out
-    assert "valid; 3 themes (barriers, opportunities, user_participation), 14 sub-codes" in out
-    assert "Nynorsk spelling(s) the patterns miss" in out
+    assert "gyldig; 3 temaer (barriers, opportunities, user_participation), 14 underkoder" in out
+    assert "nynorske skrivemåter som mønstrene ikke fanger" in out
     broken = tmp_path / "brukket.yaml"
     broken.write_text(text.replace("patterns: [hindr*,", "patterns: [hindr*, '*',", 1), encoding="utf-8")
     assert main(["codebook", "check", str(broken)]) == 2

@@ -304,7 +304,7 @@ def test_analyse_pseudonymise_leaves_nothing_identifying(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("pseudonymising names")
+    assert result.stdout.splitlines()[0].startswith("pseudonymiserer navn")
     texts = _every_text(out)
     assert len(texts) > 40 and any(name.startswith("analyse.xlsx/") for name in texts)
     leaks = [
@@ -345,7 +345,7 @@ def test_analyse_pseudonymise_refuses_a_key_inside_the_output(tmp_path, capsys):
 def test_analyse_without_pseudonymise_says_so_first(tmp_path, bundled_path, capsys):
     assert main(["analyse", str(bundled_path), "-o", str(tmp_path / "ut")]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith("note: the files hold the statements as written") and "--pseudonymise" in first
+    assert first.startswith("merk: filene har utsagnene slik de er skrevet") and "--pseudonymise" in first
 
 
 def test_cli_pseudonymise_key_may_not_overwrite_the_export(tmp_path, capsys):
@@ -438,7 +438,7 @@ def test_cli_pseudonymise(tmp_path, with_names, capsys):
         )
         == 0
     )
-    assert "ws.csv: 4 replacement(s) (heuristic)" in capsys.readouterr().out
+    assert "ws.csv: 4 erstatning(er) (heuristic)" in capsys.readouterr().out
     exported = pd.read_csv(tmp_path / "ut.csv", encoding="utf-8-sig")["text"]
     assert not exported.str.contains("Kari|Ahmed").any()
     key = pd.read_csv(tmp_path / "nokkel.csv", encoding="utf-8-sig")

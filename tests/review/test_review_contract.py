@@ -62,7 +62,7 @@ def test_the_review_reaches_every_output(tmp_path, bundled_path, capsys):
     workbook.save(sheet)
 
     assert main(["review", str(review), "--record", str(sheet)]) == 0
-    assert "recorded 3 statement(s)" in capsys.readouterr().out
+    assert "registrerte 3 utsagn" in capsys.readouterr().out
     saved = pd.read_csv(review / "reviewed.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert set(saved["segment_id"]) == {ids[0], ids[1], ids[2]}
     assert sub in saved.set_index("segment_id").loc[ids[2], "subcodes"].split(";")

@@ -178,7 +178,7 @@ def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     assert "start one with --from" in capsys.readouterr().err
     assert main(["review", str(folder), "--from", str(bundled_path), "--no-context", "--next", "5"]) == 0
     out = capsys.readouterr().out
-    assert "review started" in out and "0 of 86 statements reviewed" in out
+    assert "gjennomgang startet" in out and "0 av 86 utsagn er gjennomgått" in out
     sheet = folder / "gjennomgang_001.xlsx"
     # the sheet as the machine wrote it: nothing was reviewed, nothing is recorded
     assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 2
@@ -187,8 +187,8 @@ def test_cli_review_next_and_record(tmp_path, bundled_path, capsys):
     mark_read(sheet, rows=5)
     assert main(["review", str(folder), "--record", str(sheet), "--next", "5"]) == 0
     out = capsys.readouterr().out
-    assert "recorded 5 statement(s)" in out and "5 of 86 statements reviewed" in out
-    assert re.search(r"expected kappa against a full reading: Hindringer -?[01]\.\d\d, Muligheter", out)
+    assert "registrerte 5 utsagn" in out and "5 av 86 utsagn er gjennomgått" in out
+    assert re.search(r"forventet kappa mot en full gjennomlesing: Hindringer -?[01]\.\d\d, Muligheter", out)
     assert (folder / "gjennomgang_002.xlsx").exists()
     assert u.ReviewSession.load(folder).reviewed == 5
 
@@ -223,7 +223,7 @@ def test_cli_review_next_when_everything_is_reviewed(tmp_path, bundled_path, cap
     capsys.readouterr()
     assert main(["review", str(folder), "--next", "5"]) == 0
     out = capsys.readouterr().out
-    assert "every statement of the review has been reviewed (86): no sheet written" in out
+    assert "alle utsagnene i gjennomgangen er gjennomgått (86): ikke noe nytt ark" in out
     assert not list(folder.glob("gjennomgang_*.xlsx"))
     with pytest.raises(u.UtenforskapError, match="nothing to write"):
         session.write_batch_sheet(tmp_path / "x.xlsx", 5)

@@ -4,6 +4,7 @@ from .strings import (
     CHART_FILES,
     CHART_FOLDER,
     CHART_TEXT,
+    CLI_TEXT,
     COLUMN_LABELS,
     FIGURE_CAPTIONS,
     NAME_CHECK_TEXT,
@@ -44,6 +45,7 @@ from .words import (
 )
 
 __all__ = [
+    "CLI_TEXT",
     "PROJECT_WORDS",
     "MONTHS",
     "ABBREVIATIONS",

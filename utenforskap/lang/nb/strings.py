@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CLI_TEXT",
     "PREFIXED_LABELS",
     "COLUMN_LABELS",
     "OUTPUT_FILES",
@@ -518,3 +519,34 @@ def pipeline_nb(description: str) -> str:
     if m:
         return f"innebygd: {m.group(1)} + lemmaer fra simplemma {m.group(2)}"
     return description
+
+
+#: What the command line tells a researcher (errors stay English, as the guide says).
+CLI_TEXT = {
+    "parsed": "{n} utsagn fra {files} fil(er) -> {output}",
+    "coded": "{n} utsagn fra {files} fil(er) kodet ({themes}) med {pipeline} -> {output}",
+    "pseudonymising": "pseudonymiserer navn, e-postadresser, telefonnumre og ID-numre før noe skrives; nøkkel -> {key}",
+    "not_pseudonymised": "merk: filene har utsagnene slik de er skrevet, med eventuelle navn, e-postadresser og "
+    "telefonnumre; bruk --pseudonymise --key FIL før du deler dem",
+    "analysed": "{n} utsagn ({themes}); {files} filer i {output}; rapport: {report}",
+    "analysed_review": "gjennomgang: {reviewed} av {statements} utsagn er lest av en person; resten er kodet av "
+    "gjennomgangens modell",
+    "analysed_key": "nøkkel (hold den atskilt, slett den når den ikke trengs lenger) -> {key}; sjekk disse mulige "
+    "navnene før deling -> {check}",
+    "review_started": "gjennomgang startet i {folder}: {n} utsagn",
+    "review_recorded": "registrerte {n} utsagn fra {sheet}",
+    "review_all_done": "alle utsagnene i gjennomgangen er gjennomgått ({n}): ikke noe nytt ark",
+    "review_next": "de neste {n} utsagnene å gå gjennom -> {path}",
+    "review_status": "{reviewed} av {total} utsagn er gjennomgått; av resten er {sure} kodet med høy sikkerhet",
+    "review_kappa": "forventet kappa mot en full gjennomlesing: {kappas}",
+    "codebook_init": "kodebok -> {file}: en kopi av den medfølgende å redigere; sjekk den med: utenforskap codebook check {file}",
+    "codebook_valid": "{file}: gyldig; {n} temaer ({themes}), {subs} underkoder",
+    "pattern_skipped": "mønstersjekken er hoppet over: {reason}",
+    "pattern_problem": "  {code}: mønsteret «{pattern}» fanger også det vanlige ordet «{word}» (lemma «{lemma}»)",
+    "pattern_count": "{n} mønster/mønstre fanger vanlige ord: se på dem",
+    "nynorsk_gap": "  {code}: mønsteret «{pattern}» fanger ikke nynorsk «{variant}» ({examples})",
+    "nynorsk_count": "{n} nynorske skrivemåter som mønstrene ikke fanger",
+    "pseudonymised_source": "{source}: {n} erstatning(er) ({method}){found}",
+    "identifiers": "; identifikatorer: {found}",
+    "pseudonymised": "eksport -> {output}; nøkkel (hold den atskilt fra eksporten) -> {key}; mulige navn å sjekke -> {check}",
+}
