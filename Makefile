@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --results
 
 # refit the shipped semantic model from ../shared/corpus (numbers only; see utenforskap/data/models/MODEL_CARD.md)
 model: $(STAMP)

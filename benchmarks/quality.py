@@ -243,7 +243,10 @@ def main(argv=None) -> int:
     print()
     print(calibration)
     if args.readme:
-        for name, start, end, new in (("docs/meaning.md", START, END, text), ("benchmarks/RESULTS.md", RSTART, REND, calibration)):
+        for name, start, end, new in (
+            ("docs/meaning.md", START, END, text),
+            ("benchmarks/RESULTS.md", RSTART, REND, calibration),
+        ):
             target = ROOT / name
             content = target.read_text(encoding="utf-8")
             if start not in content or end not in content:

@@ -24,6 +24,7 @@ measured side by side.  Nothing here is a test: it prints numbers.
 from __future__ import annotations
 
 import argparse
+import builtins
 import os
 import platform
 import random
@@ -331,8 +332,16 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="smaller sizes (2,000 statements, 20,000 for memory; 10 and 100 workshops)"
     )
+    parser.add_argument(
+        "--results", action="store_true", help="also write what is printed into benchmarks/RESULTS.md (between its bench markers)"
+    )
     args = parser.parse_args(argv)
     n, sizes = (2_000, (10, 100)) if args.quick else (20_000, (100, 1000))
+    lines: list[str] = []
+
+    def print(text: str = "") -> None:  # noqa: A001 - what is printed is also kept for RESULTS.md
+        builtins.print(text, flush=True)
+        lines.append(text)
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"reference loop (machine speed now): {reference_loop():.3f} s")
@@ -390,6 +399,27 @@ def main(argv=None) -> None:
         f"peak ratio {s[large]['peak_mb'] / s[small]['peak_mb']:.2f} for {large // small}x the input"
     )
     print(f"reference loop at the end: {reference_loop():.3f} s")
+    if args.results:
+        write_results(lines, quick=args.quick)
+
+
+#: Where make bench writes its report in benchmarks/RESULTS.md.
+BENCH_START, BENCH_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_results(lines: list[str], *, quick: bool) -> None:
+    """Put the report between the bench markers of benchmarks/RESULTS.md, dated."""
+    import datetime
+
+    path = ROOT / "benchmarks" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8")
+    if BENCH_START not in text:
+        text = text.rstrip("\n") + f"\n\n## make bench\n\n{BENCH_START}\n{BENCH_END}\n"
+    head, rest = text.split(BENCH_START, 1)
+    _, tail = rest.split(BENCH_END, 1)
+    stamp = datetime.date.today().isoformat() + (" (--quick)" if quick else "")
+    body = f"Last run {stamp}, as printed by `python benchmarks/run.py`:\n\n```\n" + "\n".join(lines) + "\n```\n"
+    path.write_text(f"{head}{BENCH_START}\n{body}{BENCH_END}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
