@@ -278,6 +278,8 @@ def _as_a_tool_reexports(ours, out, *, new_code: str | None = None):
         source.set("plainTextPath", f"internal://{fresh}")
         text = entries[f"sources/{old}"].decode("utf-8")
         for selection in source.iter(f"{q}PlainTextSelection"):
+            for description in selection.findall(f"{q}Description"):
+                selection.remove(description)  # a tool that keeps no descriptions: the text must find them
             selection.set("guid", str(uuid.uuid4()))
             selection.set("name", text[int(selection.get("startPosition")) : int(selection.get("endPosition"))][:40])
     if new_code:
@@ -317,3 +319,19 @@ def test_a_reexport_with_new_selection_ids_reads_back_by_text(project, coded, tm
     with pytest.warns(UserWarning):
         again = read_qdpx(tool, pd.read_csv(csv, encoding="utf-8-sig"))
     assert again["codes"].tolist() == back["codes"].tolist()
+
+
+def test_qualcoders_own_reexport_reads_back_as_our_project(statements):
+    """The file QualCoder's own export wrote (tests/fixtures/refi-qda/README.md):
+    every statement and every coding of the project it was given."""
+    ours = read_qdpx(SCHEMAS / "qualcoder_input.qdpx")
+    with zipfile.ZipFile(SCHEMAS / "qualcoder_reexport.qdpx") as z:
+        root = ET.fromstring(z.read("project.qde"))
+    assert not any(s.get("name", "").startswith("workshop_") for s in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection"))
+    back = read_qdpx(SCHEMAS / "qualcoder_reexport.qdpx", statements)
+    assert len(back) == len(ours) == 86 and sum(map(len, back["codes"])) == sum(map(len, ours["codes"])) == 232
+    assert back.set_index("segment_id").loc[ours["segment_id"], "codes"].tolist() == ours["codes"].tolist()
+    # without the statements: found by the descriptions QualCoder kept, all but the two it dropped (no coding)
+    with pytest.warns(UserWarning, match="pass statements= to have them too"):
+        alone = read_qdpx(SCHEMAS / "qualcoder_reexport.qdpx")
+    assert len(alone) == 84 and sum(map(len, alone["codes"])) == 232

@@ -343,10 +343,12 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
 
     The statements are found by the selection ids :func:`write_qdpx` wrote.
     A tool that writes new selection ids on export (QualCoder names
-    selections by their text) keeps the sources' text: with ``statements``
-    (the coded frame, or ``utsagn_kodet.csv`` read with pandas) each source
-    is matched to the source text :func:`write_qdpx` made from them, else
-    line by line to the statements' texts.  Every coded selection is mapped
+    selections by their text) may keep the selections' descriptions, which
+    name each statement's segment id (QualCoder does); else it keeps the
+    sources' text: with ``statements`` (the coded frame, or
+    ``utsagn_kodet.csv`` read with pandas) each source is matched to the
+    source text :func:`write_qdpx` made from them, else line by line to the
+    statements' texts.  Every coded selection is mapped
     to the statements it overlaps; codes to code ids by the ``Kode-id`` line
     of their description, else by their name (the codebook label); a code
     made in the tool is kept under its name, with a warning naming it.
@@ -385,10 +387,13 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
             for s in selections
             if s.get("name") and s.get("guid") == _guid("selection", s.get("name"))
         ]
-        if not spans:
+        if not spans:  # new selection ids: the descriptions we wrote (QualCoder keeps them), and the text
             renamed += 1
-            text = texts.get("sources/" + (source.get("plainTextPath") or "").rsplit("/", 1)[-1], "")
-            spans = _spans_by_text(text, expected, statements) if statements is not None else []
+            spans = _spans_by_description(selections, q)
+            if statements is not None:  # also the statements a tool left without a selection (no code)
+                text = texts.get("sources/" + (source.get("plainTextPath") or "").rsplit("/", 1)[-1], "")
+                described = {sid for sid, _, _ in spans}
+                spans += [s for s in _spans_by_text(text, expected, statements) if s[0] not in described]
         codes: dict[str, set[str]] = {sid: set() for sid, _, _ in spans}
         for selection in selections:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -406,6 +411,12 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
             else "its sources hold none of the statements' texts"
         )
         raise InputError(f"no statement found in the project: the QDA tool wrote new selection ids; {hint}", path)
+    if renamed and statements is None:
+        warnings.warn(
+            f"{path}: the QDA tool wrote new selection ids; the statements were found by the descriptions it kept, "
+            "so statements it exported without a coding are missing: pass statements= to have them too",
+            stacklevel=2,
+        )
     new = sorted({c for r in rows for c in r["codes"] if c not in book.codes})
     if new:
         warnings.warn(f"{path}: {len(new)} code(s) made in the QDA tool, kept by name: {', '.join(new)}", stacklevel=2)
@@ -439,6 +450,22 @@ def _expected_sources(statements: pd.DataFrame, book: Codebook) -> dict[str, lis
             text, spans = _source_text(part, by_group)
             out[text] = spans
     return out
+
+
+#: A selection description as write_qdpx writes it ("Utsagn <segment_id> (Gruppe ...").
+_DESCRIBED = re.compile("^" + re.escape(QDA_TEXT["selection"].split("{segment_id}")[0]) + r"(\S+) \(")
+
+
+def _spans_by_description(selections, q: str) -> list[tuple[str, int, int]]:
+    """The statements' spans from selections whose description names their
+    segment id (ours, kept by a tool that wrote new ids), each once."""
+    spans, seen = [], set()
+    for selection in selections:
+        m = _DESCRIBED.match(selection.findtext(f"{q}Description") or "")
+        if m and m.group(1) not in seen:
+            seen.add(m.group(1))
+            spans.append((m.group(1), int(selection.get("startPosition")), int(selection.get("endPosition"))))
+    return spans
 
 
 def _spans_by_text(text: str, expected: dict, statements: pd.DataFrame) -> list[tuple[str, int, int]]:
