@@ -30,7 +30,7 @@ def main(source: str, inputs: str, output: str) -> None:
     Path.home().joinpath(".qualcoder").mkdir(exist_ok=True)  # QualCoder logs there
     from PyQt6 import QtWidgets
 
-    QtWidgets.QApplication([])
+    qapp = QtWidgets.QApplication([])  # kept: Qt needs it alive
     import qualcoder.__main__ as qualcoder
     from qualcoder import refi
 
@@ -53,6 +53,7 @@ def main(source: str, inputs: str, output: str) -> None:
     refi.RefiExport(app, window.ui.textEdit, "project")
     shutil.copyfile(work / "prosjekt.qdpx", output)
     print(f"exported -> {output}")
+    qapp.quit()
 
 
 if __name__ == "__main__":

@@ -105,6 +105,7 @@ def _cmd_analyse(args) -> None:
         parquet=args.parquet,
         svg=args.svg,
         review=args.review,
+        qdpx_case_codes=args.qualcoder_cases,
         pseudonymise=args.pseudonymise,
         names=_listed(args.names) or (),
         public=_listed(args.public),
@@ -291,6 +292,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true", help="also write the coded tables as Parquet (needs pyarrow)")
     p.add_argument(
         "--svg", action="store_true", help="also write the charts as SVG (vector graphics), inlined in the HTML report"
+    )
+    p.add_argument(
+        "--qualcoder-cases",
+        action="store_true",
+        help="write the group and question cases in prosjekt.qdpx also as codes, so QualCoder fills them "
+        "(other QDA tools then show them as extra codes)",
     )
     p.add_argument(
         "--review",

@@ -105,6 +105,7 @@ def analyse(
     codebook: CodebookLike | None = None,
     semantic: bool = True,
     review: str | Path | None = None,
+    qdpx_case_codes: bool = False,
 ) -> Analysis:
     """Run the whole analysis and write every output to ``output_dir``.
 
@@ -133,6 +134,10 @@ def analyse(
     semantic : bool, default True
         Decide the themes with the model of meaning as well as the rules
         (see :func:`utenforskap.code`); ``False``: the rules alone.
+    qdpx_case_codes : bool
+        Write the groups and questions in ``prosjekt.qdpx`` also as codes of
+        their cases, so that QualCoder fills its cases (other QDA tools then
+        show them as extra codes; see :func:`utenforskap.write_qdpx`).
     review : str or Path, optional
         The folder of a review of these statements (``utenforskap review``):
         every output then holds the reviewed codings in place of the
@@ -217,7 +222,9 @@ def analyse(
         shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
-        run = _Run(statements, coded, long, tables, shown, book, book.to_frame(), context, parquet, svg, worker, out)
+        run = _Run(
+            statements, coded, long, tables, shown, book, book.to_frame(), context, parquet, svg, worker, out, qdpx_case_codes
+        )
         for stage in ("csv", "workbooks", "figures_and_report"):
             steps.set_postfix_str(PROGRESS_TEXT[stage])
             for output in OUTPUTS:
@@ -255,6 +262,7 @@ class _Run:
     svg: bool
     worker: FigureRenderer
     folder: Path
+    qdpx_case_codes: bool = False
     figures: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
 
@@ -349,7 +357,11 @@ OUTPUTS: tuple[_Output, ...] = (
     _Output("matrices", "csv", lambda run, where: {name: write_csv(table, where(name)) for name, table in run.shown.items()}),
     _Output("codebook", "csv", _one("codebook", lambda run, path: write_csv(run.codebook_frame, path))),
     _Output("workbook", "workbooks", _one("workbook", _readable_workbook)),
-    _Output("qdpx", "workbooks", _one("qdpx", lambda run, path: write_qdpx(run.coded, path, codebook=run.book))),
+    _Output(
+        "qdpx",
+        "workbooks",
+        _one("qdpx", lambda run, path: write_qdpx(run.coded, path, case_codes=run.qdpx_case_codes, codebook=run.book)),
+    ),
     _Output("qdc", "workbooks", _one("qdc", lambda run, path: write_qdc(path, codebook=run.book))),
     _Output("codebook_md", "workbooks", _one("codebook_md", lambda run, path: write_text(codebook_markdown(run.book), path))),
     _Output(

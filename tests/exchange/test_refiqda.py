@@ -335,3 +335,27 @@ def test_qualcoders_own_reexport_reads_back_as_our_project(statements):
     with pytest.warns(UserWarning, match="pass statements= to have them too"):
         alone = read_qdpx(SCHEMAS / "qualcoder_reexport.qdpx")
     assert len(alone) == 84 and sum(map(len, alone["codes"])) == 232
+
+
+def test_cases_as_codes_for_qualcoder_are_valid_and_read_back_as_no_coding(coded, tmp_path):
+    """QualCoder turns a code with a case's guid into a filled case (its
+    import of such a project held 92 case links, of the default one 0:
+    tests/fixtures/refi-qda/README.md); here: the project stays valid, every
+    case is a code coding its members, and read_qdpx leaves those out."""
+    import xmlschema
+
+    path = write_qdpx(coded, tmp_path / "qualcoder.qdpx", case_codes=True)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("project.qde")
+    xmlschema.XMLSchema(SCHEMAS / "Project-mrt2019.xsd").validate(xml)
+    root = ET.fromstring(xml)
+    q = f"{{{PROJECT_NS}}}"
+    cases = {c.get("guid"): c for c in root.iter(f"{q}Case")}
+    codes = {c.get("guid"): c for c in root.iter(f"{q}Code")}
+    assert len(cases) == 9 and set(cases) <= set(codes)
+    coded_by = {}
+    for coding in root.iter(f"{q}CodeRef"):
+        coded_by[coding.get("targetGUID")] = coded_by.get(coding.get("targetGUID"), 0) + 1
+    members = {g: len([m for m in c if m.tag in (f"{q}SourceRef", f"{q}SelectionRef")]) for g, c in cases.items()}
+    assert {g: coded_by.get(g, 0) for g in cases} == members and sum(members.values()) == 92
+    assert read_qdpx(path)["codes"].tolist() == read_qdpx(write_qdpx(coded, tmp_path / "plain.qdpx"))["codes"].tolist()

@@ -185,9 +185,14 @@ LAYOUTS = ("group", "workshop")
 
 
 def project_xml(
-    coded: pd.DataFrame, codebook: CodebookLike | None = None, name: str = "utenforskap", layout: str = "group"
+    coded: pd.DataFrame,
+    codebook: CodebookLike | None = None,
+    name: str = "utenforskap",
+    layout: str = "group",
+    case_codes: bool = False,
 ) -> tuple[bytes, dict[str, str]]:
-    """The ``project.qde`` XML and the source texts (file name -> text)."""
+    """The ``project.qde`` XML and the source texts (file name -> text);
+    ``case_codes``: see :func:`write_qdpx`."""
     if layout not in LAYOUTS:
         raise UtenforskapError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, got {layout!r}")
     book = codebook_of(coded, codebook)
@@ -205,6 +210,7 @@ def project_xml(
     cases = ET.SubElement(root, f"{q}Cases")
     sources = ET.SubElement(root, f"{q}Sources")
     files: dict[str, str] = {}
+    elements: dict[str, ET.Element] = {}  # source and selection guid -> its element
     case_members: dict[tuple, list[tuple[str, str]]] = {}  # (workshop, kind, value) -> [(ref kind, guid)]
     frame = coded if "workshop" in coded.columns else coded.assign(workshop=name)
     by_group = layout == "group" and "group" in frame.columns
@@ -218,7 +224,7 @@ def project_xml(
         title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
         source_name = f"{workshop} – Gruppe {key[1]}" if by_group else str(workshop)
         created = _created(statements)
-        source = ET.SubElement(
+        source = elements[source_guid] = ET.SubElement(
             sources,
             f"{q}TextSource",
             guid=source_guid,
@@ -236,7 +242,7 @@ def project_xml(
             case_members.setdefault((workshop, QDA_TEXT["group_case"], key[1]), []).append(("SourceRef", source_guid))
         for (segment_id, start, end), row in zip(spans, statements.itertuples(index=False)):
             selection_guid = _guid("selection", segment_id)
-            selection = ET.SubElement(
+            selection = elements[selection_guid] = ET.SubElement(
                 source,
                 f"{q}PlainTextSelection",
                 guid=selection_guid,
@@ -272,6 +278,8 @@ def project_xml(
         ET.SubElement(vv, f"{q}TextValue").text = str(workshop)
         for ref, member in members:
             ET.SubElement(case, f"{q}{ref}", targetGUID=member)
+    if case_codes and len(cases):
+        _code_the_cases(cases, codebook_element, elements, files, q, user, created)
     if not len(cases):
         root.remove(cases)
     ET.SubElement(root, f"{q}Description").text = QDA_TEXT["project"].format(
@@ -279,6 +287,41 @@ def project_xml(
     )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
+
+
+def _code_the_cases(cases, codebook_element, elements: dict, files: dict, q: str, user: str, created: str) -> None:
+    """Each case also as a code of the same guid, coding its members (a
+    group's whole source, a question's statements): the convention QualCoder
+    (and NVivo) use, which QualCoder's import turns into case links and then
+    drops the code; other tools show these codes under one parent."""
+    codes = codebook_element.find(f"{q}Codes")
+    parent = ET.SubElement(codes, f"{q}Code", guid=_guid("case-codes"), name=QDA_TEXT["case_codes"], isCodable="false")
+    ET.SubElement(parent, f"{q}Description").text = QDA_TEXT["case_codes_description"]
+    for case in cases:
+        guid = case.get("guid")
+        ET.SubElement(parent, f"{q}Code", guid=guid, name=case.get("name"), isCodable="true")
+        for member in case:
+            ref = member.get("targetGUID")
+            if member.tag == f"{q}SourceRef":  # the whole source
+                end = len(files[f"{ref}.txt"])
+                target = ET.SubElement(
+                    elements[ref],
+                    f"{q}PlainTextSelection",
+                    guid=_guid("case-selection", ref, guid),
+                    name=case.get("name"),
+                    startPosition="0",
+                    endPosition=str(end),
+                    creatingUser=user,
+                    creationDateTime=created,
+                )
+            elif member.tag == f"{q}SelectionRef":
+                target = elements[ref]
+            else:
+                continue
+            coding = ET.SubElement(
+                target, f"{q}Coding", guid=_guid("case-coding", ref, guid), creatingUser=user, creationDateTime=created
+            )
+            ET.SubElement(coding, f"{q}CodeRef", targetGUID=guid)
 
 
 def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
@@ -292,7 +335,13 @@ def _write_zip(path: Path, entries: dict[str, bytes]) -> Path:
 
 
 def write_qdpx(
-    coded: pd.DataFrame, path: str | Path, name: str | None = None, layout: str = "group", *, codebook: CodebookLike | None = None
+    coded: pd.DataFrame,
+    path: str | Path,
+    name: str | None = None,
+    layout: str = "group",
+    *,
+    case_codes: bool = False,
+    codebook: CodebookLike | None = None,
 ) -> Path:
     """Write a REFI-QDA project (``.qdpx``) of coded statements.
 
@@ -313,6 +362,12 @@ def write_qdpx(
         (``SelectionRef``).  Question cases always link selections.
         QualCoder's import ignores both kinds of link inside a named case, so
         there the cases arrive empty (see the user guide).
+    case_codes : bool
+        Also write each case as a code of the same guid that codes its
+        members (a group's whole source, a question's statements), under a
+        parent code "Tilfeller": QualCoder's import turns such codes into
+        filled cases and drops them; other tools show them as extra codes.
+        :func:`read_qdpx` leaves them out.
 
     Examples
     --------
@@ -323,7 +378,7 @@ def write_qdpx(
     ['project.qde', 'sources']
     """
     path = Path(path)
-    xml, files = project_xml(coded, codebook, name or path.stem, layout=layout)
+    xml, files = project_xml(coded, codebook, name or path.stem, layout=layout, case_codes=case_codes)
     entries = {"project.qde": xml}
     entries.update({f"sources/{file}": text.encode("utf-8") for file, text in files.items()})
     return _write_zip(path, entries)
@@ -377,6 +432,8 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
         raise InputError(f"not a REFI-QDA project ({exc})", path) from None
     q = f"{{{PROJECT_NS}}}"
     code_ids = _project_code_ids(root, q, book)
+    for guid in [c.get("guid") for c in root.iter(f"{q}Case")] + [_guid("case-codes")]:
+        code_ids.pop(guid, None)  # cases written as codes (case_codes=True) are not codings
     expected = _expected_sources(statements, book) if statements is not None else {}
     order = {c: i for i, c in enumerate(book.codes)}
     rows, renamed = [], 0
@@ -400,7 +457,7 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
             refs = [c.find(f"{q}CodeRef").get("targetGUID") for c in selection.findall(f"{q}Coding")]
             for sid, s, e in spans:
                 if s < end and start < e:
-                    codes[sid].update(code_ids.get(ref, ref) for ref in refs)
+                    codes[sid].update(code_ids[ref] for ref in refs if ref in code_ids)
         rows.extend(
             {"segment_id": sid, "codes": sorted(codes[sid], key=lambda c: (order.get(c, len(order)), c))} for sid, _, _ in spans
         )

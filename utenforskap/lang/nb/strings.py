@@ -315,6 +315,8 @@ PROGRESS_TEXT = {
 #: Descriptions in the REFI-QDA project (what NVivo, ATLAS.ti, MAXQDA or QualCoder show).
 QDA_TEXT = {
     "selection": "Utsagn {segment_id} (Gruppe {group}, spørsmål {question}). Koder: {codes}.",
+    "case_codes": "Tilfeller",
+    "case_codes_description": "Gruppene og spørsmålene som koder, slik QualCoder leser tilfeller; ikke tematiske koder.",
     "no_codes": "ingen",
     "group_case": "Gruppe",
     "question_case": "Spørsmål",
