@@ -267,3 +267,23 @@ def test_exclusion_described_in_general_words_is_a_barrier():
     model of meaning codes it (written for this test, not a measurement)."""
     coded = u.code(["Ungdom med innvandrerbakgrunn opplever utenforskap i nærmiljøet"])
     assert coded.loc[0, "barriers"] and coded.loc[0, "decided_barriers"] == "model"
+
+
+def test_bad_input_gets_a_coding_or_an_uncoded_row_never_an_error():
+    """Empty, one word, over 512 tokens (the encoder truncates), English and
+    mixed-language statements, punctuation and numbers only."""
+    long = " ".join(["Ungdom trenger tett oppfølging og trygge voksne i hverdagen."] * 80)
+    texts = [
+        "",
+        "Penger",
+        long,
+        "Young people need jobs and a place to belong.",
+        "Vi trenger more mentors og bedre follow-up.",
+        "!!!",
+        "12345",
+    ]
+    coded = u.code(texts)
+    assert len(coded) == len(texts) and coded.attrs["encoder"] == "e5-small-q4"
+    for t in THEMES:
+        assert coded[f"prob_{t}"].between(0, 1).all() and coded[f"decided_{t}"].isin(["model", "rules"]).all()
+    assert coded.loc[0, "codes"] == [] and coded.loc[4, "opportunities"]
