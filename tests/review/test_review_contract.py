@@ -33,6 +33,10 @@ def test_the_review_reaches_every_output(tmp_path, bundled_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "nothing to record" in err and "'Lest'" in err
     assert u.ReviewSession.load(review).reviewed == 0
+    # nor does the coding sheet, which has no Lest column
+    assert main(["review", str(review), "--record", str(first / "kodeark.xlsx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no column 'Lest'" in err
 
     assert main(["review", str(review), "--next", "5"]) == 0
     sheet = review / "gjennomgang_001.xlsx"

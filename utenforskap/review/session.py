@@ -440,8 +440,14 @@ class ReviewSession:
         with warnings.catch_warnings():  # a batch sheet holds a few statements, not all of them
             warnings.filterwarnings("ignore", message=".*are not in the sheet")
             sheet = read_manual_coding(path, statements, codebook=self.book)
-        if "read" in sheet.columns:
-            sheet = sheet[sheet["read"] | sheet["changed"]]
+        if "read" not in sheet.columns:  # a coding sheet (kodeark.xlsx): machine-filled, nothing says what a person read
+            raise UtenforskapError(
+                f"this sheet has no column {SHEET_TEXT['read']!r}, so nothing says which rows a person reviewed (a coding "
+                "sheet, or a review sheet from an older version); review with the sheets of 'review FOLDER --next N' "
+                "or analyse's gjennomgang.xlsx",
+                path,
+            )
+        sheet = sheet[sheet["read"] | sheet["changed"]]
         if sheet.empty:
             raise UtenforskapError(
                 f"nothing to record: no row is marked read in the column {SHEET_TEXT['read']!r} and no mark was changed; "
