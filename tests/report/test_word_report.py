@@ -137,6 +137,7 @@ def test_word_report_is_a4_and_its_codebook_appendix_reads_as_written(analysed):
         assert sum(c.width for c in table.rows[0].cells) <= Cm(17.01)
 
 
+@pytest.mark.slow  # a whole analysis
 def test_html_report_prints_on_a4_with_headers_broken_only_between_words(analysed):
     html = (analysed / "rapport.html").read_text(encoding="utf-8")
     css = html.split("<style>", 1)[1].split("</style>", 1)[0]

@@ -123,6 +123,7 @@ def test_next_batch_reads_where_the_weakest_theme_is_unsure(coded_text_only):
     assert not batch["p_opportunities"].eq(0.55).any()
 
 
+@pytest.mark.slow  # writes and reads review sheets, 40 reviews
 def test_review_sheets_round_trip_and_suggested_patterns(coded_text_only, gold, tmp_path):
     import openpyxl
 

@@ -164,6 +164,7 @@ def test_a_codebook_with_other_themes_is_coded_by_its_rules():
     assert not any(c.startswith("prob_") for c in coded.columns)  # no automatic codes from a definition alone
 
 
+@pytest.mark.slow  # a whole analysis / a review refitted batch by batch
 def test_review_session_learns_on_the_model_of_meaning(statements, tmp_path):
     coded = u.code(statements, context=False)
     session = u.ReviewSession(coded)
@@ -200,6 +201,7 @@ def test_review_queue_uses_the_models_probability(coded_semantic):
         np.testing.assert_allclose(shown.to_numpy(dtype=float), expected.to_numpy(dtype=float), atol=1e-3)
 
 
+@pytest.mark.slow  # a whole analysis / a review refitted batch by batch
 def test_analysis_records_the_encoder(forked_analysis):
     metadata = json.loads((forked_analysis / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["encoder"] == "e5-small-q4" and metadata["semantic_themes"] == THEMES
