@@ -25,6 +25,7 @@ from .exchange import (
     codebook_markdown,
     csv_rows,
     current_umask,
+    source_date_epoch,
     to_quanteda_yaml,
     to_taguette_csv,
     write_coding_sheet,
@@ -263,7 +264,8 @@ class _Run:
     worker: FigureRenderer
     folder: Path
     qdpx_case_codes: bool = False
-    figures: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)  # name -> (content, caption), for the HTML report
+    pngs: dict = field(default_factory=dict)  # name -> the chart's PNG, for the Word report
     metadata: dict = field(default_factory=dict)
 
 
@@ -303,7 +305,7 @@ def _figures(run: _Run, where: Callable[[str], Path]) -> dict[str, Path]:
     written = {}
     for name, caption in run.worker.result().items():
         stem = run.folder / CHART_FOLDER / chart_file(name, run.book)
-        written[f"{name}.png"] = stem.with_suffix(".png")
+        written[f"{name}.png"] = run.pngs[name] = stem.with_suffix(".png")
         if run.svg:
             written[f"{name}.svg"] = stem.with_suffix(".svg")
             run.figures[name] = (written[f"{name}.svg"].read_text(encoding="utf-8"), caption)
@@ -313,8 +315,7 @@ def _figures(run: _Run, where: Callable[[str], Path]) -> dict[str, Path]:
 
 
 def _word_report(run: _Run, path: Path) -> Path:
-    pngs = {name: run.folder / CHART_FOLDER / f"{chart_file(name, run.book)}.png" for name in run.figures}
-    return write_word_report(run.coded, run.tables, pngs, path, codebook=run.book)
+    return write_word_report(run.coded, run.tables, run.pngs, path, codebook=run.book)
 
 
 def _metadata(run: _Run, path: Path) -> Path:
@@ -342,9 +343,7 @@ def _metadata(run: _Run, path: Path) -> Path:
 
 def _now() -> str:
     """When the analysis ran (UTC; ``SOURCE_DATE_EPOCH`` when set, for reproducible runs)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch.isdigit() else datetime.datetime.now(datetime.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return source_date_epoch() or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 #: Every output of :func:`analyse`, in the order written.  The statements and

@@ -16,6 +16,7 @@ from .files import (
     flat,
     formula_safe,
     save_figure,
+    source_date_epoch,
     write_csv,
     write_excel,
     write_parquet,
@@ -25,6 +26,7 @@ from .files import (
 from .refiqda import CODEBOOK_NS, LAYOUTS, PROJECT_NS, codebook_xml, project_xml, read_qdpx, write_qdc, write_qdpx
 
 __all__ = [
+    "source_date_epoch",
     "CODEBOOK_NS",
     "LAYOUTS",
     "PROJECT_NS",

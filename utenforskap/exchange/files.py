@@ -11,12 +11,14 @@ CSV injection.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
+from ..coding import Codebook
 from ..errors import UtenforskapError
 from ..lang.nb import REPORT_TEXT
 
@@ -30,6 +32,7 @@ pd = lazy_module("pandas")
 
 
 __all__ = [
+    "source_date_epoch",
     "current_umask",
     "atomic_write",
     "formula_safe",
@@ -282,6 +285,24 @@ def _print_setup(ws, width: int) -> None:
     ws.print_title_rows = "1:1"
 
 
+def source_date_epoch() -> str | None:
+    """``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) as a UTC
+    timestamp (``2023-11-14T22:13:20Z``), or None when it is not set.
+
+    Examples
+    --------
+    >>> import os; os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    >>> source_date_epoch()
+    '2023-11-14T22:13:20Z'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]; source_date_epoch() is None
+    True
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def write_text(text: str, path: str | Path) -> Path:
     """Write UTF-8 text atomically."""
     path = Path(path)
@@ -294,8 +315,6 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a coded table as Parquet (lists and evidence kept as nested
     columns), for large collections.  Needs pyarrow (``pip install
     utenforskap[parquet]``)."""
-    from ..coding import Codebook
-
     try:
         import pyarrow  # noqa: F401
     except ImportError:

@@ -25,8 +25,6 @@ project, and the zip entries carry a fixed date.
 
 from __future__ import annotations
 
-import datetime
-import os
 import re
 import uuid
 import warnings
@@ -39,7 +37,7 @@ from ..coding import Code, Codebook, CodebookLike, codebook_of, load_codebook, r
 from ..errors import CodebookError, InputError, UtenforskapError
 from ..lang.nb import QDA_TEXT
 from ..read import workshop_date
-from .files import atomic_write
+from .files import atomic_write, source_date_epoch
 
 pd = lazy_module("pandas")
 
@@ -108,6 +106,14 @@ def codebook_xml(codebook: CodebookLike | None = None) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def _sources(frame: pd.DataFrame, by_group: bool):
+    """Each source of a project: ``(key, statements, text, spans)`` per
+    workshop and group (``by_group``) or per workshop, in input order."""
+    for key, statements in frame.groupby(["workshop", "group"] if by_group else ["workshop"], sort=False):
+        text, spans = _source_text(statements, by_group)
+        yield (key if isinstance(key, tuple) else (key,)), statements, text, spans
+
+
 def _source_text(statements: pd.DataFrame, by_group: bool) -> tuple[str, list[tuple[str, int, int]]]:
     """The text of one source (a workshop, or one group of it), and
     (segment_id, start, end) of each statement in code points."""
@@ -162,10 +168,7 @@ def _created(statements: pd.DataFrame) -> str:
         day = workshop_date(title)
         if day is not None:
             return f"{day.isoformat()}T00:00:00Z"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _FIXED_DATE
+    return source_date_epoch() or _FIXED_DATE
 
 
 def _selection_description(row, book: Codebook) -> str:
@@ -214,11 +217,8 @@ def project_xml(
     case_members: dict[tuple, list[tuple[str, str]]] = {}  # (workshop, kind, value) -> [(ref kind, guid)]
     frame = coded if "workshop" in coded.columns else coded.assign(workshop=name)
     by_group = layout == "group" and "group" in frame.columns
-    keys = ["workshop", "group"] if by_group else ["workshop"]
-    for key, statements in frame.groupby(keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
+    for key, statements, text, spans in _sources(frame, by_group):
         workshop = key[0]
-        text, spans = _source_text(statements, by_group)
         source_guid = _guid("source", *key) if by_group else _guid("source", workshop)
         files[f"{source_guid}.txt"] = text
         title = str(statements["workshop_title"].iat[0]) if "workshop_title" in statements.columns else str(workshop)
@@ -434,7 +434,7 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
     code_ids = _project_code_ids(root, q, book)
     for guid in [c.get("guid") for c in root.iter(f"{q}Case")] + [_guid("case-codes")]:
         code_ids.pop(guid, None)  # cases written as codes (case_codes=True) are not codings
-    expected = _expected_sources(statements, book) if statements is not None else {}
+    expected = None  # the source texts write_qdpx makes from the statements, made when a source needs them
     order = {c: i for i, c in enumerate(book.codes)}
     rows, renamed = [], 0
     for source in root.iter(f"{q}TextSource"):
@@ -449,6 +449,7 @@ def read_qdpx(path: str | Path, statements: pd.DataFrame | None = None, *, codeb
             spans = _spans_by_description(selections, q)
             if statements is not None:  # also the statements a tool left without a selection (no code)
                 text = texts.get("sources/" + (source.get("plainTextPath") or "").rsplit("/", 1)[-1], "")
+                expected = _expected_sources(statements) if expected is None else expected
                 described = {sid for sid, _, _ in spans}
                 spans += [s for s in _spans_by_text(text, expected, statements) if s[0] not in described]
         codes: dict[str, set[str]] = {sid: set() for sid, _, _ in spans}
@@ -492,7 +493,7 @@ def _project_code_ids(root, q: str, book: Codebook) -> dict[str, str]:
     return code_ids
 
 
-def _expected_sources(statements: pd.DataFrame, book: Codebook) -> dict[str, list[tuple[str, int, int]]]:
+def _expected_sources(statements: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
     """Source text -> its statements' spans, for every source layout
     :func:`write_qdpx` makes from these statements."""
     frame = statements.assign(segment_id=statements["segment_id"].astype(str))
@@ -500,13 +501,8 @@ def _expected_sources(statements: pd.DataFrame, book: Codebook) -> dict[str, lis
         if column in frame.columns:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
     frame = frame if "workshop" in frame.columns else frame.assign(workshop="utenforskap")
-    out = {}
-    for by_group in (True, False):
-        keys = ["workshop", "group"] if by_group and "group" in frame.columns else ["workshop"]
-        for _, part in frame.groupby(keys, sort=False):
-            text, spans = _source_text(part, by_group)
-            out[text] = spans
-    return out
+    layouts = (True, False) if "group" in frame.columns else (False,)
+    return {text: spans for by_group in layouts for _, _, text, spans in _sources(frame, by_group)}
 
 
 #: A selection description as write_qdpx writes it ("Utsagn <segment_id> (Gruppe ...").
@@ -529,9 +525,8 @@ def _spans_by_text(text: str, expected: dict, statements: pd.DataFrame) -> list[
     """The statements' spans in one source's text: the whole text as
     :func:`write_qdpx` made it, else each line that is a statement's text
     (each statement once, in order)."""
-    for candidate in (text, text.replace("\r\n", "\n")):
-        if candidate in expected and len(candidate) == len(text):
-            return expected[candidate]
+    if text in expected:
+        return expected[text]
     waiting: dict[str, list[str]] = {}
     for sid, statement in zip(statements["segment_id"].astype(str), statements["text"].astype(str)):
         waiting.setdefault(" ".join(statement.split()), []).append(sid)

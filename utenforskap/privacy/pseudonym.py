@@ -204,11 +204,10 @@ class _Finder:
         in_title = text[:start].count("«") > text[:start].count("»")  # inside «...»: a title or a project's name
         return bool(PLACE_WORDS.match(following)) or previous in ROYAL_WORDS or previous in PROJECT_WORDS or quoted or in_title
 
-    def _someone_else(self, text: str, end: int, person: _Person) -> tuple[int, str, str] | None:
+    def _someone_else(self, text: str, end: int, person: _Person) -> tuple[int, str] | None:
         """After a listed first name, a capitalised surname that is not the
         listed person's: another person ("Per Sandberg" when "Per Hansen" is
-        listed).  Returns the surname's end, the full name and its genitive
-        ending, or None."""
+        listed).  Returns the surname's end and its genitive ending, or None."""
         m = _TOKEN.match(text, end + 1) if text[end : end + 1] == " " else None
         if m is None:
             return None
@@ -219,7 +218,7 @@ class _Finder:
             return None  # "Per Nav-kontoret", "Kari NAV": not a surname
         if lower not in self.last_lower and is_known_word(lower):
             return None  # "Per Nav-kontor", "Kari Til slutt": a word, not a surname
-        return m.start() + len(surname), text[end - len(text[:end].split()[-1]) : m.start() + len(surname)], ending
+        return m.start() + len(surname), ending
 
     def _speech_after(self, text: str, end: int, verbs=SPEECH_VERBS) -> bool:
         return self._next_word(text, end).lower() in verbs
@@ -234,7 +233,8 @@ class _Finder:
             capitalised = form[:1].isupper()
             other = self._someone_else(text, m.end(), person) if capitalised and " " not in form and not ending else None
             if other is not None:  # another person with the same first name ("Per Sandberg"): in full, unless public
-                surname_end, full, other_ending = other
+                surname_end, other_ending = other
+                full = text[m.start() : surname_end]
                 if not (full.lower() in self.public or self._place(text, m.start(), surname_end)) and free(
                     m.start(), surname_end + len(other_ending)
                 ):

@@ -86,8 +86,8 @@ def apply_review(coded: pd.DataFrame, session: ReviewSession) -> pd.DataFrame:
     out = coded.copy()
     columns = {name: [] for name in ("codes", "evidence", "why", "reviewed", "review_note")}
     decided = {t: [] for t in themes}
-    for i, sid in enumerate(ids):
-        j = session.index[sid]
+    rows = [session.index[sid] for sid in ids]  # each statement's row in the session
+    for i, (sid, j) in enumerate(zip(ids, rows)):
         person = sid in session.labels
         machine = set(coded["codes"].iat[i]) if "codes" in coded.columns else set()
         on = {t for t in themes if (session.labels[sid][t] if person else bool(predicted.at[sid, t]))}
@@ -106,7 +106,7 @@ def apply_review(coded: pd.DataFrame, session: ReviewSession) -> pd.DataFrame:
             decided[t].append("review" if person else "review model" if changed else old)
     for t in themes:
         out[t] = [t in codes for codes in columns["codes"]]
-        out[f"prob_{t}"] = np.round(session.proba[t][[session.index[sid] for sid in ids]], 3)
+        out[f"prob_{t}"] = np.round(session.proba[t][rows], 3)
         out[f"decided_{t}"] = decided[t]
     for name, values in columns.items():
         out[name] = values

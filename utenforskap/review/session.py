@@ -357,11 +357,9 @@ class ReviewSession:
             values = {}
             for t in self.themes:
                 value = getattr(row, t)
-                if isinstance(value, str):
-                    value = value.strip().lower() in ("1", "true", "x", "ja", "yes")
                 if value is None or (isinstance(value, float) and np.isnan(value)):
                     raise UtenforskapError(f"segment_id {sid!r}: no value for theme {t!r}")
-                values[t] = bool(value)
+                values[t] = _true(value)
             self.labels[sid] = values
             self.subcodes[sid] = self._recorded_subcodes(row, labels.columns, values)
             note = getattr(row, "note", "") if "note" in labels.columns else ""
