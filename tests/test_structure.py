@@ -6,6 +6,7 @@ The checks walk the whole tree (not a list of modules), and each is shown to
 fail on a violation planted in a copy of the package."""
 
 import ast
+import functools
 import importlib
 import pkgutil
 import shutil
@@ -36,6 +37,16 @@ SUBPACKAGES = set(ALLOWED) | {"lang"}
 BASE = {"errors", "_lazy", "_progress"}
 
 
+@functools.cache
+def _parse(text: str) -> ast.Module:
+    return ast.parse(text)
+
+
+def _parsed(path: Path) -> ast.Module:
+    """A file's syntax tree, parsed once per content (every check walks the whole tree)."""
+    return _parse(path.read_text(encoding="utf-8"))
+
+
 def _module_name(path: Path, root: Path) -> str:
     parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -56,7 +67,7 @@ def _imports(root: Path):
         importer = _module_name(path, root)
         package = importer.split(".") if path.name == "__init__.py" else importer.split(".")[:-1]
         package = [p for p in package if p]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
                 target = ".".join([*base, *([node.module] if node.module else [])])
@@ -67,7 +78,7 @@ def _declared(root: Path, module: str) -> set:
     """The names in a module's (or subpackage's) ``__all__``."""
     path = root / module.replace(".", "/")
     path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in _parsed(path).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
             return {e.value for e in node.value.elts}
     return set()
@@ -117,7 +128,7 @@ def import_cycles(root: Path = PACKAGE) -> list[list[str]]:
         package = importer.split(".") if path.name == "__init__.py" else importer.split(".")[:-1]
         package = [p for p in package if p]
         edges = graph.setdefault(importer, set())
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # top level only: what runs on import
+        for node in _parsed(path).body:  # top level only: what runs on import
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
                 target = ".".join([*base, *([node.module] if node.module else [])])
@@ -216,9 +227,7 @@ def test_no_public_name_shadows_a_module():
 
 
 def test_every_module_says_what_it_is_for():
-    undocumented = [
-        str(p.relative_to(PACKAGE)) for p in _modules() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
-    ]
+    undocumented = [str(p.relative_to(PACKAGE)) for p in _modules() if not ast.get_docstring(_parsed(p))]
     assert undocumented == []
 
 
@@ -247,7 +256,7 @@ def test_code_reuses_normalised_text():
 def test_public_parameters_are_annotated():
     missing = []
     for path in _modules():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parsed(path)
         public = set()
         for node in tree.body:
             if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
@@ -284,7 +293,7 @@ def test_what_a_researcher_reads_comes_from_lang_nb():
     writers += [PACKAGE / "workflow.py", PACKAGE / "coding" / "codebook.py", PACKAGE / "coding" / "loading.py"]
     found = []
     for name in writers:
-        tree = ast.parse(name.read_text(encoding="utf-8"))
+        tree = _parsed(name)
         docstrings = {
             id(node.body[0].value)
             for node in ast.walk(tree)
@@ -306,7 +315,7 @@ def test_tests_mirror_the_stages_and_no_fixture_is_shadowed():
     assert len(names) == len(set(names))  # one module name per test file (pytest's prepend import mode)
     fixtures: dict[str, list[str]] = {}
     for path in tests.rglob("*.py"):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in _parsed(path).body:
             if isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list):
                 fixtures.setdefault(node.name, []).append(str(path.relative_to(tests)))
     assert {name: where for name, where in fixtures.items() if len(where) > 1} == {}
