@@ -73,8 +73,13 @@ def charts_in():
     return chart_files
 
 
-#: Doctests that run a whole analysis or draw every chart: make test and CI run them, plain pytest not.
-SLOW_DOCTESTS = {"utenforskap.workflow.analyse", "utenforskap.report.figures.render_figures"}
+#: Doctests that run a whole analysis, draw every chart or load 50,000 word
+#: frequencies (as the pattern tests marked slow do): make test and CI run them, plain pytest not.
+SLOW_DOCTESTS = {
+    "utenforskap.workflow.analyse",
+    "utenforskap.report.figures.render_figures",
+    "utenforskap.coding.authoring.pattern_matches",
+}
 
 
 def pytest_collection_modifyitems(config, items):

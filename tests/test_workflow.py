@@ -116,6 +116,7 @@ def test_cli_analyse_as_a_command(charts_in, tmp_path, bundled_path):
     assert (out / "rapport.html").read_text(encoding="utf-8").count("<svg") == 6
 
 
+@pytest.mark.slow  # a whole analysis
 def test_analyse_workbook_shares_are_percentages_and_types_consistent(forked_analysis):
     wb = openpyxl.load_workbook(forked_analysis / "analyse.xlsx")
     shares = wb["Gruppe x tema (andel)"]
