@@ -3,6 +3,7 @@ one process gives (the real encoder in every worker).  The cluster runs in
 a process of its own: Dask leaves threads behind, and a process with threads
 must not fork (the tokenizing worker and the figures fork)."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -14,7 +15,6 @@ from conftest import ROOT
 import utenforskap as u
 
 dd = pytest.importorskip("dask.dataframe")
-pytest.importorskip("distributed")
 
 CLUSTER = """
 import json, os, sys
@@ -37,6 +37,7 @@ if __name__ == "__main__":
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask's distributed extra is not installed")
 def test_code_on_a_local_cluster_equals_one_process(bundled_path, tmp_path):
     script = tmp_path / "cluster.py"
     script.write_text(CLUSTER, encoding="utf-8")

@@ -304,31 +304,30 @@ class ReviewSession:
         gain /= gain[open_rows].max() or 1.0
         order = open_rows[np.lexsort((open_rows, -gain[open_rows]))]
         pool = order[: max(5 * n, n)]
-        similar_to = self._similarity()
-        picked: list[int] = []
+        similar = self._similarity(pool)
+        picked: list[int] = []  # positions in pool
         while len(picked) < min(n, len(pool)):
             best, best_score = None, None
-            for i in pool:
-                if i in picked:
+            for k, i in enumerate(pool):
+                if k in picked:
                     continue
-                similar = max((similar_to(i, j) for j in picked), default=0.0)
-                score = gain[i] - 0.5 * similar
+                score = gain[i] - 0.5 * max((similar[k, m] for m in picked), default=0.0)
                 if best_score is None or score > best_score + 1e-12:
-                    best, best_score = i, score
+                    best, best_score = k, score
             picked.append(best)
-        batch = [self.ids[i] for i in picked]
+        batch = [self.ids[pool[k]] for k in picked]
         self.history.append(batch)
         return batch
 
-    def _similarity(self):
-        """How alike two statements are (0 = unrelated), for spreading a
-        batch: centred embeddings with the model of meaning, else the text
-        features."""
+    def _similarity(self, rows: np.ndarray) -> np.ndarray:
+        """How alike the given statements are, pairwise (0 = unrelated), for
+        spreading a batch: centred embeddings with the model of meaning, else
+        the text features."""
         if self.meaning is not None:
-            centred = self.meaning.centred()
-            return lambda i, j: max(0.0, float(centred[i] @ centred[j]))
-        text = self._features()
-        return lambda i, j: float(text[i].multiply(text[j]).sum())
+            centred = self.meaning.centred()[rows]
+            return np.maximum(centred @ centred.T, 0.0)
+        text = self._features()[rows]
+        return np.asarray((text @ text.T).todense(), dtype=float)
 
     def record(self, labels: pd.DataFrame) -> None:
         """Record reviewed statements and refit: ``segment_id``, one boolean
