@@ -19,6 +19,8 @@ measured side by side.  Nothing here is a test: it prints numbers.
 4. Streaming: ``utenforskap code`` on folders of 100 and 1,000 workshops
    (copies of the bundled one): time and peak memory; bounded memory means
    the two peaks are close.
+5. With ``--semantic-memory``: peak memory of coding 200,000 statements with
+   the model of meaning and with the rules alone (embeddings cached).
 """
 
 from __future__ import annotations
@@ -219,6 +221,41 @@ def coding_memory(n: int, realistic: bool = False) -> tuple[float, float]:
     return (values["PEAK"] - values["BEFORE"]) / 1024, values["PEAK"] / 1024
 
 
+def semantic_memory(n: int = 200_000, distinct: int = 20_000) -> dict:
+    """Peak memory (MB) of fresh processes that code ``n`` realistic
+    statements drawn from ``distinct`` ones, with the model of meaning and
+    with the rules alone.  The embeddings come from a cache of their own in
+    the user's cache folder (``bench-embeddings``), filled the first time
+    (``distinct`` statements at the encoder's speed: about 12 minutes for
+    20,000 here), so what is measured is coding, not the encoder."""
+    from platformdirs import user_cache_dir
+
+    cache = Path(user_cache_dir("utenforskap")) / "bench-embeddings"
+    draw = (
+        "import sys, random; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u, pathlib; "
+        f"pool = run.realistic_statements({distinct}, seed=1); "
+        f"texts = random.Random(7).choices(pool, k={n}); "
+    )
+    env = {"UTENFORSKAP_CACHE": str(cache)}
+    warm, _ = run_python(draw + "from utenforskap.semantic import embed; embed(pool, progress=True)", env)
+    out = {"warm_s": warm}
+    for semantic in (True, False):
+        code = (
+            draw + "u.code(pool[:50], semantic=False); status = pathlib.Path('/proc/self/status'); "
+            "rss = lambda key: int([l for l in status.read_text().splitlines() if l.startswith(key)][0].split()[1]); "
+            f"before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1, semantic={semantic}); "
+            "print('MODEL', int((coded.filter(like='decided_') == 'model').any(axis=1).sum()) if "
+            f"{semantic} else 0); print('BEFORE', before); " + PEAK
+        )
+        _, values = run_python(code, env)
+        out["model" if semantic else "rules"] = {
+            "added_mb": (values["PEAK"] - values["BEFORE"]) / 1024,
+            "peak_mb": values["PEAK"] / 1024,
+            "model_decided": int(values["MODEL"]),
+        }
+    return out
+
+
 def bundled_analysis(repeats: int = 5) -> dict:
     """``analyse`` on the bundled table in fresh interpreters: the call
     (median of ``repeats``), the whole ``utenforskap analyse`` command as a
@@ -335,6 +372,12 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--results", action="store_true", help="also write what is printed into benchmarks/RESULTS.md (between its bench markers)"
     )
+    parser.add_argument(
+        "--semantic-memory",
+        action="store_true",
+        help="also measure the memory of coding 200,000 statements with the model of meaning "
+        "(the first time this embeds 20,000 statements for its cache: about 12 minutes)",
+    )
     args = parser.parse_args(argv)
     n, sizes = (2_000, (10, 100)) if args.quick else (20_000, (100, 1000))
     lines: list[str] = []
@@ -372,6 +415,15 @@ def main(argv=None) -> None:
         f"memory: coding {big:,} statements (frame and evidence kept) adds {grown:.0f} MB; process peak {peak:.0f} MB "
         f"(goal < 500 MB for 200,000)"
     )
+    if args.semantic_memory:
+        m = semantic_memory(big, 20_000 if not args.quick else 2_000)
+        print(
+            f"memory with the model of meaning: {big:,} realistic statements drawn from "
+            f"{20_000 if not args.quick else 2_000:,} embedded ones (cache filled in {m['warm_s']:.0f} s): "
+            f"peak {m['model']['peak_mb']:.0f} MB ({m['model']['added_mb']:.0f} MB added; "
+            f"{m['model']['model_decided']:,} statements with a theme the model decided); "
+            f"the rules alone peak {m['rules']['peak_mb']:.0f} MB ({m['rules']['added_mb']:.0f} MB added) (goal <= 1 GB peak)"
+        )
     a = bundled_analysis()
     print(
         f"analyse on the bundled table: {a['call_s']:.2f} s for the call (median of 5, "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import sys
 import warnings
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ from ..text import (
     with_normalisation_columns,
 )
 from .codebook import Code, Codebook, CodebookLike
-from .evidence import Evidence, copy_evidence, evidence_record, why_text
+from .evidence import Evidence, add_note, copy_evidence, evidence_record, why_text
 from .lexicon import Lexicon, glob_rx, matches
 from .loading import codebook_of, load_codebook
 
@@ -168,7 +169,7 @@ def _set_aside_weak(evidence: list[Evidence], code: Code, marker: str) -> None:
         return
     for e in kept:
         e["kept"] = False
-        e["note"] = (e["note"] + "; " if e["note"] else "") + f"a weak word in a description ('{marker}')"
+        add_note(e, f"a weak word in a description ('{marker}')")
 
 
 def _sentence_of(st: Statement, i: int) -> list[str]:
@@ -236,7 +237,7 @@ def _context_evidence(row: dict, book: Codebook) -> list[Evidence]:
         if len(themes) > 1:  # "Hva hindrer ..., og hvordan kommer vi forbi det?": the statement decides
             for e in out:
                 e["kept"] = False
-                e["note"] += "; the question names several themes"
+                add_note(e, "the question names several themes")
     return out
 
 
@@ -263,7 +264,7 @@ def _assign(evidence: list[Evidence], book: Codebook, order: dict[str, int]) -> 
     for e in evidence:
         if e["kept"] and e["code"] not in assigned:
             e["kept"] = False
-            e["note"] = (e["note"] + "; " if e["note"] else "") + f"theme '{book.codes[e['code']].parent}' not coded"
+            add_note(e, f"theme '{book.codes[e['code']].parent}' not coded")
     return sorted(assigned, key=order.__getitem__), evidence
 
 
@@ -286,6 +287,26 @@ class _Columns:
         if not parts:
             return []
         return (parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)).array
+
+
+@contextlib.contextmanager
+def _arrow_in_system_memory():
+    """Let the Arrow strings of the coded frame come from the C allocator,
+    as everything else in coding does, instead of Arrow's own (mimalloc)
+    pool, which keeps what it freed for Arrow alone (measured: coding
+    200,000 statements with the model peaked at 1,022 MB with mimalloc, 928
+    MB with the system allocator; the same frame).  The previous pool is
+    restored; buffers remember the pool they came from."""
+    pa = sys.modules.get("pyarrow")  # loaded by pandas where it stores strings in Arrow
+    if pa is None:
+        yield
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 @contextlib.contextmanager
@@ -429,6 +450,10 @@ class RuleCoder:
         """Code a statements frame (or texts); see :func:`code`."""
         if processes not in (None, 1, 2):
             raise ValueError(f"processes must be 1, 2 or None (automatic), not {processes!r}")
+        with _arrow_in_system_memory():
+            return self._code(data, context=context, batch_size=batch_size, progress=progress, processes=processes)
+
+    def _code(self, data, *, context: bool, batch_size: int, progress: bool, processes: int | None) -> pd.DataFrame:
         frame = as_statements(data)
         words = self.words
         prenormalised = "text_norm" in frame.columns and "abbreviations" in frame.columns  # by normalise()
@@ -683,7 +708,7 @@ def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook):
                 for e in evidence:
                     if e["kept"] and _speaks_for(e["code"], theme, book):
                         e["kept"] = False
-                        e["note"] = (e["note"] + "; " if e["note"] else "") + f"{_OVERRULED}{p[i, j]:.2f} < {lower[j]:.2f}"
+                        add_note(e, f"{_OVERRULED}{p[i, j]:.2f} < {lower[j]:.2f}")
                 evidence.append(evidence_record(theme, "model", prob, kept=False, note=likes[j][i]))
             elif rules[i, j]:
                 evidence.append(evidence_record(theme, "model", prob, note="model unsure: the rules decide"))
