@@ -345,3 +345,26 @@ def test_a_question_naming_barriers_and_ways_past_them_gives_no_theme_by_itself(
     assert coded.loc[1, "opportunities"] and not coded.loc[1, "barriers"]
     records = [e for e in coded.loc[0, "evidence"] if e["method"] == "question"]
     assert records and not any(e["kept"] for e in records) and "several themes" in records[0]["note"]
+
+
+def test_coding_keeps_one_string_per_evidence_text(statements):
+    # the records' rules, words and notes are shared strings, not one per record
+    # (200,000 statements: 85 MB; benchmarks/run.py --semantic-memory)
+    coded = code(pd.concat([statements] * 3, ignore_index=True), semantic=False)
+    records = [e for ev in coded["evidence"] for e in ev]
+    for field in ("rule", "matched", "note"):
+        texts = [e[field] for e in records if e[field]]
+        assert texts and len({id(t) for t in texts}) == len(set(texts)), field
+
+
+def test_coding_takes_arrow_strings_from_the_system_allocator_and_restores_the_pool(statements):
+    pa = pytest.importorskip("pyarrow")
+    pool = pa.default_memory_pool()
+    if pool.backend_name == "system":
+        pytest.skip("Arrow already uses the system allocator here")
+    system_before, own_before = pa.system_memory_pool().bytes_allocated(), pool.bytes_allocated()
+    coded = code(pd.concat([statements] * 20, ignore_index=True), semantic=False)
+    texts = sum(coded[c].str.len().sum() for c in ("text", "text_norm", "lemmas", "why"))
+    assert pa.default_memory_pool() is pool or pa.default_memory_pool().backend_name == pool.backend_name
+    assert pa.system_memory_pool().bytes_allocated() - system_before >= texts  # the frame's strings live there
+    assert pool.bytes_allocated() - own_before < texts / 10
