@@ -337,12 +337,33 @@ def encoder_speed(n: int = 300, rounds: int = 3) -> dict:
         rates.append(n / (time.perf_counter() - start))
     start = time.perf_counter()
     embed(["Ungdom trenger en fast kontaktperson."], encoder, cache=False)
+    one_ms = (time.perf_counter() - start) * 1000
+    # real text: the bundled workshop as analyse embeds it ("<question>: <statement>"), and the
+    # dev set's statements when ../shared is beside the repository (read here, never kept)
+    import utenforskap as u
+    from utenforskap.semantic import statement_texts
+
+    real = {"bundled workshop in context": statement_texts(u.read_workshop(BUNDLED))}
+    dev = ROOT.parent / "shared" / "dev" / "dev_statements.jsonl"
+    if dev.exists():
+        import json
+
+        real["dev set"] = [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    real_rates = {}
+    for name, texts in real.items():
+        rounds_ = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            embed(texts, encoder, cache=False)
+            rounds_.append(len(texts) / (time.perf_counter() - start))
+        real_rates[name] = (len(texts), rounds_)
     return {
         "encoder": encoder.id,
         "n": n,
         "per_s": statistics.median(rates),
         "rounds": rates,
-        "one_ms": (time.perf_counter() - start) * 1000,
+        "one_ms": one_ms,
+        "real": real_rates,
     }
 
 
@@ -442,6 +463,8 @@ def main(argv=None) -> None:
         f"sentence encoder ({e['encoder']}): {e['per_s']:.1f} statements/s on {e['n']} distinct realistic statements "
         f"(median of 3 rounds, {spread(e['rounds'])}; goal >= 30); one short sentence {e['one_ms']:.0f} ms"
     )
+    for name, (count, rates) in e["real"].items():
+        print(f"  on real text, {name} ({count} statements): {spread(rates)} statements/s (3 rounds)")
     s = streaming(sizes)
     small, large = sizes
     print(
