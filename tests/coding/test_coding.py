@@ -368,3 +368,23 @@ def test_coding_takes_arrow_strings_from_the_system_allocator_and_restores_the_p
     assert pa.default_memory_pool() is pool or pa.default_memory_pool().backend_name == pool.backend_name
     assert pa.system_memory_pool().bytes_allocated() - system_before >= texts  # the frame's strings live there
     assert pool.bytes_allocated() - own_before < texts / 10
+
+
+def test_overlapping_coding_calls_restore_the_callers_arrow_pool():
+    # two threads coding at once: the first to finish must not restore the pool while
+    # the other still codes, and the last must restore the caller's
+    pa = pytest.importorskip("pyarrow")
+    from contextlib import ExitStack
+
+    from utenforskap.coding.coder import _arrow_in_system_memory
+
+    pool = pa.default_memory_pool()
+    if pool.backend_name == "system":
+        pytest.skip("Arrow already uses the system allocator here")
+    first, second = ExitStack(), ExitStack()
+    first.enter_context(_arrow_in_system_memory())
+    second.enter_context(_arrow_in_system_memory())
+    first.close()  # the first call ends while the second still codes
+    assert pa.default_memory_pool().backend_name == "system"
+    second.close()
+    assert pa.default_memory_pool().backend_name == pool.backend_name
