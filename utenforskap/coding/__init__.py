@@ -3,7 +3,7 @@
 from .authoring import codebook_nynorsk_gaps, codebook_pattern_problems, nynorsk_variants, pattern_matches
 from .codebook import PALETTE, Code, Codebook, CodebookLike, Pattern, default_codebook_path, glob_regex
 from .coder import RuleCoder, code, coding_table, rule_flags, uncoded
-from .evidence import METHODS, Evidence, Method, copy_evidence, evidence_record, why_text
+from .evidence import METHODS, Evidence, Method, add_note, copy_evidence, evidence_record, why_text
 from .lexicon import Lexicon, glob_rx, matches
 from .loading import (
     CODEBOOK_READERS,
@@ -25,6 +25,7 @@ __all__ = [
     "METHODS",
     "evidence_record",
     "copy_evidence",
+    "add_note",
     "why_text",
     "Code",
     "Codebook",

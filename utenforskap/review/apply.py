@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
-from ..coding import copy_evidence, evidence_record, why_text
+from ..coding import add_note, copy_evidence, evidence_record, why_text
 from ..errors import UtenforskapError
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _reviewed_evidence(evidence, codes: set, machine: set, note: str | None, ses
         e = copy_evidence(e)
         if e["kept"] and e["code"] not in codes:
             e["kept"] = False
-            e["note"] = "; ".join(filter(None, [e["note"], OVERRULED_BY_THE_REVIEW]))
+            add_note(e, OVERRULED_BY_THE_REVIEW)
         out.append(e)
     carried = {e["code"] for e in out if e["kept"]}
     for code in sorted(codes - carried, key=lambda c: (c not in themes, c)):

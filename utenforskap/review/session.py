@@ -305,16 +305,18 @@ class ReviewSession:
         order = open_rows[np.lexsort((open_rows, -gain[open_rows]))]
         pool = order[: max(5 * n, n)]
         similar = self._similarity(pool)
+        closest = np.zeros(len(pool))  # each candidate's likeness to the nearest one picked (0 or more)
         picked: list[int] = []  # positions in pool
         while len(picked) < min(n, len(pool)):
             best, best_score = None, None
             for k, i in enumerate(pool):
                 if k in picked:
                     continue
-                score = gain[i] - 0.5 * max((similar[k, m] for m in picked), default=0.0)
+                score = gain[i] - 0.5 * closest[k]
                 if best_score is None or score > best_score + 1e-12:
                     best, best_score = k, score
             picked.append(best)
+            closest = np.maximum(closest, similar[:, best])
         batch = [self.ids[pool[k]] for k in picked]
         self.history.append(batch)
         return batch
@@ -327,7 +329,7 @@ class ReviewSession:
             centred = self.meaning.centred()[rows]
             return np.maximum(centred @ centred.T, 0.0)
         text = self._features()[rows]
-        return np.asarray((text @ text.T).todense(), dtype=float)
+        return (text @ text.T).toarray().astype(float)
 
     def record(self, labels: pd.DataFrame) -> None:
         """Record reviewed statements and refit: ``segment_id``, one boolean
