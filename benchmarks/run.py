@@ -202,23 +202,29 @@ def throughput(n: int, rounds: int = 5, realistic: bool = False) -> dict:
     }
 
 
-def coding_memory(n: int, realistic: bool = False) -> tuple[float, float]:
-    """Memory (MB) of a fresh process that codes ``n`` statements in itself
-    (no second process, which would hold the tokenizer's Docs) and keeps the
-    frame with its evidence: the peak beyond the process before coding, and
-    the peak itself."""
+def _coding_memory(setup: str, semantic: bool, report: str = "", env: dict | None = None) -> tuple[float, float, dict]:
+    """Memory (MB) of a fresh process that runs ``setup`` (which defines
+    ``u`` and ``texts``), warms up on 50 texts, then codes ``texts`` in
+    itself (no second process, which would hold the tokenizer's Docs) and
+    keeps the frame with its evidence: the peak beyond the process before
+    coding, the peak itself, and what ``report`` printed about ``coded``."""
     code = (
-        "import sys; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u, pathlib; "
-        f"texts = run.{'realistic_statements' if realistic else 'statements_for_benchmark'}({n}"
-        + (", seed=1" if realistic else "")
-        + "); "
-        "u.code(texts[:50], semantic=False); status = pathlib.Path('/proc/self/status'); "
+        setup + "import pathlib; u.code(texts[:50], semantic=False); status = pathlib.Path('/proc/self/status'); "
         "rss = lambda key: int([l for l in status.read_text().splitlines() if l.startswith(key)][0].split()[1]); "
-        "before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1, semantic=False); "
-        "print('EVIDENCE', sum(map(len, coded['evidence']))); print('BEFORE', before); " + PEAK
+        f"before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1, semantic={semantic}); "
+        f"{report}print('BEFORE', before); " + PEAK
     )
-    _, values = run_python(code)
-    return (values["PEAK"] - values["BEFORE"]) / 1024, values["PEAK"] / 1024
+    _, values = run_python(code, env)
+    return (values["PEAK"] - values["BEFORE"]) / 1024, values["PEAK"] / 1024, values
+
+
+def coding_memory(n: int, realistic: bool = False) -> tuple[float, float]:
+    """Memory (MB) of coding ``n`` statements by the rules (:func:`_coding_memory`):
+    the peak beyond the process before coding, and the peak itself."""
+    corpus = f"realistic_statements({n}, seed=1)" if realistic else f"statements_for_benchmark({n})"
+    setup = f"import sys; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u; texts = run.{corpus}; "
+    added, peak, _ = _coding_memory(setup, False, "print('EVIDENCE', sum(map(len, coded['evidence']))); ")
+    return added, peak
 
 
 def semantic_memory(n: int = 200_000, distinct: int = 20_000) -> dict:
@@ -232,27 +238,17 @@ def semantic_memory(n: int = 200_000, distinct: int = 20_000) -> dict:
 
     cache = Path(user_cache_dir("utenforskap")) / "bench-embeddings"
     draw = (
-        "import sys, random; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u, pathlib; "
+        "import sys, random; sys.path.insert(0, 'benchmarks'); import run, utenforskap as u; "
         f"pool = run.realistic_statements({distinct}, seed=1); "
         f"texts = random.Random(7).choices(pool, k={n}); "
     )
     env = {"UTENFORSKAP_CACHE": str(cache)}
-    warm, _ = run_python(draw + "from utenforskap.semantic import embed; embed(pool, progress=True)", env)
+    warm, _ = run_python(draw + "from utenforskap.semantic import embed; embed(pool)", env)
     out = {"warm_s": warm}
+    count = "print('MODEL', int((coded.filter(like='decided_') == 'model').any(axis=1).sum())); "
     for semantic in (True, False):
-        code = (
-            draw + "u.code(pool[:50], semantic=False); status = pathlib.Path('/proc/self/status'); "
-            "rss = lambda key: int([l for l in status.read_text().splitlines() if l.startswith(key)][0].split()[1]); "
-            f"before = rss('VmRSS:'); coded = u.code(texts, context=False, processes=1, semantic={semantic}); "
-            "print('MODEL', int((coded.filter(like='decided_') == 'model').any(axis=1).sum()) if "
-            f"{semantic} else 0); print('BEFORE', before); " + PEAK
-        )
-        _, values = run_python(code, env)
-        out["model" if semantic else "rules"] = {
-            "added_mb": (values["PEAK"] - values["BEFORE"]) / 1024,
-            "peak_mb": values["PEAK"] / 1024,
-            "model_decided": int(values["MODEL"]),
-        }
+        added, peak, values = _coding_memory(draw, semantic, count, env)
+        out["model" if semantic else "rules"] = {"added_mb": added, "peak_mb": peak, "model_decided": int(values["MODEL"])}
     return out
 
 

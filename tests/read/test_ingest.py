@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 import pytest
+from _office import tuples
 
 from utenforskap import InputError, read_workshop
 from utenforskap.cli import main
@@ -154,15 +155,11 @@ EXPECTED = [
 ]
 
 
-def _tuples(frame):
-    return list(frame[["group", "question", "section", "text"]].itertuples(index=False, name=None))
-
-
 def test_ingest_csv_semicolon_with_multiline_cells(tmp_path):
     path = tmp_path / "ws.csv"
     pd.DataFrame(ROWS, columns=HEADER).to_csv(path, sep=";", index=False)
     frame = read_workshop(path)
-    assert _tuples(frame) == EXPECTED
+    assert tuples(frame) == EXPECTED
     assert frame["question_text"].iat[0] == "Spm. 1: Hva hindrer?"
     assert frame["line"].iat[0] == 2  # the quoted cell of group A starts on line 2
 
@@ -170,7 +167,7 @@ def test_ingest_csv_semicolon_with_multiline_cells(tmp_path):
 def test_ingest_tsv(tmp_path):
     path = tmp_path / "ws.tsv"
     pd.DataFrame(ROWS, columns=HEADER).to_csv(path, sep="\t", index=False)
-    assert _tuples(read_workshop(path)) == EXPECTED
+    assert tuples(read_workshop(path)) == EXPECTED
 
 
 def test_ingest_xlsx_with_title_row(tmp_path):
@@ -188,7 +185,7 @@ def test_ingest_xlsx_with_title_row(tmp_path):
     path = tmp_path / "ws.xlsx"
     wb.save(path)
     frame = read_workshop(path)
-    assert _tuples(frame) == EXPECTED + [("3", 1, "", "Tall som gruppe")]
+    assert tuples(frame) == EXPECTED + [("3", 1, "", "Tall som gruppe")]
     assert frame["workshop_title"].iat[0] == TITLE
     assert frame["line"].tolist()[:2] == [4, 4]  # Excel row numbers
 
@@ -203,7 +200,7 @@ def test_ingest_docx_table_with_list_paragraphs(tmp_path):
     path = tmp_path / "ws.docx"
     document.save(path)
     frame = read_workshop(path)
-    assert _tuples(frame) == EXPECTED
+    assert tuples(frame) == EXPECTED
     assert frame["workshop_title"].iat[0] == TITLE
 
 
@@ -351,7 +348,7 @@ def test_ingest_number_is_a_marker_only_in_a_numbered_list(tmp_path):
         tmp_path,
         [["Gruppe", "Spm. 1: Kva skjedde?"], ["A", "1. juli 2021 kom nye reglar."], ["B", "1. Fyrst\n2. Så\n3) Til sist"]],
     )
-    assert _tuples(read_workshop(path)) == [
+    assert tuples(read_workshop(path)) == [
         ("A", 1, "", "1. juli 2021 kom nye reglar."),
         ("B", 1, "", "Fyrst"),
         ("B", 1, "", "Så"),
@@ -402,7 +399,7 @@ def test_ingest_list_numbers_are_markers_in_every_list_shape(tmp_path, shape):
         path = tmp_path / "innspill.csv"
         sep, encoding = (";", "cp1252") if shape == "csv-cp1252" else (",", "utf-8")
         pd.DataFrame(LIST_CELLS[1:], columns=LIST_CELLS[0]).to_csv(path, sep=sep, index=False, encoding=encoding)
-    assert _tuples(read_workshop(path)) == LIST_EXPECTED
+    assert tuples(read_workshop(path)) == LIST_EXPECTED
 
 
 def test_ingest_dash_inside_a_bullet_splits_only_in_the_report_export(tmp_path):
@@ -426,7 +423,7 @@ def test_ingest_heading_followed_by_heading_warns(tmp_path):
     path = _csv(tmp_path, [["Gruppe", "Spm. 1: Kva trengst?"], ["A", "Hindringar:\nTiltak:\n- Meir tid"]])
     with pytest.warns(UserWarning, match=r"ws\.csv:2: heading 'Hindringar:' \(group A\) has no statement under it"):
         frame = read_workshop(path)
-    assert _tuples(frame) == [("A", 1, "Tiltak", "Meir tid")]
+    assert tuples(frame) == [("A", 1, "Tiltak", "Meir tid")]
 
 
 def test_ingest_csv_cell_over_128_kb(tmp_path):
@@ -464,12 +461,12 @@ def test_ingest_csv_table_right_of_column_a_and_transposed(tmp_path):
     path = tmp_path / "shifted.csv"
     path.write_text("Tittel\n,,\n,Gruppe,Spm. 1: Kva hindrar?\n,A,- Tid\n,B,- Pengar\n", encoding="utf-8")
     frame = read_workshop(path)
-    assert _tuples(frame) == [("A", 1, "", "Tid"), ("B", 1, "", "Pengar")]
+    assert tuples(frame) == [("A", 1, "", "Tid"), ("B", 1, "", "Pengar")]
     assert frame["workshop_title"].iat[0] == "Tittel"
     transposed = tmp_path / "transposed.csv"
     transposed.write_text(",A,B\nSpm. 1: Kva hindrar?,- Tid,- Pengar\nSpm. 2: Kva hjelper?,- Råd,\n", encoding="utf-8")
     frame = read_workshop(transposed)
-    assert _tuples(frame) == [("A", 1, "", "Tid"), ("A", 2, "", "Råd"), ("B", 1, "", "Pengar")]
+    assert tuples(frame) == [("A", 1, "", "Tid"), ("A", 2, "", "Råd"), ("B", 1, "", "Pengar")]
     assert frame["line"].tolist() == [2, 3, 2]
 
 
