@@ -282,8 +282,9 @@ class _Output:
     when: Callable[[_Run], bool] = lambda run: True
 
 
-def _one(name: str, write: Callable[[_Run, Path], Path]) -> Callable[[_Run, Callable[[str], Path]], dict[str, Path]]:
-    return lambda run, where: {name: write(run, where(name))}
+def _file(name: str, stage: str, write: Callable[[_Run, Path], Path], when: Callable[[_Run], bool] | None = None) -> _Output:
+    """An output of one file: ``write(run, path)`` writes it where its name says."""
+    return _Output(name, stage, lambda run, where: {name: write(run, where(name))}, when or _Output.when)
 
 
 def _readable_workbook(run: _Run, path: Path) -> Path:
@@ -350,62 +351,33 @@ def _now() -> str:
 #: codings keep their column ids (data for further analysis); the matrices are
 #: written as a researcher reads them.
 OUTPUTS: tuple[_Output, ...] = (
-    _Output("statements", "csv", _one("statements", lambda run, path: write_csv(run.statements, path))),
-    _Output("coded", "csv", _one("coded", lambda run, path: write_csv(run.coded, path))),
-    _Output("coded_long", "csv", _one("coded_long", lambda run, path: write_csv(run.long, path))),
+    _file("statements", "csv", lambda run, path: write_csv(run.statements, path)),
+    _file("coded", "csv", lambda run, path: write_csv(run.coded, path)),
+    _file("coded_long", "csv", lambda run, path: write_csv(run.long, path)),
     _Output("matrices", "csv", lambda run, where: {name: write_csv(table, where(name)) for name, table in run.shown.items()}),
-    _Output("codebook", "csv", _one("codebook", lambda run, path: write_csv(run.codebook_frame, path))),
-    _Output("workbook", "workbooks", _one("workbook", _readable_workbook)),
-    _Output(
-        "qdpx",
-        "workbooks",
-        _one("qdpx", lambda run, path: write_qdpx(run.coded, path, case_codes=run.qdpx_case_codes, codebook=run.book)),
-    ),
-    _Output("qdc", "workbooks", _one("qdc", lambda run, path: write_qdc(path, codebook=run.book))),
-    _Output("codebook_md", "workbooks", _one("codebook_md", lambda run, path: write_text(codebook_markdown(run.book), path))),
-    _Output(
-        "codebook_quanteda",
-        "workbooks",
-        _one("codebook_quanteda", lambda run, path: write_text(to_quanteda_yaml(run.book), path)),
-    ),
-    _Output(
-        "codebook_taguette",
-        "workbooks",
-        _one("codebook_taguette", lambda run, path: write_text(to_taguette_csv(run.book), path)),
-    ),
-    _Output(
-        "coding_sheet",
-        "workbooks",
-        _one("coding_sheet", lambda run, path: write_coding_sheet(run.coded, path, codebook=run.book)),
-    ),
-    _Output(
+    _file("codebook", "csv", lambda run, path: write_csv(run.codebook_frame, path)),
+    _file("workbook", "workbooks", _readable_workbook),
+    _file("qdpx", "workbooks", lambda run, path: write_qdpx(run.coded, path, case_codes=run.qdpx_case_codes, codebook=run.book)),
+    _file("qdc", "workbooks", lambda run, path: write_qdc(path, codebook=run.book)),
+    _file("codebook_md", "workbooks", lambda run, path: write_text(codebook_markdown(run.book), path)),
+    _file("codebook_quanteda", "workbooks", lambda run, path: write_text(to_quanteda_yaml(run.book), path)),
+    _file("codebook_taguette", "workbooks", lambda run, path: write_text(to_taguette_csv(run.book), path)),
+    _file("coding_sheet", "workbooks", lambda run, path: write_coding_sheet(run.coded, path, codebook=run.book)),
+    _file(
         "review_sheet",
         "workbooks",
-        _one(
-            "review_sheet",
-            lambda run, path: write_review_sheet(review_queue(run.coded, codebook=run.book), path, codebook=run.book),
-        ),
+        lambda run, path: write_review_sheet(review_queue(run.coded, codebook=run.book), path, codebook=run.book),
     ),
-    _Output(
-        "coded_parquet",
-        "workbooks",
-        _one("coded_parquet", lambda run, path: write_parquet(run.coded, path)),
-        lambda run: run.parquet,
-    ),
-    _Output(
-        "coded_long_parquet",
-        "workbooks",
-        _one("coded_long_parquet", lambda run, path: write_parquet(run.long, path)),
-        lambda run: run.parquet,
-    ),
+    _file("coded_parquet", "workbooks", lambda run, path: write_parquet(run.coded, path), lambda run: run.parquet),
+    _file("coded_long_parquet", "workbooks", lambda run, path: write_parquet(run.long, path), lambda run: run.parquet),
     _Output("figures", "figures_and_report", _figures),
-    _Output(
+    _file(
         "report",
         "figures_and_report",
-        _one("report", lambda run, path: write_text(render_report(run.coded, run.tables, run.figures, codebook=run.book), path)),
+        lambda run, path: write_text(render_report(run.coded, run.tables, run.figures, codebook=run.book), path),
     ),
-    _Output("report_docx", "figures_and_report", _one("report_docx", _word_report)),
-    _Output("metadata", "figures_and_report", _one("metadata", _metadata)),
+    _file("report_docx", "figures_and_report", _word_report),
+    _file("metadata", "figures_and_report", _metadata),
 )
 
 
