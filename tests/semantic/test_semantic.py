@@ -272,8 +272,8 @@ def test_exclusion_described_in_general_words_is_a_barrier():
 
 
 def test_bad_input_gets_a_coding_or_an_uncoded_row_never_an_error():
-    """Empty, one word, over 512 tokens (the encoder truncates), English and
-    mixed-language statements, punctuation and numbers only."""
+    """Empty, one word, over 512 tokens (the encoder embeds it in windows of
+    512), English and mixed-language statements, punctuation and numbers only."""
     long = " ".join(["Ungdom trenger tett oppfølging og trygge voksne i hverdagen."] * 80)
     texts = [
         "",
@@ -289,3 +289,37 @@ def test_bad_input_gets_a_coding_or_an_uncoded_row_never_an_error():
     for t in THEMES:
         assert coded[f"prob_{t}"].between(0, 1).all() and coded[f"decided_{t}"].isin(["model", "rules"]).all()
     assert coded.loc[0, "codes"] == [] and coded.loc[4, "opportunities"]
+
+
+@pytest.mark.parametrize("semantic", [True, False])
+def test_a_statement_without_words_is_not_coded_from_its_question(semantic):
+    """Under a question that names a theme, "!!!" or "12345" is not coded
+    (neither the question's evidence nor the model, whose vector would be the
+    question's); a statement with words still is, and the set-aside question
+    evidence says why."""
+    frame = pd.DataFrame(
+        {"segment_id": list("abcd"), "text": ["!!!", "12345", "–", "Lovverket"], "question_text": ["Hva hindrer?"] * 4}
+    )
+    coded = u.code(frame, semantic=semantic)
+    assert coded["codes"].tolist()[:3] == [[], [], []] and coded.loc[3, "barriers"]
+    for evidence in coded["evidence"][:3]:
+        assert [(e["method"], e["kept"]) for e in evidence] == [("question", False)]
+        assert evidence[0]["note"].endswith("no words in the statement")
+    if semantic:
+        assert (coded["decided_barriers"][:3] == "rules").all()
+
+
+def test_a_review_leaves_statements_without_words_to_the_rules():
+    """The review's refitted model, like the coder, does not code "!!!"
+    under a question that names a theme, however sure it is of the question."""
+    frame = pd.DataFrame(
+        {
+            "segment_id": [f"s{i}" for i in range(8)],
+            "text": ["!!!", "Lovverket", "Byråkrati", "Mangel på penger", "Lange ventelister", "12345", "Fritid", "Nav"],
+            "question_text": ["Hva hindrer?"] * 8,
+        }
+    )
+    session = u.ReviewSession(u.code(frame))
+    session.record(pd.DataFrame({"segment_id": ["s1", "s2"], **{t: [t == "barriers"] * 2 for t in THEMES}}))
+    coding = session.coding().set_index("segment_id")
+    assert not coding.loc[["s0", "s5"], "barriers"].any() and coding.loc["s1", "barriers"]

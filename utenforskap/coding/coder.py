@@ -631,13 +631,22 @@ class RuleCoder:
         one's codes, ``why`` and evidence."""
         book = self.book
         lexical = [_lexical(st, self.lexicon, book, self.negation_words, self.lack_words) for st in parsed]
-        for evidence, row in zip(lexical, rows):
+        wordless = [not any(ch.isalpha() for ch in st.text) for st in parsed]
+        for evidence, row, empty in zip(lexical, rows, wordless):
             key = (row.get("section"), row.get("question_text"))
             if key not in self.context_evidence:
                 self.context_evidence[key] = _context_evidence(row, book)
-            evidence += [copy_evidence(e) for e in self.context_evidence[key]]  # copies: _assign may change them
+            context = [copy_evidence(e) for e in self.context_evidence[key]]  # copies: _assign may change them
+            if empty:  # "!!!", "12345", "-": the question alone does not make a coding
+                for e in context:
+                    if e["kept"]:
+                        e["kept"] = False
+                        add_note(e, _WORDLESS)
+            evidence += context
         if meaning is not None:
-            meaning["decided"].append(_with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book))
+            meaning["decided"].append(
+                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, wordless=wordless)
+            )
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
             codes.append(assigned)
@@ -668,6 +677,8 @@ def _semantic_note(semantic, *, semantic_asked: bool) -> str:
 
 #: how a note says the model set rule evidence aside ("model p=0.12 < 0.17")
 _OVERRULED = "model p="
+#: Why a statement without a letter in it is not coded from its question or heading.
+_WORDLESS = "no words in the statement"
 
 
 def rule_flags(evidence: list[Evidence], themes: Sequence[str], book: Codebook) -> list[bool]:
@@ -699,17 +710,21 @@ def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
     return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
 
 
-def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook):
+def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, wordless=None):
     """Merge the model's verdict (probabilities ``p`` of the embeddings ``X``)
     into each statement's evidence (before the codes are assigned): where the
     model is sure, it decides (a record for a yes, the rule evidence set
     aside for a no); in its unsure band the rule evidence decides, with the
-    model's probability recorded.  Returns where the model decided."""
+    model's probability recorded.  A ``wordless`` statement (no letter in
+    it) is left to the rules: its embedding is its context's, not its own.
+    Returns where the model decided."""
     import numpy as np
 
     themes = semantic.themes
     rules = np.array([rule_flags(ev, themes, book) for ev in lexical], dtype=bool).reshape(len(lexical), len(themes))
     yes, sure = semantic.decide(p, rules)
+    if wordless is not None and any(wordless):
+        sure[np.asarray(wordless, dtype=bool)] = False
     likes = semantic.likeness(X, yes)
     lower = semantic.lower
     for i, evidence in enumerate(lexical):

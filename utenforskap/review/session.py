@@ -584,6 +584,7 @@ class ReviewSession:
                 statements["embedded"].astype(str).tolist(),
                 lambda wanted: np.column_stack([statements[f"rules_{t}"].astype(str).str.lower() == "true" for t in wanted]),
                 expected=state.get("semantic_themes"),
+                texts=session.texts,
             )
         session._refit()
         return session
@@ -599,13 +600,20 @@ def _review_model(coded: pd.DataFrame, book, themes: list[str]):
     from ..semantic import statement_texts
 
     embedded = statement_texts(coded, coded.attrs.get("context", True))
-    return _meaning(book, encoder, embedded, lambda wanted: [rule_flags(ev, wanted, book) for ev in coded["evidence"]])
+    return _meaning(
+        book,
+        encoder,
+        embedded,
+        lambda wanted: [rule_flags(ev, wanted, book) for ev in coded["evidence"]],
+        texts=coded["text"].astype(str).tolist(),
+    )
 
 
-def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[str] | None = None):
+def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[str] | None = None, texts=None):
     """A ReviewModel for ``book``'s themes (None when the encoder cannot be
     loaded or the themes differ from ``expected``); ``rules_of(themes)``
-    gives the rule flags."""
+    gives the rule flags; ``texts``, the statements themselves (those
+    without a letter are left to the rules, as the coder leaves them)."""
     from ..semantic import ReviewModel, semantic_themes
 
     semantic = semantic_themes(book.themes, encoder)
@@ -615,7 +623,8 @@ def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[s
     wanted = list(semantic.themes) + [t for t in semantic.zero_shot if t in definitions]
     if not wanted or (expected is not None and wanted != expected):
         return None
-    return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions)
+    wordless = None if texts is None else [not any(ch.isalpha() for ch in t) for t in texts]
+    return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions, wordless=wordless)
 
 
 def _true(value) -> bool:

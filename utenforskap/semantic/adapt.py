@@ -48,9 +48,19 @@ class ReviewModel:
         Per zero-shot theme, the embedding of its definition
         (:meth:`SemanticThemes.definition_vectors`); without it those themes
         are left out.
+    wordless : sequence of bool, optional
+        The statements without a letter in them: the rules decide them, as
+        the coder leaves them to the rules.
     """
 
-    def __init__(self, semantic: SemanticThemes, embedded: Sequence[str], rules: np.ndarray, definitions: dict | None = None):
+    def __init__(
+        self,
+        semantic: SemanticThemes,
+        embedded: Sequence[str],
+        rules: np.ndarray,
+        definitions: dict | None = None,
+        wordless: Sequence[bool] | None = None,
+    ):
         self.semantic = semantic
         self.definitions = dict(definitions or {})
         self.themes = list(semantic.themes) + [t for t in semantic.zero_shot if t in self.definitions]
@@ -61,6 +71,7 @@ class ReviewModel:
         self.base_X = None if model is None else model.ref_embeddings.astype(np.float32)
         self.base_Y = None if model is None else model.ref_labels.astype(int)
         self._classifiers: dict[str, object] = {}
+        self.wordless = np.zeros(len(self.X), bool) if wordless is None else np.asarray(wordless, dtype=bool)
 
     def _column(self, theme: str) -> tuple[int, int]:
         """(position in this model's themes, position in the shipped model)."""
@@ -99,7 +110,8 @@ class ReviewModel:
             scores = model.scores(self.X)[:, j]
         p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
         coded, sure = model.decide(p[:, None], self.rules[:, k, None], columns=[j])  # as the coder decides
-        return decision_probability(p, sure[:, 0], coded[:, 0])
+        sure = sure[:, 0] & ~self.wordless
+        return decision_probability(p, sure, np.where(sure, coded[:, 0], self.rules[:, k]))
 
     def _from_definition(self, theme: str, X_new: np.ndarray, y_new: np.ndarray) -> np.ndarray:
         """A zero-shot theme: similarity to its definition orders the review
@@ -121,7 +133,7 @@ class ReviewModel:
         clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(X, y)
         scores = self.X @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
         lo, hi = band_scores()
-        sure = (scores >= hi) | (scores < lo)
+        sure = ((scores >= hi) | (scores < lo)) & ~self.wordless
         learned = 1.0 / (1.0 + np.exp(-scores))
         return decision_probability(learned, sure, np.where(sure, scores >= hi, rules))
 

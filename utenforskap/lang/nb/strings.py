@@ -424,6 +424,7 @@ _NOTES = [
     (re.compile(r"^model unsure: the rules decide$"), "modellen er usikker: reglene avgjør"),
     (re.compile(r"^reviewed by a person$"), "gjennomgått av en person"),
     (re.compile(r"^the question names several themes$"), "spørsmålet nevner flere temaer: utsagnet avgjør"),
+    (re.compile(r"^no words in the statement$"), "ingen ord i utsagnet: spørsmålet alene gir ingen koding"),
     (re.compile(r"^overruled by the review$"), "overstyrt av gjennomgangen"),
     (re.compile(r"^the review's model$"), "gjennomgangens modell"),
 ]
