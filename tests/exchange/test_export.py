@@ -33,6 +33,41 @@ def test_export_excel_stores_formula_like_text_as_text(tmp_path):
     assert ws["A1"].font.bold
 
 
+def test_export_excel_writes_each_kind_of_value_as_pandas_would(tmp_path):
+    """Numbers stay numbers (numpy and nullable ones too), missing values
+    are empty cells, dates get a date format, lists are joined, a named
+    index is written as the first column, shares as percentages; pandas'
+    own reader gets the frame back."""
+    import datetime
+
+    import numpy as np
+
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "x": [0.25, np.nan, np.inf],
+            "t": pd.array(["a", None, "c"], dtype="string"),
+            "b": [True, False, True],
+            "d": [pd.Timestamp("2024-01-02 03:04:05"), pd.NaT, pd.Timestamp("2024-05-06")],
+            "codes": [["barriers", "funding_resources"], [], ["opportunities"]],
+            "k": pd.Categorical(["x", "y", "x"]),
+        },
+        index=pd.Index(["g1", "g2", "g3"], name="gruppe"),
+    )
+    shares = pd.DataFrame({"andel": [0.5, 1.0]}, index=pd.Index(["g1", "g2"], name="gruppe"))
+    path = write_excel({"Ark": frame, "Andel": shares}, tmp_path / "a.xlsx", percent={"Andel"})
+    ws = openpyxl.load_workbook(path)["Ark"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == ["gruppe", "n", "x", "t", "b", "d", "codes", "k"]
+    assert rows[1] == ["g1", 1, 0.25, "a", True, datetime.datetime(2024, 1, 2, 3, 4, 5), "barriers; funding_resources", "x"]
+    assert rows[2] == ["g2", None, None, None, False, None, None, "y"]
+    assert rows[3][2] == "inf" and ws["F2"].number_format == "YYYY-MM-DD HH:MM:SS"
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == "A1:H4"
+    assert openpyxl.load_workbook(path)["Andel"]["B2"].number_format == "0%"
+    back = pd.read_excel(path, sheet_name="Ark", index_col=0)
+    assert back["n"].tolist()[::2] == [1, 3] and back["b"].tolist() == [True, False, True]
+
+
 def test_export_formula_safe_does_not_mutate():
     frame = pd.DataFrame({"t": ["=1"]})
     assert formula_safe(frame)["t"].iat[0] == "'=1"

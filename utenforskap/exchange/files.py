@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import decimal
 import os
 import tempfile
 from pathlib import Path
@@ -202,6 +203,67 @@ def _fit_cell(value):
     return value
 
 
+def _excel_value(value):
+    """A frame's value as openpyxl takes it (as pandas' ``to_excel`` gives
+    it): missing -> an empty cell, numpy scalars -> Python, infinities as
+    ``inf``, timestamps -> datetimes, anything else that is not a number,
+    a date or text -> its text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, int, str, decimal.Decimal)):
+        return value
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return value if abs(value) != float("inf") else ("inf" if value > 0 else "-inf")
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            raise ValueError("Excel does not support datetimes with time zones")
+        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 86400
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):  # numpy scalars
+        return _excel_value(value.item())
+    return str(value)
+
+
+def _number_format(value) -> str | None:
+    """The number format pandas gives a date, a time or a duration (in days) in a workbook."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, datetime.datetime):
+        return "YYYY-MM-DD HH:MM:SS"
+    if isinstance(value, datetime.date):
+        return "YYYY-MM-DD"
+    if isinstance(value, datetime.timedelta):
+        return "0"
+    return None
+
+
+def _sheet_columns(frame: pd.DataFrame) -> tuple[list, list[list], dict, int]:
+    """(header, one list of cell values per column, number formats by
+    (column, row) position, how many of the columns are the index) for a
+    frame: its index first where it is named."""
+    keep_index = any(n is not None for n in frame.index.names)
+    header, raw = [], []
+    if keep_index:
+        for level, level_name in enumerate(frame.index.names):
+            header.append(level_name)
+            raw.append(frame.index.get_level_values(level).tolist())
+    for j, label in enumerate(frame.columns):
+        header.append(label)
+        raw.append(frame.iloc[:, j].tolist())
+    formats = {}
+    for c, values in enumerate(raw):
+        for r, value in enumerate(values):
+            if (fmt := _number_format(value)) is not None:
+                formats[c, r] = fmt
+    columns = [[_excel_value(v) for v in values] for values in raw]
+    return [_excel_value(h) for h in header], columns, formats, len(header) - frame.shape[1]
+
+
 def write_excel(
     sheets: dict, path: str | Path, wrap_over: int = 40, finish: Callable | None = None, percent: Collection[str] = ()
 ) -> Path:
@@ -213,7 +275,9 @@ def write_excel(
     the page width (landscape when the columns are wide), the header row
     repeated on every page.  Text that starts like a formula
     (``=``, ``+``, ``-``, ``@``) is stored as text with Excel's quote prefix,
-    so it is shown as written and never evaluated.
+    so it is shown as written and never evaluated.  The cells hold what
+    pandas' ``to_excel`` would write (missing values empty, a named index as
+    the first columns), written directly with openpyxl in one pass.
 
     Parameters
     ----------
@@ -228,43 +292,52 @@ def write_excel(
         Sheets whose fractions (numbers that are not whole) are shown as
         percentages.
     """
+    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    with atomic_write(path, "wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame = flat(frame)
-            text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
-            if text_columns and frame[text_columns].map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT).any().any():
-                frame = frame.copy()
-                frame[text_columns] = frame[text_columns].map(_fit_cell)
-            keep_index = any(n is not None for n in frame.index.names)
-            sheet_name = name.translate(_SHEET_FORBIDDEN)[:31]
-            frame.to_excel(writer, sheet_name=sheet_name, index=keep_index, merge_cells=False)
-            ws = writer.sheets[sheet_name]
-            ws.freeze_panes = "B2" if keep_index else "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            for column in ws.iter_cols(min_row=2):
-                for cell in column:
-                    if name in percent and isinstance(cell.value, float):
-                        cell.number_format = "0%"
-                    if isinstance(cell.value, str):
-                        if cell.value.startswith(_FORMULA_START):
-                            cell.data_type = "s"
-                            cell.quotePrefix = True
-                        if len(cell.value) > wrap_over or "\n" in cell.value:
-                            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            widths = []
-            for i, column in enumerate(ws.iter_cols(), start=1):
-                longest = max((max(map(len, str(c.value).split("\n"))) for c in column if c.value is not None), default=8)
-                widths.append(min(max(8, longest + 2), 70))
-                ws.column_dimensions[get_column_letter(i)].width = widths[-1]
-            _print_setup(ws, sum(widths))
-        if finish is not None:
-            finish(writer.book)
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for name, frame in sheets.items():
+        frame = flat(frame)
+        header, columns, formats, n_index = _sheet_columns(frame)
+        ws = book.create_sheet(name.translate(_SHEET_FORBIDDEN)[:31])
+        ws.freeze_panes = "B2" if n_index else "A2"
+        as_percent = name in percent
+        widths = []
+        for col, (label, values) in enumerate(zip(header, columns), start=1):
+            cell = ws.cell(row=1, column=col, value=label)
+            cell.font, cell.alignment = bold, wrapped
+            longest = max(map(len, str(label).split("\n"))) if label is not None else 0
+            for row, value in enumerate(values, start=2):
+                if value is None:
+                    continue
+                if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+                    value = _fit_cell(value)
+                cell = ws.cell(row=row, column=col, value=value)
+                if isinstance(value, str):
+                    if value.startswith(_FORMULA_START):
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+                    if len(value) > wrap_over or "\n" in value:
+                        cell.alignment = wrapped
+                elif isinstance(value, float) and as_percent:
+                    cell.number_format = "0%"
+                elif (col - 1, row - 2) in formats:
+                    cell.number_format = formats[col - 1, row - 2]
+                longest = max(longest, max(map(len, str(value).split("\n"))))
+            widths.append(min(max(8, longest + 2), 70))
+            ws.column_dimensions[get_column_letter(col)].width = widths[-1]
+        _print_setup(ws, sum(widths))
+    if finish is not None:
+        finish(book)
+    if not book.worksheets:
+        book.create_sheet("Sheet1")
+    with atomic_write(path, "wb") as fh:
+        book.save(fh)
     return path
 
 
