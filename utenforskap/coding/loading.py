@@ -80,17 +80,21 @@ def _compose(text: str, path: str):
     import yaml
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml's loader where PyYAML has it: the same nodes and marks, 20x faster than the Python one
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError(f"not valid YAML: {problem}", path, mark.line + 1 if mark else None) from None
     if root is None:
         raise CodebookError("the codebook is empty", path)
-    return _convert(root, path)
+    return _convert(root, path, yaml.constructor.SafeConstructor())
 
 
-def _convert(node, path: str) -> _Node:
+def _convert(node, path: str, scalars) -> _Node:
+    """A composed YAML node as :class:`_Node` values with their lines;
+    ``scalars``: the constructor that turns a scalar that is not a string
+    into its value (one for the whole file)."""
     import yaml
 
     line = node.start_mark.line + 1
@@ -102,13 +106,13 @@ def _convert(node, path: str) -> _Node:
                 raise CodebookError(
                     f"the key {key!r} appears twice (first at line {out[key].line})", path, key_node.start_mark.line + 1
                 )
-            converted = _convert(value_node, path)
+            converted = _convert(value_node, path, scalars)
             converted.line = key_node.start_mark.line + 1
             out[key] = converted
         return _Node(out, line)
     if isinstance(node, yaml.SequenceNode):
-        return _Node([_convert(n, path) for n in node.value], line)
-    constructed = yaml.SafeLoader(" ").construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+        return _Node([_convert(n, path, scalars) for n in node.value], line)
+    constructed = scalars.construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
     return _Node(constructed, line)
 
 
