@@ -220,6 +220,7 @@ def analyse(
         steps.update()
         steps.set_postfix_str(PROGRESS_TEXT["matrices"])
         tables = build_tables(coded, codebook=book)
+        worker.submit_word_report(tables, where("report_docx"))  # written after the figures, beside the other files
         shown = {name: display_table(table, book) for name, table in tables.items()}
         steps.update()
 
@@ -316,7 +317,8 @@ def _figures(run: _Run, where: Callable[[str], Path]) -> dict[str, Path]:
 
 
 def _word_report(run: _Run, path: Path) -> Path:
-    return write_word_report(run.coded, run.tables, run.pngs, path, codebook=run.book)
+    """The Word report: written by the figures' process where it has one, else here."""
+    return run.worker.word_report(lambda: write_word_report(run.coded, run.tables, run.pngs, path, codebook=run.book))
 
 
 def _metadata(run: _Run, path: Path) -> Path:

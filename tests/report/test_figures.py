@@ -130,3 +130,48 @@ def test_analyse_in_a_daemon_process_renders_here(tmp_path, bundled_path):
     with multiprocessing.get_context("fork").Pool(1) as pool:
         assert pool.map(_analyse_in_pool, [(bundled_path, tmp_path / "out")]) == [86]
     assert len(list((tmp_path / "out" / "figurer").glob("*.png"))) == 6
+
+
+def _docx_parts(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.mark.slow  # two whole analyses
+def test_analyse_writes_the_word_report_in_the_child_and_here_when_it_fails(
+    tmp_path, bundled_path, forked_analysis, monkeypatch, caplog
+):
+    """The child writes the Word report after the figures, while this
+    process writes the other files; if it fails there, this process writes
+    it, with a warning, and the document is the same part by part."""
+    import os
+
+    from utenforskap.report import word
+
+    parent, write = os.getpid(), word.write_word_report
+    writers = tmp_path / "writers"
+    writers.mkdir()
+
+    def recorded(*args, **kwargs):
+        (writers / str(os.getpid())).touch()
+        if os.getpid() != parent and failing:
+            raise RuntimeError("disk trouble in the child")
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(word, "write_word_report", recorded)
+    from utenforskap import workflow
+
+    monkeypatch.setattr(workflow, "write_word_report", recorded)  # as the workflow imported it
+    failing = False
+    analyse(bundled_path, tmp_path / "child", progress=False)
+    assert [p.name for p in writers.iterdir()] != [str(parent)] and len(list(writers.iterdir())) == 1
+    assert _docx_parts(tmp_path / "child" / "rapport.docx") == _docx_parts(forked_analysis / "rapport.docx")
+    for p in writers.iterdir():
+        p.unlink()
+    failing = True
+    with caplog.at_level("WARNING", logger="utenforskap.report.figures"):
+        analyse(bundled_path, tmp_path / "here", progress=False)
+    assert "writing it here" in caplog.text and (writers / str(parent)).exists()
+    assert _docx_parts(tmp_path / "here" / "rapport.docx") == _docx_parts(forked_analysis / "rapport.docx")

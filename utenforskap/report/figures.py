@@ -14,8 +14,12 @@ helper that is as warm as itself, and the two render from the heaviest
 figure down while the parent writes tables and workbooks.  The parent draws
 no figure: its first one would pay matplotlib's start-up again (measured:
 the whole command 2.50 s -> 2.38 s, median of 7 paired runs, against the
-parent rendering from the other end).  Elsewhere, or if the child fails, the
-figures are made in the process itself: the files are the same.
+parent rendering from the other end).  Once the figures are saved, the child
+also writes the Word report (it needs them; python-docx is imported while the
+parent still codes), and the parent goes on with the other files (measured:
+the whole command 1.93 s -> 1.88 s on the bundled workshop, median of 10 paired
+runs; 9.7 s -> 8.1 s on 30 workshops).  Elsewhere, or if the child fails, the
+figures and the report are made in the process itself: the files are the same.
 """
 
 from __future__ import annotations
@@ -176,6 +180,8 @@ def _child(conn, parent_end, worker: FigureRenderer) -> None:
     left, and answer with the names it rendered (or the error)."""
     parent_end.close()  # so that the parent closing its end reaches this one as EOF
     charts.warm_up()
+    with contextlib.suppress(ImportError):  # for the Word report, while the parent still codes
+        import docx  # noqa: F401
     try:
         coded = conn.recv()
     except EOFError:  # the analysis stopped before coding finished
@@ -203,6 +209,26 @@ def _child(conn, parent_end, worker: FigureRenderer) -> None:
         answer = ("error", f"{exc.__class__.__name__}: {exc}")
     with contextlib.suppress(OSError):  # the parent stopped listening: it has failed itself
         conn.send(answer)
+        if answer[0] == "ok":
+            _child_word_report(conn, coded, worker)
+
+
+def _child_word_report(conn, coded, worker: FigureRenderer) -> None:
+    """In the child, once the figures are saved: write the Word report when
+    the parent asks for it (with the tables, which it makes after the fork),
+    and answer with its path or the error."""
+    try:
+        tables, path = conn.recv()
+    except (EOFError, OSError):  # the parent wrote it itself or stopped
+        return
+    try:
+        from .word import write_word_report
+
+        write_word_report(coded, tables, worker.saved_pngs(), path, codebook=worker.book)
+        answer = ("ok", path)
+    except Exception as exc:  # reported to the parent, which writes the report itself
+        answer = ("error", f"{exc.__class__.__name__}: {exc}")
+    conn.send(answer)
 
 
 class FigureRenderer:
@@ -210,6 +236,9 @@ class FigureRenderer:
     the module's description): create it early (before spaCy is loaded),
     :meth:`submit` the coded frame, collect with :meth:`result`, and
     :meth:`close` in all cases.  A shared counter hands out each figure once.
+    With :meth:`submit_word_report` the child also writes the Word report
+    after the figures, while the parent writes the other files; collect it
+    with :meth:`word_report`.
     """
 
     def __init__(self, folder: Path, *, parallel: bool | None = None, svg: bool = True, codebook: CodebookLike | None = None):
@@ -221,6 +250,7 @@ class FigureRenderer:
         # the heaviest first
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
         self.process, self.conn = None, None
+        self.report: tuple | None = None  # (tables, path) of the Word report the child was asked to write
         self.taken, self.lock = None, contextlib.nullcontext()  # figures handed out, shared by the child and its helper
         can_fork = fork_is_safe()
         if parallel and not can_fork:
@@ -275,10 +305,11 @@ class FigureRenderer:
                 status, value = self.conn.recv()
             except (EOFError, OSError) as exc:
                 status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
-            self.close()
             child_done = status == "ok"
             if not child_done:
                 self._fail(value)
+            elif self.report is None:
+                self.close()
         if not child_done:  # no child, or whatever it took may be missing: make them all here
             for name in self.order:
                 self._render(name, self.coded)
@@ -287,6 +318,39 @@ class FigureRenderer:
             for name, spec in self.specs.items()
             if (self.folder / chart_file(name, self.book)).with_suffix(".png").exists()
         }
+
+    def saved_pngs(self) -> dict[str, Path]:
+        """Name -> PNG file of every figure saved, in the report's order."""
+        pngs = {name: (self.folder / chart_file(name, self.book)).with_suffix(".png") for name in self.specs}
+        return {name: png for name, png in pngs.items() if png.exists()}
+
+    def submit_word_report(self, tables: dict, path: str | Path) -> None:
+        """Ask the child to write the Word report (``tables`` from
+        :func:`~utenforskap.build_tables`) once the figures are saved; without
+        a child, :meth:`word_report` writes it here."""
+        if self.process is None:
+            return
+        try:
+            self.conn.send((tables, str(path)))
+            self.report = (tables, Path(path))
+        except Exception as exc:  # e.g. a table that cannot be pickled: written here instead
+            log.info("the Word report is written in this process (%s: %s)", exc.__class__.__name__, exc)
+
+    def word_report(self, write: Callable[[], Path]) -> Path:
+        """The Word report the child wrote; where there is no child, it was
+        not asked or it failed, ``write()`` writes it here (after
+        :meth:`result`)."""
+        if self.process is not None and self.report is not None:
+            try:
+                status, value = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
+            path = self.report[1]
+            self.close()
+            if status == "ok":
+                return path
+            log.warning("the Word report in a child process failed (%s); writing it here", value)
+        return write()
 
     def _fail(self, why: str) -> None:
         log.warning("figure rendering in a child process failed (%s); rendering here", why)
@@ -304,3 +368,4 @@ class FigureRenderer:
                 self.process.terminate()
                 self.process.join()
             self.process = None
+        self.report = None
