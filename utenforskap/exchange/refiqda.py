@@ -185,6 +185,8 @@ def _selection_description(row, book: Codebook) -> str:
 
 #: Layouts of :func:`write_qdpx`.
 LAYOUTS = ("group", "workshop")
+#: The columns of a coded frame the project is made from.
+_PROJECT_COLUMNS = ("segment_id", "workshop", "workshop_title", "group", "question", "question_text", "section", "text", "codes")
 
 
 def project_xml(
@@ -216,6 +218,7 @@ def project_xml(
     elements: dict[str, ET.Element] = {}  # source and selection guid -> its element
     case_members: dict[tuple, list[tuple[str, str]]] = {}  # (workshop, kind, value) -> [(ref kind, guid)]
     frame = coded if "workshop" in coded.columns else coded.assign(workshop=name)
+    frame = frame[[c for c in _PROJECT_COLUMNS if c in frame.columns]]  # rows are read one by one: no more columns than needed
     by_group = layout == "group" and "group" in frame.columns
     for key, statements, text, spans in _sources(frame, by_group):
         workshop = key[0]

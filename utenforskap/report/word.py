@@ -104,11 +104,12 @@ class _Paragraphs:
 
 def _quotes(add: _Paragraphs, statements: pd.DataFrame, numbers: dict) -> None:
     """Each statement as a bullet with its short id in italics."""
-    for row in statements.itertuples(index=False):
-        workshop = getattr(row, "workshop", "")
+    workshops = statements["workshop"] if "workshop" in statements.columns else [""] * len(statements)
+    # the three columns it needs, not whole rows (a coded frame has thirty)
+    for text, segment_id, workshop in zip(statements["text"], statements["segment_id"], workshops):
         paragraph = add(style="List Bullet")
-        paragraph.add_run(row.text)
-        paragraph.add_run(f" [{short_id(row.segment_id, workshop, numbers.get(workshop))}]").italic = True
+        paragraph.add_run(text)
+        paragraph.add_run(f" [{short_id(segment_id, workshop, numbers.get(workshop))}]").italic = True
 
 
 def write_word_report(
