@@ -39,6 +39,18 @@ def own_cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
+def test_encoder_vectors_do_not_depend_on_how_texts_are_grouped_into_calls():
+    """The encoder splits its input into calls of a few statements (faster);
+    a text's vector is the same alone, in a group, or beside a long text."""
+    enc = E5Encoder()
+    texts = [f"Ungdom nummer {i} trenger en fast kontaktperson hos Nav og i skolen." for i in range(30)]
+    texts.insert(7, "Lang tekst om oppfølging. " * 60)
+    together = enc.encode(texts)
+    alone = np.vstack([enc.encode([t]) for t in texts])
+    np.testing.assert_array_equal(together, alone)
+    assert len(encoder_module._calls(texts)) > 3
+
+
 def test_encoder_vectors_are_normalised_and_repeatable():
     enc = E5Encoder()
     texts = ["Det er vanskelig å få time hos fastlegen.", "Vi trenger et fritidstilbud på kveldstid."]
