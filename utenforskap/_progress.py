@@ -12,7 +12,16 @@ def progress_bar(iterable=None, **kwargs):
     from rendering figures on the second core when it runs twice in one
     session.  The monitor only nudges bars that stall; these bars do without.
     """
-    from tqdm.auto import tqdm
+    import warnings
+
+    from tqdm.std import TqdmExperimentalWarning
+
+    # tqdm.auto without its asyncio mixin (these bars are never iterated
+    # asynchronously, and asyncio costs 10 ms to import): the notebook widget in
+    # Jupyter, the text bar elsewhere, without autonotebook's warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=TqdmExperimentalWarning)
+        from tqdm.autonotebook import tqdm
 
     class _Bar(tqdm):
         monitor_interval = 0
