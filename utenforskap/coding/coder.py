@@ -40,6 +40,7 @@ from ..text import (
     normalisation_columns,
     normalise_parts,
     with_normalisation_columns,
+    wordless,
 )
 from .codebook import Code, Codebook, CodebookLike
 from .evidence import Evidence, add_note, copy_evidence, evidence_record, why_text
@@ -631,8 +632,8 @@ class RuleCoder:
         one's codes, ``why`` and evidence."""
         book = self.book
         lexical = [_lexical(st, self.lexicon, book, self.negation_words, self.lack_words) for st in parsed]
-        wordless = [not any(ch.isalpha() for ch in st.text) for st in parsed]
-        for evidence, row, empty in zip(lexical, rows, wordless):
+        empties = [wordless(st.text) for st in parsed]
+        for evidence, row, empty in zip(lexical, rows, empties):
             key = (row.get("section"), row.get("question_text"))
             if key not in self.context_evidence:
                 self.context_evidence[key] = _context_evidence(row, book)
@@ -645,7 +646,7 @@ class RuleCoder:
             evidence += context
         if meaning is not None:
             meaning["decided"].append(
-                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, wordless=wordless)
+                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, empties=empties)
             )
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
@@ -710,21 +711,20 @@ def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
     return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
 
 
-def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, wordless=None):
+def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, empties=None):
     """Merge the model's verdict (probabilities ``p`` of the embeddings ``X``)
     into each statement's evidence (before the codes are assigned): where the
     model is sure, it decides (a record for a yes, the rule evidence set
     aside for a no); in its unsure band the rule evidence decides, with the
-    model's probability recorded.  A ``wordless`` statement (no letter in
-    it) is left to the rules: its embedding is its context's, not its own.
+    model's probability recorded.  The ``empties`` (statements without a
+    letter, :func:`~utenforskap.text.wordless`) are left to the rules: their
+    embedding is their context's, not their own.
     Returns where the model decided."""
     import numpy as np
 
     themes = semantic.themes
     rules = np.array([rule_flags(ev, themes, book) for ev in lexical], dtype=bool).reshape(len(lexical), len(themes))
-    yes, sure = semantic.decide(p, rules)
-    if wordless is not None and any(wordless):
-        sure[np.asarray(wordless, dtype=bool)] = False
+    yes, sure = semantic.decide(p, rules, undecided=empties)
     likes = semantic.likeness(X, yes)
     lower = semantic.lower
     for i, evidence in enumerate(lexical):

@@ -28,7 +28,7 @@ from ..coding import Evidence, codebook_of, load_codebook
 from ..errors import CodebookError, UtenforskapError
 from ..exchange import add_patterns, read_manual_coding, write_csv, write_text
 from ..lang.nb import SHEET_TEXT
-from ..text import get_pipeline
+from ..text import get_pipeline, wordless
 from .queue import evidence_in_words, rule_probability, write_review_sheet
 
 if TYPE_CHECKING:
@@ -623,8 +623,8 @@ def _meaning(book, encoder: str, embedded: list[str], rules_of, expected: list[s
     wanted = list(semantic.themes) + [t for t in semantic.zero_shot if t in definitions]
     if not wanted or (expected is not None and wanted != expected):
         return None
-    wordless = None if texts is None else [not any(ch.isalpha() for ch in t) for t in texts]
-    return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions, wordless=wordless)
+    empties = None if texts is None else [wordless(t) for t in texts]
+    return ReviewModel(semantic, embedded, np.array(rules_of(wanted), dtype=bool), definitions, wordless=empties)
 
 
 def _true(value) -> bool:

@@ -109,9 +109,9 @@ class ReviewModel:
         else:
             scores = model.scores(self.X)[:, j]
         p = 1.0 / (1.0 + np.exp(-(scores * model.platt[j, 0] + model.platt[j, 1])))
-        coded, sure = model.decide(p[:, None], self.rules[:, k, None], columns=[j])  # as the coder decides
-        sure = sure[:, 0] & ~self.wordless
-        return decision_probability(p, sure, np.where(sure, coded[:, 0], self.rules[:, k]))
+        # as the coder decides
+        coded, sure = model.decide(p[:, None], self.rules[:, k, None], columns=[j], undecided=self.wordless)
+        return decision_probability(p, sure[:, 0], coded[:, 0])
 
     def _from_definition(self, theme: str, X_new: np.ndarray, y_new: np.ndarray) -> np.ndarray:
         """A zero-shot theme: similarity to its definition orders the review

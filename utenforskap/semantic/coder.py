@@ -97,10 +97,10 @@ class SemanticThemes:
         """Per theme, the probability from which the model says yes."""
         return self.model.upper[self.columns]
 
-    def decide(self, p: np.ndarray, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def decide(self, p: np.ndarray, rules: np.ndarray, undecided: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(themes, where the model was sure): sure, the model decides; in
-        between, the rule flags do."""
-        return self.model.decide(p, rules, columns=self.columns)
+        between, and in the ``undecided`` rows, the rule flags do."""
+        return self.model.decide(p, rules, columns=self.columns, undecided=undecided)
 
     @property
     def id(self) -> str:

@@ -186,10 +186,14 @@ class ThemeModel:
         s = self.scores(X)
         return _sigmoid(s * self.platt[:, 0] + self.platt[:, 1])
 
-    def decide(self, p: np.ndarray, rules: np.ndarray, columns: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def decide(
+        self, p: np.ndarray, rules: np.ndarray, columns: Sequence[int] | None = None, undecided: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The themes and who decided each: True where the model decided
         (sure either way), False where the rules did (the model was unsure).
-        ``columns``: the themes ``p`` holds (default all).
+        ``columns``: the themes ``p`` holds (default all); ``undecided``: per
+        row, True where the rules decide whatever the model says (a statement
+        without words, whose vector is its question's).
 
         Examples
         --------
@@ -206,6 +210,8 @@ class ThemeModel:
         lower = self.lower if columns is None else self.lower[list(columns)]
         upper = self.upper if columns is None else self.upper[list(columns)]
         sure = (p >= upper) | (p < lower)
+        if undecided is not None:
+            sure &= ~np.asarray(undecided, dtype=bool).reshape(-1, 1)
         return np.where(sure, p >= upper, np.asarray(rules) > 0), sure
 
     def similarities(self, X: np.ndarray) -> np.ndarray:

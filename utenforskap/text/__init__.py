@@ -12,7 +12,7 @@ from .normalisation import (
     with_normalisation_columns,
 )
 from .pipeline import DEFAULT_MODEL, EMBEDDED, describe_pipeline, get_pipeline
-from .tokens import Statement, Word, WordCache, as_statements, lemma_columns, lexeme_flags, synthetic_ids
+from .tokens import Statement, Word, WordCache, as_statements, lemma_columns, lexeme_flags, synthetic_ids, wordless
 
 __all__ = [
     "ABBREVIATIONS",
@@ -39,5 +39,6 @@ __all__ = [
     "normalise_parts",
     "normalise_text",
     "synthetic_ids",
+    "wordless",
     "with_normalisation_columns",
 ]

@@ -31,7 +31,20 @@ if TYPE_CHECKING:
 
 pd = lazy_module("pandas")
 
-__all__ = ["as_statements", "synthetic_ids", "Word", "WordCache", "Statement", "lemma_columns", "lexeme_flags"]
+__all__ = ["as_statements", "synthetic_ids", "wordless", "Word", "WordCache", "Statement", "lemma_columns", "lexeme_flags"]
+
+
+def wordless(text: str) -> bool:
+    """Whether a statement has no letter in it ("!!!", "12345", "–"):
+    nothing of its own to code, so neither its question nor the model of
+    meaning (whose vector would be the question's) codes it.
+
+    Examples
+    --------
+    >>> [wordless(t) for t in ["!!!", "12345", "–", "Nav", "3 år"]]
+    [True, True, True, False, False]
+    """
+    return not any(ch.isalpha() for ch in text)
 
 
 def synthetic_ids(n: int) -> list[str]:
