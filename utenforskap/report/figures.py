@@ -250,7 +250,7 @@ class FigureRenderer:
         # the heaviest first
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
         self.process, self.conn = None, None
-        self.report: tuple | None = None  # (tables, path) of the Word report the child was asked to write
+        self.report: Path | None = None  # the Word report the child was asked to write
         self.taken, self.lock = None, contextlib.nullcontext()  # figures handed out, shared by the child and its helper
         can_fork = fork_is_safe()
         if parallel and not can_fork:
@@ -313,11 +313,7 @@ class FigureRenderer:
         if not child_done:  # no child, or whatever it took may be missing: make them all here
             for name in self.order:
                 self._render(name, self.coded)
-        return {
-            name: spec.caption
-            for name, spec in self.specs.items()
-            if (self.folder / chart_file(name, self.book)).with_suffix(".png").exists()
-        }
+        return {name: self.specs[name].caption for name in self.saved_pngs()}
 
     def saved_pngs(self) -> dict[str, Path]:
         """Name -> PNG file of every figure saved, in the report's order."""
@@ -332,7 +328,7 @@ class FigureRenderer:
             return
         try:
             self.conn.send((tables, str(path)))
-            self.report = (tables, Path(path))
+            self.report = Path(path)
         except Exception as exc:  # e.g. a table that cannot be pickled: written here instead
             log.info("the Word report is written in this process (%s: %s)", exc.__class__.__name__, exc)
 
@@ -345,7 +341,7 @@ class FigureRenderer:
                 status, value = self.conn.recv()
             except (EOFError, OSError) as exc:
                 status, value = "error", f"the process ended without an answer ({exc.__class__.__name__})"
-            path = self.report[1]
+            path = self.report
             self.close()
             if status == "ok":
                 return path
