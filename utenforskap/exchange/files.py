@@ -207,7 +207,7 @@ def _excel_value(value):
     """A frame's value as openpyxl takes it (as pandas' ``to_excel`` gives
     it): missing -> an empty cell, numpy scalars -> Python, infinities as
     ``inf``, timestamps -> datetimes, anything else that is not a number,
-    a date or text -> its text."""
+    a date, a duration or text -> its text."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (bool, int, str, decimal.Decimal)):
@@ -220,48 +220,31 @@ def _excel_value(value):
         if value.tzinfo is not None:
             raise ValueError("Excel does not support datetimes with time zones")
         return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-    if isinstance(value, datetime.date):
+    if isinstance(value, (datetime.date, datetime.timedelta)):
         return value
-    if isinstance(value, datetime.timedelta):
-        return value.total_seconds() / 86400
     if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):  # numpy scalars
         return _excel_value(value.item())
     return str(value)
 
 
-def _number_format(value) -> str | None:
-    """The number format pandas gives a date, a time or a duration (in days) in a workbook."""
-    if value is pd.NaT:
-        return None
-    if isinstance(value, datetime.datetime):
-        return "YYYY-MM-DD HH:MM:SS"
-    if isinstance(value, datetime.date):
-        return "YYYY-MM-DD"
-    if isinstance(value, datetime.timedelta):
-        return "0"
-    return None
+#: Number formats pandas gives dates and times in a workbook.
+_DATE_FORMATS = {datetime.datetime: "YYYY-MM-DD HH:MM:SS", datetime.date: "YYYY-MM-DD"}
 
 
-def _sheet_columns(frame: pd.DataFrame) -> tuple[list, list[list], dict, int]:
-    """(header, one list of cell values per column, number formats by
-    (column, row) position, how many of the columns are the index) for a
-    frame: its index first where it is named."""
+def _sheet_columns(frame: pd.DataFrame) -> tuple[list, list[list], int]:
+    """(header, one list of cell values per column, how many of the columns
+    are the index) for a frame: its index first where it is named."""
     keep_index = any(n is not None for n in frame.index.names)
-    header, raw = [], []
+    header, columns = [], []
     if keep_index:
         for level, level_name in enumerate(frame.index.names):
             header.append(level_name)
-            raw.append(frame.index.get_level_values(level).tolist())
+            columns.append(frame.index.get_level_values(level).tolist())
     for j, label in enumerate(frame.columns):
         header.append(label)
-        raw.append(frame.iloc[:, j].tolist())
-    formats = {}
-    for c, values in enumerate(raw):
-        for r, value in enumerate(values):
-            if (fmt := _number_format(value)) is not None:
-                formats[c, r] = fmt
-    columns = [[_excel_value(v) for v in values] for values in raw]
-    return [_excel_value(h) for h in header], columns, formats, len(header) - frame.shape[1]
+        columns.append(frame.iloc[:, j].tolist())
+    columns = [[_excel_value(v) for v in values] for values in columns]
+    return [_excel_value(h) for h in header], columns, len(header) - frame.shape[1]
 
 
 def write_excel(
@@ -303,7 +286,7 @@ def write_excel(
     wrapped = Alignment(wrap_text=True, vertical="top")
     for name, frame in sheets.items():
         frame = flat(frame)
-        header, columns, formats, n_index = _sheet_columns(frame)
+        header, columns, n_index = _sheet_columns(frame)
         ws = book.create_sheet(name.translate(_SHEET_FORBIDDEN)[:31])
         ws.freeze_panes = "B2" if n_index else "A2"
         as_percent = name in percent
@@ -315,8 +298,13 @@ def write_excel(
             for row, value in enumerate(values, start=2):
                 if value is None:
                     continue
+                number_format = None
                 if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
                     value = _fit_cell(value)
+                elif isinstance(value, datetime.timedelta):  # in days, as pandas writes it
+                    value, number_format = value.total_seconds() / 86400, "0"
+                elif isinstance(value, datetime.date):
+                    number_format = _DATE_FORMATS[datetime.datetime if isinstance(value, datetime.datetime) else datetime.date]
                 cell = ws.cell(row=row, column=col, value=value)
                 if isinstance(value, str):
                     if value.startswith(_FORMULA_START):
@@ -326,8 +314,8 @@ def write_excel(
                         cell.alignment = wrapped
                 elif isinstance(value, float) and as_percent:
                     cell.number_format = "0%"
-                elif (col - 1, row - 2) in formats:
-                    cell.number_format = formats[col - 1, row - 2]
+                elif number_format is not None:
+                    cell.number_format = number_format
                 longest = max(longest, max(map(len, str(value).split("\n"))))
             widths.append(min(max(8, longest + 2), 70))
             ws.column_dimensions[get_column_letter(col)].width = widths[-1]
