@@ -40,9 +40,9 @@ def _literal_prefix(glob: str, n: int = 2) -> str:
     return prefix[:n]
 
 
-def _any_of(bucket: list[tuple[int, re.Pattern]]) -> re.Pattern:
-    """One expression that matches where any of the bucket's (anchored) globs does."""
-    return re.compile("^(?:" + "|".join(rx.pattern[1:-1] for _, rx in bucket) + ")$")
+def _any_of(bucket: list[tuple[int, str]]) -> re.Pattern:
+    """One expression that matches where any of the bucket's globs does."""
+    return re.compile("^(?:" + "|".join(glob_regex(glob)[1:-1] for _, glob in bucket) + ")$")
 
 
 class Lexicon:
@@ -72,8 +72,10 @@ class Lexicon:
                 self.single.setdefault(ids[0], []).append((key, kind, pattern.text))
             else:
                 self.phrases.setdefault(ids[0], []).append((key, kind, pattern.text, ids))
-        self.lower_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
-        self.exact_buckets: dict[str, list[tuple[int, re.Pattern]]] = {}
+        # literal prefix -> [(glob id, glob)]; a glob's own expression is compiled
+        # only when its bucket's expression matches a word (most never do)
+        self.lower_buckets: dict[str, list[tuple[int, str]]] = {}
+        self.exact_buckets: dict[str, list[tuple[int, str]]] = {}
         self.any_word = frozenset(i for glob, i in globs.items() if glob.strip("*") == "")  # "*" matches every word
         # lowercase globs "*tail" and "*part*" (no other wildcard) are string tests, not expressions
         self.lower_ends: dict[str, list[int]] = {}
@@ -88,7 +90,7 @@ class Lexicon:
                 (self.lower_within if within else self.lower_ends).setdefault(inner, []).append(i)
                 continue
             buckets = self.exact_buckets if exact else self.lower_buckets
-            buckets.setdefault(_literal_prefix(glob), []).append((i, glob_rx(glob)))
+            buckets.setdefault(_literal_prefix(glob), []).append((i, glob))
         self.ends = tuple(self.lower_ends)
         # one expression per bucket says whether any of its globs matches: most words match none
         self.lower_any = {key: _any_of(bucket) for key, bucket in self.lower_buckets.items()}
@@ -113,7 +115,7 @@ class Lexicon:
         for key in ("", word[:1], word[:2]) if len(word) > 1 else ("", word):
             rx = any_of.get(key)
             if rx is not None and rx.match(word):
-                found.extend(i for i, glob in buckets[key] if glob.match(word))
+                found.extend(i for i, glob in buckets[key] if glob_rx(glob).match(word))
         return found
 
     def _lower_ids(self, word: str, ids: set) -> None:
