@@ -153,3 +153,66 @@ def test_analyse_again_with_the_output_inside_the_input_folder(tmp_path, bundled
     assert "86 utsagn" in captured.out
     assert main(["analyse", str(out), "-o", str(tmp_path / "annen")]) == 2
     assert "an output folder of utenforskap (it has metadata.json)" in capsys.readouterr().err
+
+
+def test_analyse_collects_garbage_less_often_and_restores_the_callers_thresholds(tmp_path, monkeypatch):
+    """During analyse the collector's young generation is 10,000 objects
+    (it was 8% of the run); afterwards, also after a failure, the caller's
+    thresholds are back."""
+    import gc
+
+    from utenforskap import workflow
+    from utenforskap.errors import UtenforskapError
+
+    seen = []
+
+    def failing_read(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        raise UtenforskapError("no statements", "verksted.txt")
+
+    monkeypatch.setattr(workflow, "read_workshop", failing_read)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(500, 7, 9)
+        with pytest.raises(UtenforskapError, match="no statements"):
+            analyse(tmp_path / "verksted.txt", tmp_path / "ut")
+        assert seen == [(10_000, 7, 9)]
+        assert gc.get_threshold() == (500, 7, 9)
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_overlapping_analyses_restore_the_thresholds_when_the_last_ends():
+    """Two analyses in threads: the first to end leaves the raised threshold
+    to the other; the last restores the caller's."""
+    import gc
+    import threading
+
+    from utenforskap.workflow import _collecting_less
+
+    first_inside, second_done = threading.Event(), threading.Event()
+    seen = {}
+
+    @_collecting_less
+    def first():
+        first_inside.set()
+        second_done.wait(10)
+        seen["first, after the second ended"] = gc.get_threshold()
+
+    @_collecting_less
+    def second():
+        seen["second"] = gc.get_threshold()
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        thread = threading.Thread(target=first)
+        thread.start()
+        first_inside.wait(10)
+        second()
+        second_done.set()
+        thread.join(10)
+        assert seen == {"second": (10_000, 10, 10), "first, after the second ended": (10_000, 10, 10)}
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
