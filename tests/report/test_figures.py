@@ -175,3 +175,57 @@ def test_analyse_writes_the_word_report_in_the_child_and_here_when_it_fails(
         analyse(bundled_path, tmp_path / "here", progress=False)
     assert "writing it here" in caplog.text and (writers / str(parent)).exists()
     assert _docx_parts(tmp_path / "here" / "rapport.docx") == _docx_parts(forked_analysis / "rapport.docx")
+
+
+def test_the_word_report_request_does_not_wait_for_a_busy_child(tmp_path, bundled_path, monkeypatch):
+    """Asking the child for the Word report while it still renders returns at
+    once, however large the tables (through the pipe, a message larger than
+    its buffer waited until the child read it after its last figure); only
+    the tables the report shows are handed over, and the hand-over file is
+    gone when the renderer closes."""
+    import glob
+    import os
+    import tempfile
+    import time
+
+    import docx
+    import pandas as pd
+
+    import utenforskap as u
+    from utenforskap.report import figures
+
+    coded = u.code(u.read_workshop(bundled_path), semantic=False)
+    tables = u.build_tables(coded)
+    go_on = tmp_path / "go on"
+    render = figures.FigureRenderer._render
+
+    def waiting_render(self, name, coded):  # the child renders only once told to go on
+        for _ in range(600):
+            if go_on.exists():
+                break
+            time.sleep(0.05)
+        render(self, name, coded)
+
+    monkeypatch.setattr(figures.FigureRenderer, "_render", waiting_render)
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "utenforskap-word-*")))
+    worker = figures.FigureRenderer(tmp_path / "figurer", parallel=True, svg=False)
+    try:
+        assert worker.process is not None
+        worker.submit(coded)
+        big = {**tables, "framework": pd.DataFrame({"quotes": ["«" + "x" * 1000 + "»"] * 4000})}  # 4 MB
+        start = time.perf_counter()
+        worker.submit_word_report(big, tmp_path / "rapport.docx")
+        waited = time.perf_counter() - start
+        go_on.touch()
+        assert waited < 5, f"the request waited {waited:.1f} s for the child"
+        handed = worker.handoff
+        with open(handed, "rb") as fh:
+            assert sorted(pd.read_pickle(fh)[0]) == ["group_theme", "group_theme_share", "question_theme"]
+        worker.result()
+        path = worker.word_report(lambda: pytest.fail("the child did not write the report"))
+    finally:
+        go_on.touch()
+        worker.close()
+    assert len(docx.Document(path).inline_shapes) == 6
+    assert not handed.exists()
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "utenforskap-word-*"))) == before

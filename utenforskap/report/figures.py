@@ -27,6 +27,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ from ..explore import several_workshops
 from ..lang.nb import FIGURE_CAPTIONS, chart_file
 from ..text import fork_is_safe
 from . import charts
+from .tables import SPECS
 
 pd = lazy_module("pandas")
 
@@ -218,11 +221,14 @@ def _child_word_report(conn, coded, worker: FigureRenderer) -> None:
     the parent asks for it (with the tables, which it makes after the fork),
     and answer with its path or the error."""
     try:
-        tables, path = conn.recv()
+        handoff = conn.recv()
     except (EOFError, OSError):  # the parent wrote it itself or stopped
         return
     try:
         from .word import write_word_report
+
+        with open(handoff, "rb") as fh:
+            tables, path = pickle.load(fh)
 
         write_word_report(coded, tables, worker.saved_pngs(), path, codebook=worker.book)
         answer = ("ok", path)
@@ -251,6 +257,7 @@ class FigureRenderer:
         self.order = [spec.name for spec in sorted(self.specs.values(), key=lambda spec: -spec.cost)]
         self.process, self.conn = None, None
         self.report: Path | None = None  # the Word report the child was asked to write
+        self.handoff: Path | None = None  # the file that hands the child the Word report's tables
         self.taken, self.lock = None, contextlib.nullcontext()  # figures handed out, shared by the child and its helper
         can_fork = fork_is_safe()
         if parallel and not can_fork:
@@ -323,11 +330,22 @@ class FigureRenderer:
     def submit_word_report(self, tables: dict, path: str | Path) -> None:
         """Ask the child to write the Word report (``tables`` from
         :func:`~utenforskap.build_tables`) once the figures are saved; without
-        a child, :meth:`word_report` writes it here."""
+        a child, :meth:`word_report` writes it here.
+
+        Only the tables the report shows are handed over, in a temporary
+        file: through the pipe, a message larger than its buffer would hold
+        this process until the child reads it after its last figure (measured
+        on 40 workshops: 0.68 s of 7.5 s, for a megabyte of framework
+        matrices the report does not show)."""
         if self.process is None:
             return
+        shown = {name: table for name, table in tables.items() if "docx" in SPECS[name].reports}
         try:
-            self.conn.send((tables, str(path)))
+            fd, name = tempfile.mkstemp(prefix="utenforskap-word-", suffix=".pickle")
+            self.handoff = Path(name)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((shown, str(path)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self.conn.send(name)
             self.report = Path(path)
         except Exception as exc:  # e.g. a table that cannot be pickled: written here instead
             log.info("the Word report is written in this process (%s: %s)", exc.__class__.__name__, exc)
@@ -365,3 +383,6 @@ class FigureRenderer:
                 self.process.join()
             self.process = None
         self.report = None
+        if self.handoff is not None:
+            self.handoff.unlink(missing_ok=True)
+            self.handoff = None
