@@ -12,7 +12,17 @@ from .normalisation import (
     with_normalisation_columns,
 )
 from .pipeline import DEFAULT_MODEL, EMBEDDED, describe_pipeline, get_pipeline
-from .tokens import Statement, Word, WordCache, as_statements, lemma_columns, lexeme_flags, synthetic_ids, wordless
+from .tokens import (
+    Statement,
+    Word,
+    WordCache,
+    as_statements,
+    known_words,
+    lemma_columns,
+    lexeme_flags,
+    synthetic_ids,
+    wordless,
+)
 
 __all__ = [
     "ABBREVIATIONS",
@@ -31,6 +41,7 @@ __all__ = [
     "fork_is_safe",
     "get_pipeline",
     "is_known_word",
+    "known_words",
     "lemma_columns",
     "lemmatize_word",
     "lexeme_flags",
