@@ -123,6 +123,50 @@ def test_semantic_coding_says_how_each_theme_was_decided():
     assert "modellen, sannsynlighet" in nb and "som: " in nb
 
 
+def test_a_statement_without_a_theme_says_why_and_an_english_one_says_it_has_few_norwegian_words():
+    """Bad input gives an uncoded row with a note: an English statement,
+    which the Norwegian rules cannot read and the model is unsure of, says so
+    in why and in Norwegian; a Norwegian one says the model found nothing,
+    without the language note; the records are set aside, so no code comes
+    of them."""
+    texts = [
+        "This is a statement in English about barriers to employment for young people",
+        "Møtet startet klokka ti.",
+        "Ingen hindringer her.",
+    ]
+    coded = u.code(texts)
+    book = u.codebook_of(coded)
+    assert not coded[THEMES].to_numpy().any() and coded["codes"].map(len).eq(0).all()
+    english, norwegian, negated = coded["why"]
+    assert english.startswith("not coded: ") and "model p=" in english
+    assert "few Norwegian words (" in english
+    assert norwegian.startswith("not coded: ") and "few Norwegian words" not in norwegian
+    assert "negated by 'Ingen'" in negated
+    for evidence in coded["evidence"]:
+        assert all(not e["kept"] for e in evidence)
+    nb = [u.lang.nb.why_nb(e, book) for e in coded["evidence"]]
+    assert nb[0].startswith("ikke kodet: ") and "få norske ord (" in nb[0]
+    assert nb[1].startswith("ikke kodet: ") and "modellen" in nb[1]
+    # by the rules alone the same statements say that no rule spoke, or what was set aside
+    rules = u.code(texts, semantic=False)
+    assert rules["why"].tolist()[:2] == ["not coded: no rule evidence"] * 2
+    assert rules["why"].iat[2].startswith("not coded: barriers: 'hindringer'")
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not beside the repository")
+def test_no_norwegian_training_statement_is_said_to_have_few_norwegian_words():
+    """The training corpus (real Norwegian, Bokmål and Nynorsk): none of its
+    statements of four words or more has half or more of its words unknown,
+    the line the coder draws for "few Norwegian words"."""
+    from utenforskap.text import WordCache, get_pipeline, known_words
+
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cache = WordCache(get_pipeline())
+    shares = [(k, n) for k, n in (known_words(cache.words(doc)) for doc in cache.pipe(texts)) if n >= 4]
+    assert len(shares) > 1000
+    assert all(2 * k > n for k, n in shares), [s for s in shares if 2 * s[0] <= s[1]][:5]
+
+
 def test_rules_only_is_the_rule_coder_unchanged():
     texts = ["Lovverket er en hindring.", "Vi trenger flere lærlingplasser.", "Ungdommen ble hørt."]
     rules = u.code(texts, semantic=False)

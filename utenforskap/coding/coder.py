@@ -36,6 +36,7 @@ from ..text import (
     describe_pipeline,
     fork_is_safe,
     get_pipeline,
+    known_words,
     lemma_columns,
     normalisation_columns,
     normalise_parts,
@@ -646,7 +647,7 @@ class RuleCoder:
             evidence += context
         if meaning is not None:
             meaning["decided"].append(
-                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, empties=empties)
+                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, empties=empties, parsed=parsed)
             )
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
@@ -680,6 +681,13 @@ def _semantic_note(semantic, *, semantic_asked: bool) -> str:
 _OVERRULED = "model p="
 #: Why a statement without a letter in it is not coded from its question or heading.
 _WORDLESS = "no words in the statement"
+#: Why a statement the model of meaning saw has no theme.
+_UNSURE_NO_RULES = "model unsure, and no rule speaks for it"
+_NO_THEME = "the model finds no theme"
+#: A statement of at least this many words, at most half of them known to
+#: Norwegian, is said to have few Norwegian words (in the training corpus no
+#: statement of four words or more has more than 43% unknown).
+_FOREIGN_WORDS = 4
 
 
 def rule_flags(evidence: list[Evidence], themes: Sequence[str], book: Codebook) -> list[bool]:
@@ -711,14 +719,15 @@ def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
     return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
 
 
-def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, empties=None):
+def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, empties=None, parsed=None):
     """Merge the model's verdict (probabilities ``p`` of the embeddings ``X``)
     into each statement's evidence (before the codes are assigned): where the
     model is sure, it decides (a record for a yes, the rule evidence set
     aside for a no); in its unsure band the rule evidence decides, with the
     model's probability recorded.  The ``empties`` (statements without a
     letter, :func:`~utenforskap.text.wordless`) are left to the rules: their
-    embedding is their context's, not their own.
+    embedding is their context's, not their own.  A statement left without
+    a theme gets records set aside that say why (:func:`_why_no_theme`).
     Returns where the model decided."""
     import numpy as np
 
@@ -740,8 +749,35 @@ def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, e
                 evidence.append(evidence_record(theme, "model", prob, kept=False, note=likes[j][i]))
             elif rules[i, j]:
                 evidence.append(evidence_record(theme, "model", prob, note="model unsure: the rules decide"))
-
+    coded = (sure & yes) | (~sure & rules)
+    for i in np.flatnonzero(~coded.any(axis=1)):
+        if empties is None or not empties[i]:
+            _why_no_theme(lexical[i], p[i], sure[i], themes, None if parsed is None else parsed[i].words)
     return sure
+
+
+def _why_no_theme(evidence: list[Evidence], p, sure, themes: list[str], words=None) -> None:
+    """Records, set aside, of why the model of meaning gave a statement no
+    theme: each theme it was unsure of (the rules had nothing there either),
+    or, where it was sure of every theme and nothing else says why, its
+    likeliest theme; and a note where few of the words are Norwegian
+    (:func:`~utenforskap.text.known_words`), so that a researcher sees why
+    an English or garbled statement is not coded."""
+    added = [
+        evidence_record(theme, "model", f"p={p[j]:.2f}", kept=False, note=_UNSURE_NO_RULES)
+        for j, theme in enumerate(themes)
+        if not sure[j]
+    ]
+    likeliest = int(p.argmax())
+    if not added and not evidence:
+        added.append(evidence_record(themes[likeliest], "model", f"p={p[likeliest]:.2f}", kept=False, note=_NO_THEME))
+    if words is not None:
+        known, total = known_words(words)
+        if total >= _FOREIGN_WORDS and 2 * known <= total:
+            if not added:
+                added.append(evidence_record(themes[likeliest], "model", f"p={p[likeliest]:.2f}", kept=False, note=_NO_THEME))
+            add_note(added[0], f"few Norwegian words ({known} of {total} known)")
+    evidence += added
 
 
 def coding_table(coded: pd.DataFrame, *, codebook: CodebookLike | None = None) -> pd.DataFrame:

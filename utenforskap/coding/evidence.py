@@ -120,21 +120,27 @@ def copy_evidence(record: Evidence) -> Evidence:
 
 def why_text(evidence: list[Evidence]) -> str:
     """Why a statement got its codes, from its kept records (the ``why``
-    column; ``why_nb`` says it in Norwegian).
+    column; ``why_nb`` says it in Norwegian); for a statement without a code,
+    ``"not coded: "`` and the records set aside (or that no rule spoke).
 
     Examples
     --------
     >>> why_text([evidence_record("barriers", "pattern", "hindr*", ("hindring", "hindring", 3, 4))])
     "barriers: 'hindring' ~ hindr*"
+    >>> why_text([evidence_record("barriers", "model", "p=0.37", kept=False, note="model unsure, and no rule speaks for it")])
+    'not coded: barriers: model p=0.37 model unsure, and no rule speaks for it'
+    >>> why_text([])
+    'not coded: no rule evidence'
     """
-    parts = []
-    for e in evidence:
-        if not e["kept"]:
-            continue
-        if e["method"] == "pattern":
-            parts.append(f"{e['code']}: '{e['matched']}' ~ {e['rule']}" + (f" ({e['note']})" if e["note"] else ""))
-        elif e["method"] in ("section", "question"):
-            parts.append(f"{e['code']}: {e['note']} ~ {e['rule']}")
-        else:
-            parts.append(f"{e['code']}: {e['method']} {e['rule']} {e['note']}".strip())
-    return "; ".join(parts)
+    parts = [_why_part(e) for e in evidence if e["kept"]]
+    if parts:
+        return "; ".join(parts)
+    return "not coded: " + ("; ".join(_why_part(e) for e in evidence) or "no rule evidence")
+
+
+def _why_part(e: Evidence) -> str:
+    if e["method"] == "pattern":
+        return f"{e['code']}: '{e['matched']}' ~ {e['rule']}" + (f" ({e['note']})" if e["note"] else "")
+    if e["method"] in ("section", "question"):
+        return f"{e['code']}: {e['note']} ~ {e['rule']}"
+    return f"{e['code']}: {e['method']} {e['rule']} {e['note']}".strip()

@@ -425,6 +425,9 @@ _NOTES = [
     (re.compile(r"^reviewed by a person$"), "gjennomgått av en person"),
     (re.compile(r"^the question names several themes$"), "spørsmålet nevner flere temaer: utsagnet avgjør"),
     (re.compile(r"^no words in the statement$"), "ingen ord i utsagnet: spørsmålet alene gir ingen koding"),
+    (re.compile(r"^model unsure, and no rule speaks for it$"), "modellen er usikker, og ingen regel taler for det"),
+    (re.compile(r"^the model finds no theme$"), "modellen finner ikke noe tema"),
+    (re.compile(r"^few Norwegian words \((\d+) of (\d+) known\)$"), "få norske ord ({0} av {1} kjent)"),
     (re.compile(r"^overruled by the review$"), "overstyrt av gjennomgangen"),
     (re.compile(r"^the review's model$"), "gjennomgangens modell"),
 ]
@@ -477,16 +480,18 @@ def why_nb(evidence: list[dict], book: Any) -> str:
     ...          "note": "like «Mangel på penger.» [g1-q3-02]"}], u.codebook_of(coded))
     'Hindringer: modellen, sannsynlighet 0.97 (som: «Mangel på penger.» [g1-q3-02])'
     """
-    parts = []
-    for e in evidence:
-        if not e["kept"]:
-            continue
-        what = f"«{e['matched']}»" if e.get("matched") else _METHODS.get(e["method"], e["method"])
-        if e["method"] in ("model", "review") and e["rule"].startswith("p="):
-            what += f", sannsynlighet {e['rule'].removeprefix('p=')}"
-        note = note_nb(e.get("note", ""), book)
-        parts.append(f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else ""))
-    return "; ".join(parts)
+    parts = [_why_part_nb(e, book) for e in evidence if e["kept"]]
+    if parts:
+        return "; ".join(parts)
+    return "ikke kodet: " + ("; ".join(_why_part_nb(e, book) for e in evidence) or "ingen regel slo til")
+
+
+def _why_part_nb(e: dict, book: Any) -> str:
+    what = f"«{e['matched']}»" if e.get("matched") else _METHODS.get(e["method"], e["method"])
+    if e["method"] in ("model", "review") and e["rule"].startswith("p="):
+        what += f", sannsynlighet {e['rule'].removeprefix('p=')}"
+    note = note_nb(e.get("note", ""), book)
+    return f"{book.label(e['code'])}: {what}" + (f" ({note})" if note else "")
 
 
 def decided_nb(attrs: dict, book: Any) -> str:
