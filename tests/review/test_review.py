@@ -18,6 +18,16 @@ def test_review_queue_orders_by_uncertainty(statements):
     assert "innenfor unntaket «" in samtale["evidence_against"]  # the note in Norwegian
 
 
+def test_review_queue_says_what_a_question_or_the_model_set_aside_without_empty_quotes(statements):
+    """Evidence against a theme that matched no word (the question, the
+    model) is its note in Norwegian, not an empty quotation «»."""
+    queue = review_queue(u.code(statements))
+    against = " | ".join(queue["evidence_against"])
+    assert "«»" not in against
+    assert "spørsmålet nevner flere temaer" in against  # the question of several themes, set aside
+    assert "modellen" in against
+
+
 def test_review_queue_with_supervised_suggestions(statements):
     manual = pd.read_csv(ROOT / "data" / "manual" / "manuell_koding_ungt_utenforskap_2023.csv")
     coder = u.SuggestCoder(codes=THEMES).fit(statements.merge(manual, on="segment_id"))

@@ -89,7 +89,8 @@ def _describe(evidence: list[Evidence], code_id: str, book) -> tuple[str, str]:
             for e in items
         )
 
-    against = [f"«{e['matched']}» ({note_nb(e['note'], book)})" for e in aside]
+    # a heading, a question or the model has no matched words: its note says it all
+    against = [f"«{e['matched']}» ({note_nb(e['note'], book)})" if e["matched"] else note_nb(e["note"], book) for e in aside]
     return words(kept), "; ".join(against)
 
 
