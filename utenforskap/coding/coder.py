@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from ..semantic import Encoder
+    from ..text import Word
 
 pd = lazy_module("pandas")
 
@@ -647,7 +648,7 @@ class RuleCoder:
             evidence += context
         if meaning is not None:
             meaning["decided"].append(
-                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, empties=empties, parsed=parsed)
+                _with_model(lexical, meaning["p_chunk"], meaning["X"], self.semantic, book, empties, parsed)
             )
         for evidence in lexical:
             assigned, evidence = _assign(evidence, book, self.order)
@@ -719,7 +720,7 @@ def _speaks_for(code_id: str, theme: str, book: Codebook) -> bool:
     return code_id == theme or (code.standalone and book.theme_of(code_id) == theme)
 
 
-def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, empties=None, parsed=None):
+def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, empties: list[bool], parsed: list[Statement]):
     """Merge the model's verdict (probabilities ``p`` of the embeddings ``X``)
     into each statement's evidence (before the codes are assigned): where the
     model is sure, it decides (a record for a yes, the rule evidence set
@@ -749,14 +750,13 @@ def _with_model(lexical: list[list[Evidence]], p, X, semantic, book: Codebook, e
                 evidence.append(evidence_record(theme, "model", prob, kept=False, note=likes[j][i]))
             elif rules[i, j]:
                 evidence.append(evidence_record(theme, "model", prob, note="model unsure: the rules decide"))
-    coded = (sure & yes) | (~sure & rules)
-    for i in np.flatnonzero(~coded.any(axis=1)):
-        if empties is None or not empties[i]:
-            _why_no_theme(lexical[i], p[i], sure[i], themes, None if parsed is None else parsed[i].words)
+    for i in np.flatnonzero(~yes.any(axis=1)):  # ``yes``: the themes as decided, by the model or the rules
+        if not empties[i]:
+            _why_no_theme(lexical[i], p[i], sure[i], themes, parsed[i].words)
     return sure
 
 
-def _why_no_theme(evidence: list[Evidence], p, sure, themes: list[str], words=None) -> None:
+def _why_no_theme(evidence: list[Evidence], p, sure, themes: list[str], words: list[Word]) -> None:
     """Records, set aside, of why the model of meaning gave a statement no
     theme: each theme it was unsure of (the rules had nothing there either),
     or, where it was sure of every theme and nothing else says why, its
@@ -768,15 +768,13 @@ def _why_no_theme(evidence: list[Evidence], p, sure, themes: list[str], words=No
         for j, theme in enumerate(themes)
         if not sure[j]
     ]
-    likeliest = int(p.argmax())
-    if not added and not evidence:
-        added.append(evidence_record(themes[likeliest], "model", f"p={p[likeliest]:.2f}", kept=False, note=_NO_THEME))
-    if words is not None:
-        known, total = known_words(words)
-        if total >= _FOREIGN_WORDS and 2 * known <= total:
-            if not added:
-                added.append(evidence_record(themes[likeliest], "model", f"p={p[likeliest]:.2f}", kept=False, note=_NO_THEME))
-            add_note(added[0], f"few Norwegian words ({known} of {total} known)")
+    known, total = known_words(words)
+    foreign = total >= _FOREIGN_WORDS and 2 * known <= total
+    if not added and (foreign or not evidence):
+        j = int(p.argmax())
+        added.append(evidence_record(themes[j], "model", f"p={p[j]:.2f}", kept=False, note=_NO_THEME))
+    if foreign:
+        add_note(added[0], f"few Norwegian words ({known} of {total} known)")
     evidence += added
 
 
