@@ -19,7 +19,7 @@ import utenforskap as u
 PACKAGE = Path(u.__file__).parent
 
 #: Which subpackages each may import from (the stages, lowest first); the
-#: top-level modules (errors, _lazy, _progress) are open to all, and the
+#: top-level modules (errors, _lazy, _overlapping, _progress) are open to all, and the
 #: top level (cli, workflow, the package itself) may import everything.
 ALLOWED = {
     "lang.nb": set(),
@@ -34,7 +34,7 @@ ALLOWED = {
     "report": {"lang.nb", "text", "coding", "explore", "exchange"},
 }
 SUBPACKAGES = set(ALLOWED) | {"lang"}
-BASE = {"errors", "_lazy", "_progress"}
+BASE = {"errors", "_lazy", "_overlapping", "_progress"}
 
 
 @functools.cache
@@ -167,7 +167,7 @@ def test_the_stages_are_subpackages():
     folders = {_module_name(p.parent, PACKAGE) for p in PACKAGE.rglob("*/__init__.py")}
     assert folders == SUBPACKAGES
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "__main__", "_lazy", "_progress", "cli", "errors", "workflow"]
+    assert top == ["__init__", "__main__", "_lazy", "_overlapping", "_progress", "cli", "errors", "workflow"]
 
 
 def test_subpackage_imports_go_one_way_through_all():

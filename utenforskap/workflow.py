@@ -13,13 +13,13 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_module
+from ._overlapping import OverlappingSetting
 from ._progress import progress_bar
 from .coding import Codebook, CodebookLike, RuleCoder, code, coding_table, load_codebook
 from .errors import UtenforskapError
@@ -94,9 +94,7 @@ log.addHandler(logging.NullHandler())
 #: Python's cyclic garbage collector during :func:`analyse`: a young
 #: generation of 10,000 objects instead of 700 (see :func:`_collecting_less`).
 _GC_YOUNG = 10_000
-_gc_lock = threading.Lock()
-_gc_calls = 0  # calls of analyse running now (in threads)
-_gc_restore: tuple[int, ...] = ()
+_GC_THRESHOLDS = OverlappingSetting(gc.get_threshold, lambda thresholds: gc.set_threshold(*thresholds))
 
 
 def _collecting_less(function):
@@ -121,20 +119,8 @@ def _collecting_less(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        global _gc_calls, _gc_restore
-        with _gc_lock:
-            if _gc_calls == 0:
-                _gc_restore = gc.get_threshold()
-                young, *older = _gc_restore
-                gc.set_threshold(max(young, _GC_YOUNG), *older)
-            _gc_calls += 1
-        try:
+        with _GC_THRESHOLDS.changed(lambda old: (max(old[0], _GC_YOUNG), *old[1:])):
             return function(*args, **kwargs)
-        finally:
-            with _gc_lock:
-                _gc_calls -= 1
-                if _gc_calls == 0:
-                    gc.set_threshold(*_gc_restore)
 
     return wrapper
 

@@ -21,11 +21,11 @@ import contextlib
 import gc
 import logging
 import sys
-import threading
 import warnings
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_module
+from .._overlapping import OverlappingSetting
 from ..lang.nb import PROGRESS_TEXT
 from ..text import (
     NORMALISATION_COLUMNS,
@@ -293,7 +293,12 @@ class _Columns:
         return (parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)).array
 
 
-_ARROW_POOL = {"lock": threading.Lock(), "depth": 0, "previous": None}
+#: Arrow's default memory pool (pyarrow is loaded by pandas where it stores strings in Arrow).
+_ARROW_POOL = OverlappingSetting(
+    lambda: sys.modules["pyarrow"].default_memory_pool(), lambda pool: sys.modules["pyarrow"].set_memory_pool(pool)
+)
+#: Whether the cyclic garbage collector runs.
+_GC_ENABLED = OverlappingSetting(gc.isenabled, lambda on: gc.enable() if on else gc.disable())
 
 
 @contextlib.contextmanager
@@ -305,40 +310,22 @@ def _arrow_in_system_memory():
     MB with the system allocator; the same frame).  The caller's pool is
     restored when the last of concurrent calls (threads) ends; buffers
     remember the pool they came from."""
-    pa = sys.modules.get("pyarrow")  # loaded by pandas where it stores strings in Arrow
+    pa = sys.modules.get("pyarrow")
     if pa is None:
         yield
         return
-    state = _ARROW_POOL
-    with state["lock"]:
-        if state["depth"] == 0:
-            state["previous"] = pa.default_memory_pool()
-            pa.set_memory_pool(pa.system_memory_pool())
-        state["depth"] += 1
-    try:
+    with _ARROW_POOL.changed(lambda previous: pa.system_memory_pool()):
         yield
-    finally:
-        with state["lock"]:
-            state["depth"] -= 1
-            if state["depth"] == 0:
-                pa.set_memory_pool(state["previous"])
-                state["previous"] = None
 
 
-@contextlib.contextmanager
 def _gc_paused():
     """Pause the cyclic garbage collector while coding builds its many small,
     acyclic objects (evidence dicts, word lists): each collection would scan
     all of them again (measured: a fifth of the coding time on 20,000
     statements).  Reference counting still frees everything; the collector is
-    restored as it was, also on error."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    restored as it was when the last of concurrent calls (threads) ends, also
+    on error."""
+    return _GC_ENABLED.changed(lambda enabled: False)
 
 
 def code(
